@@ -1,0 +1,185 @@
+package dev.telnetkit.protocol
+
+/**
+ * Option negotiation by the Q method of RFC 1143, for both sides of all 256 options.
+ *
+ * Pure state: received WILL/WONT/DO/DONT and local requests go in; replies and settled state
+ * changes come out through a [NegotiationSink]. The Q method guarantees the properties servers
+ * keep getting wrong: a request for the state an option is already in gets no answer, an answer is
+ * never answered, no new request is sent while one is pending (it is queued instead), and a refused
+ * option stays refused until someone asks again. A peer that repeats a refused request is answered
+ * every time: flood protection belongs to the session, not here.
+ *
+ * TIMING-MARK (RFC 860) is special: `DO TIMING-MARK` is answered `WILL TIMING-MARK` every time and
+ * the option is never kept enabled.
+ *
+ * State for us and for him is packed into one byte per option and side. Not thread-safe.
+ */
+public class OptionNegotiator(private val policy: OptionPolicy) {
+    // Per option: bits 0-1 the state (NO, YES, WANTNO, WANTYES), bit 2 the queue (OPPOSITE),
+    // bit 3 the enabled state last reported to a sink.
+    private val us = ByteArray(256)
+    private val him = ByteArray(256)
+
+    /** True if [option] is enabled on [side]. */
+    public fun isEnabled(side: OptionSide, option: Int): Boolean = state(side, option) == YES
+
+    /** True while a request of ours for [option] on [side] awaits its answer. */
+    public fun isPending(side: OptionSide, option: Int): Boolean = state(side, option) >= WANTNO
+
+    /** True while any request of ours awaits its answer. */
+    public fun hasPending(): Boolean {
+        for (i in 0 until 256) if ((us[i].toInt() and 3) >= WANTNO || (him[i].toInt() and 3) >= WANTNO) return true
+        return false
+    }
+
+    /**
+     * Asks for [option] to be enabled (or disabled) on [side]: `WILL`/`WONT` for [OptionSide.LOCAL],
+     * `DO`/`DONT` for [OptionSide.REMOTE]. Asking for the state already in force, or one already
+     * being negotiated, sends nothing; asking for the opposite of a pending request queues it.
+     * Enabling an option the policy does not allow is refused with an [IllegalArgumentException].
+     */
+    public fun request(side: OptionSide, option: Int, enable: Boolean, sink: NegotiationSink) {
+        require(option in 0..255) { "option out of range: $option" }
+        require(!enable || policy.allows(side, option)) { "the policy does not allow ${TelnetOption.name(option)} on $side" }
+        val table = table(side)
+        val v = table[option].toInt()
+        val st = v and 3
+        val queued = v and OPPOSITE != 0
+        val (yesVerb, noVerb) = verbs(side)
+        if (enable) {
+            when (st) {
+                NO -> { set(table, option, WANTYES, false); sink.send(yesVerb, option) }
+                WANTNO -> if (!queued) set(table, option, WANTNO, true)
+                WANTYES -> if (queued) set(table, option, WANTYES, false)
+            }
+        } else {
+            when (st) {
+                YES -> { set(table, option, WANTNO, false); sink.send(noVerb, option) }
+                WANTNO -> if (queued) set(table, option, WANTNO, false)
+                WANTYES -> if (!queued) set(table, option, WANTYES, true)
+            }
+        }
+    }
+
+    /** Handles a received `IAC verb option`, where [verb] is WILL, WONT, DO or DONT. */
+    public fun receive(verb: Int, option: Int, sink: NegotiationSink) {
+        require(option in 0..255) { "option out of range: $option" }
+        when (verb) {
+            TelnetCommand.WILL -> positive(OptionSide.REMOTE, option, sink)
+            TelnetCommand.WONT -> negative(OptionSide.REMOTE, option, sink)
+            TelnetCommand.DO ->
+                if (option == TelnetOption.TIMING_MARK) sink.send(TelnetCommand.WILL, option)
+                else positive(OptionSide.LOCAL, option, sink)
+            TelnetCommand.DONT ->
+                if (option != TelnetOption.TIMING_MARK) negative(OptionSide.LOCAL, option, sink)
+            else -> throw IllegalArgumentException("not a negotiation verb: $verb")
+        }
+    }
+
+    /** The peer says it will (side REMOTE) or asks us to (side LOCAL). */
+    private fun positive(side: OptionSide, option: Int, sink: NegotiationSink) {
+        val table = table(side)
+        val v = table[option].toInt()
+        val queued = v and OPPOSITE != 0
+        val (yesVerb, noVerb) = verbs(side)
+        when (v and 3) {
+            NO -> if (policy.allows(side, option)) {
+                set(table, option, YES, false)
+                sink.send(yesVerb, option)
+                settle(side, option, true, sink)
+            } else {
+                sink.send(noVerb, option)
+            }
+            YES -> Unit
+            WANTNO -> if (queued) {
+                set(table, option, YES, false)
+                settle(side, option, true, sink)
+            } else {
+                // Our disable was answered with an enable: RFC 1143 says take it as disabled.
+                set(table, option, NO, false)
+                settle(side, option, false, sink)
+            }
+            WANTYES -> if (queued) {
+                set(table, option, WANTNO, false)
+                sink.send(noVerb, option)
+            } else {
+                set(table, option, YES, false)
+                settle(side, option, true, sink)
+            }
+        }
+    }
+
+    /** The peer says it won't (side REMOTE) or asks us not to (side LOCAL). */
+    private fun negative(side: OptionSide, option: Int, sink: NegotiationSink) {
+        val table = table(side)
+        val v = table[option].toInt()
+        val queued = v and OPPOSITE != 0
+        val (yesVerb, noVerb) = verbs(side)
+        when (v and 3) {
+            NO -> Unit
+            YES -> {
+                set(table, option, NO, false)
+                sink.send(noVerb, option)
+                settle(side, option, false, sink)
+            }
+            WANTNO -> if (queued) {
+                set(table, option, WANTYES, false)
+                settle(side, option, false, sink)
+                sink.send(yesVerb, option)
+            } else {
+                set(table, option, NO, false)
+                settle(side, option, false, sink)
+            }
+            WANTYES -> {
+                set(table, option, NO, false)
+                settle(side, option, false, sink)
+                sink.refused(side, option)
+            }
+        }
+    }
+
+    /** Reports a settled state to the sink only when it differs from the last one reported. */
+    private fun settle(side: OptionSide, option: Int, enabled: Boolean, sink: NegotiationSink) {
+        val table = table(side)
+        val v = table[option].toInt()
+        if ((v and REPORTED != 0) == enabled) return
+        table[option] = (if (enabled) v or REPORTED else v and REPORTED.inv()).toByte()
+        sink.changed(side, option, enabled)
+    }
+
+    private fun state(side: OptionSide, option: Int): Int = table(side)[option and 0xff].toInt() and 3
+
+    private fun table(side: OptionSide) = if (side == OptionSide.LOCAL) us else him
+
+    private fun verbs(side: OptionSide): Pair<Int, Int> =
+        if (side == OptionSide.LOCAL) WILL_WONT else DO_DONT
+
+    private fun set(table: ByteArray, option: Int, state: Int, opposite: Boolean) {
+        val reported = table[option].toInt() and REPORTED
+        table[option] = (state or reported or (if (opposite) OPPOSITE else 0)).toByte()
+    }
+
+    private companion object {
+        const val NO = 0
+        const val YES = 1
+        const val WANTNO = 2
+        const val WANTYES = 3
+        const val OPPOSITE = 4
+        const val REPORTED = 8
+        val WILL_WONT = TelnetCommand.WILL to TelnetCommand.WONT
+        val DO_DONT = TelnetCommand.DO to TelnetCommand.DONT
+    }
+}
+
+/** Receives what an [OptionNegotiator] decides. */
+public interface NegotiationSink {
+    /** Send `IAC verb option` to the peer. */
+    public fun send(verb: Int, option: Int)
+
+    /** [option] on [side] is now settled as [enabled] (reported only on a real change). */
+    public fun changed(side: OptionSide, option: Int, enabled: Boolean)
+
+    /** Our request to enable [option] on [side] was refused; the option stays disabled. */
+    public fun refused(side: OptionSide, option: Int) {}
+}

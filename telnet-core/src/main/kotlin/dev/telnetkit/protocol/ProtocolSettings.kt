@@ -1,0 +1,28 @@
+package dev.telnetkit.protocol
+
+import java.nio.charset.Charset
+
+/**
+ * Limits and preferences of one [TelnetProtocol].
+ *
+ * @property charsets the charsets offered with CHARSET, most preferred first; the first is also
+ *   the session's encoding until the client agrees to another one.
+ * @property maxSubnegotiation the largest subnegotiation payload kept, in bytes.
+ * @property maxTerminalTypes how many TTYPE replies to ask for before giving up on the cycle.
+ * @property maxEnvironmentVariables how many NEW-ENVIRON variables to keep.
+ */
+public class ProtocolSettings @JvmOverloads constructor(
+    public val charsets: List<Charset> = listOf(Charsets.UTF_8, Charsets.ISO_8859_1, Charsets.US_ASCII),
+    public val maxSubnegotiation: Int = TelnetDecoder.DEFAULT_MAX_SUBNEGOTIATION,
+    public val maxTerminalTypes: Int = 8,
+    public val maxEnvironmentVariables: Int = 64,
+) {
+    init {
+        require(charsets.isNotEmpty()) { "at least one charset is needed" }
+        require(charsets.all { CharsetCodec.usable(it.name()) != null }) {
+            "charsets must be ASCII-compatible, got ${charsets.filter { CharsetCodec.usable(it.name()) == null }}"
+        }
+        require(maxTerminalTypes in 1..64) { "maxTerminalTypes must be in 1..64, was $maxTerminalTypes" }
+        require(maxEnvironmentVariables in 0..4096) { "maxEnvironmentVariables must be in 0..4096, was $maxEnvironmentVariables" }
+    }
+}

@@ -1,0 +1,172 @@
+package dev.telnetkit.protocol
+
+/**
+ * The receiving half of RFC 854: a state machine with no I/O that turns received bytes into
+ * [TelnetEvent]s. Input may be split across calls at any byte; state carries over.
+ *
+ * Line endings in NVT (non-binary) mode: `CR LF`, `CR NUL` and a lone `CR` each arrive as one `CR`
+ * data byte (the `LF` or `NUL` after a `CR` is swallowed, also when it comes in a later call); a
+ * lone `LF` arrives as `LF`. Consumers treat either as the end of a line, so every line ends
+ * exactly once. With [binaryInput] set (the peer has BINARY enabled), data passes unchanged.
+ *
+ * Memory is bounded: a subnegotiation longer than [maxSubnegotiation] bytes is discarded (the
+ * decoder keeps skipping until `IAC SE`) and reported as [TelnetEvent.SubnegotiationError].
+ *
+ * Not thread-safe: one decoder belongs to one connection and is fed from one place.
+ */
+public class TelnetDecoder @JvmOverloads constructor(
+    private val maxSubnegotiation: Int = DEFAULT_MAX_SUBNEGOTIATION,
+) {
+    init {
+        require(maxSubnegotiation in 16..(1 shl 24)) { "maxSubnegotiation must be in 16..16777216, was $maxSubnegotiation" }
+    }
+
+    /** When true, data bytes pass through without line-ending translation (peer BINARY is on). */
+    public var binaryInput: Boolean = false
+        set(value) {
+            field = value
+            if (value) swallowAfterCr = false
+        }
+
+    private var state = DATA
+    private var swallowAfterCr = false
+    private var sbOption = 0
+    private var sbBuffer = ByteArray(0)
+    private var sbLength = 0
+    private var sbOverflow = false
+    private var dataBuffer = ByteArray(0)
+    private var dataLength = 0
+
+    /** Bytes held for a subnegotiation in progress; bounded by `maxSubnegotiation`. */
+    public val bufferedSubnegotiationBytes: Int get() = sbLength
+
+    /** Decodes [length] bytes of [bytes] from [offset], reporting events to [sink] in order. */
+    public fun decode(bytes: ByteArray, offset: Int, length: Int, sink: TelnetEventSink) {
+        require(offset >= 0 && length >= 0 && offset + length <= bytes.size) { "offset/length outside the array" }
+        ensureDataCapacity(length)
+        for (i in offset until offset + length) {
+            val b = bytes[i].toInt() and 0xff
+            when (state) {
+                DATA -> if (b == TelnetCommand.IAC) state = IAC else data(b)
+                IAC -> iac(b, sink)
+                WILL_OPT, WONT_OPT, DO_OPT, DONT_OPT -> {
+                    val verb = TelnetCommand.WILL + (state - WILL_OPT)
+                    state = DATA
+                    emit(TelnetEvent.Negotiation(verb, b), sink)
+                }
+                SB_OPT -> {
+                    sbOption = b
+                    sbLength = 0
+                    sbOverflow = false
+                    state = SB_DATA
+                }
+                SB_DATA -> if (b == TelnetCommand.IAC) state = SB_IAC else sbByte(b, sink)
+                SB_IAC -> sbIac(b, sink)
+            }
+        }
+        flushData(sink)
+        if (dataBuffer.size > KEEP_BUFFER) dataBuffer = ByteArray(0)
+    }
+
+    /** Decodes the whole of [bytes]. */
+    public fun decode(bytes: ByteArray, sink: TelnetEventSink): Unit = decode(bytes, 0, bytes.size, sink)
+
+    private fun data(b: Int) {
+        if (!binaryInput) {
+            if (swallowAfterCr) {
+                swallowAfterCr = false
+                if (b == LF || b == NUL) return
+            }
+            if (b == CR) swallowAfterCr = true
+        }
+        dataBuffer[dataLength++] = b.toByte()
+    }
+
+    private fun iac(b: Int, sink: TelnetEventSink) {
+        state = DATA
+        when (b) {
+            TelnetCommand.IAC -> data(b)
+            TelnetCommand.WILL -> state = WILL_OPT
+            TelnetCommand.WONT -> state = WONT_OPT
+            TelnetCommand.DO -> state = DO_OPT
+            TelnetCommand.DONT -> state = DONT_OPT
+            TelnetCommand.SB -> state = SB_OPT
+            else -> emit(TelnetEvent.Command(b), sink)
+        }
+    }
+
+    private fun sbByte(b: Int, sink: TelnetEventSink) {
+        if (sbOverflow) return
+        if (sbLength == maxSubnegotiation) {
+            sbOverflow = true
+            releaseSubnegotiationBuffer()
+            emit(TelnetEvent.SubnegotiationError(sbOption, "longer than $maxSubnegotiation bytes"), sink)
+            return
+        }
+        if (sbLength == sbBuffer.size) {
+            sbBuffer = sbBuffer.copyOf(minOf(maxSubnegotiation, maxOf(64, sbBuffer.size * 2)))
+        }
+        sbBuffer[sbLength++] = b.toByte()
+    }
+
+    private fun sbIac(b: Int, sink: TelnetEventSink) {
+        when (b) {
+            TelnetCommand.IAC -> {
+                state = SB_DATA
+                sbByte(b, sink)
+            }
+            TelnetCommand.SE -> {
+                state = DATA
+                if (!sbOverflow) emit(TelnetEvent.Subnegotiation(sbOption, sbBuffer.copyOf(sbLength)), sink)
+                releaseSubnegotiationBuffer()
+            }
+            else -> {
+                // A command inside SB: the peer never closed it. Drop what we have and obey the command.
+                if (!sbOverflow) emit(TelnetEvent.SubnegotiationError(sbOption, "not terminated by IAC SE"), sink)
+                releaseSubnegotiationBuffer()
+                iac(b, sink)
+            }
+        }
+    }
+
+    private fun releaseSubnegotiationBuffer() {
+        sbLength = 0
+        if (sbBuffer.size > KEEP_BUFFER) sbBuffer = ByteArray(0)
+    }
+
+    private fun emit(event: TelnetEvent, sink: TelnetEventSink) {
+        flushData(sink)
+        sink.onEvent(event)
+    }
+
+    private fun flushData(sink: TelnetEventSink) {
+        if (dataLength == 0) return
+        val run = dataBuffer.copyOf(dataLength)
+        dataLength = 0
+        sink.onEvent(TelnetEvent.Data(run))
+    }
+
+    private fun ensureDataCapacity(length: Int) {
+        if (dataBuffer.size < length) dataBuffer = ByteArray(length)
+    }
+
+    public companion object {
+        /** Default cap on one subnegotiation's payload, in bytes. */
+        public const val DEFAULT_MAX_SUBNEGOTIATION: Int = 16 * 1024
+
+        private const val KEEP_BUFFER = 512
+        private const val CR = 13
+        private const val LF = 10
+        private const val NUL = 0
+
+        private const val DATA = 0
+        private const val IAC = 1
+        private const val WILL_OPT = 2
+        private const val WONT_OPT = 3
+        private const val DO_OPT = 4
+        private const val DONT_OPT = 5
+        private const val SB_OPT = 6
+        private const val SB_DATA = 7
+        private const val SB_IAC = 8
+    }
+}

@@ -1,0 +1,239 @@
+package dev.telnetkit.protocol
+
+import java.nio.charset.Charset
+
+/**
+ * The whole server side of the Telnet protocol for one connection, with no I/O: received bytes go
+ * in through [receive]; bytes to send come out through [output] and everything the session needs
+ * to know comes out as [ProtocolEvent]s through [events].
+ *
+ * It decodes ([TelnetDecoder]), negotiates ([OptionNegotiator] with [OptionPolicy.SERVER]), runs
+ * the subnegotiations of NAWS, TTYPE, NEW-ENVIRON, CHARSET, TSPEED and XDISPLOC, answers
+ * TIMING-MARK and refuses LINEMODE and every other option.
+ *
+ * The opening follows what real clients handle best: [open] asks only `DO TTYPE`, so a client that
+ * speaks no Telnet (netcat) sees three stray bytes rather than a screenful; as soon as the client
+ * answers anything, the server offers `WILL SGA`, `WILL ECHO` and asks `DO NAWS`, `DO NEW-ENVIRON`
+ * and `DO CHARSET`. [isSettled] tells when nothing asked for is still awaited.
+ *
+ * Not thread-safe: the owner serialises calls.
+ */
+public class TelnetProtocol(
+    private val settings: ProtocolSettings,
+    private val output: (ByteArray) -> Unit,
+    private val events: (ProtocolEvent) -> Unit,
+) {
+    private val decoder = TelnetDecoder(settings.maxSubnegotiation)
+    private val negotiator = OptionNegotiator(OptionPolicy.SERVER)
+    private var ttype: TerminalTypeCycle? = null
+    private var opened = false
+    private var offered = false
+    private var awaitingEnvironment = false
+    private var awaitingCharset = false
+    private var awaitingSpeed = false
+    private var awaitingDisplay = false
+
+    /** The session's charset: the first of [ProtocolSettings.charsets] until CHARSET agrees another. */
+    public var charset: Charset = settings.charsets.first()
+        private set
+
+    private val negotiationSink = object : NegotiationSink {
+        override fun send(verb: Int, option: Int) = output(TelnetEncoder.negotiation(verb, option))
+        override fun changed(side: OptionSide, option: Int, enabled: Boolean) = optionChanged(side, option, enabled)
+    }
+
+    private val eventSink = TelnetEventSink { event ->
+        when (event) {
+            is TelnetEvent.Data -> events(ProtocolEvent.Data(event.bytes))
+            is TelnetEvent.Command -> command(event.code)
+            is TelnetEvent.Negotiation -> {
+                negotiator.receive(event.verb, event.option, negotiationSink)
+                if (!offered) offerCharacterMode()
+            }
+            is TelnetEvent.Subnegotiation -> subnegotiation(event.option, event.payload)
+            is TelnetEvent.SubnegotiationError ->
+                events(ProtocolEvent.Warning("subnegotiation ${TelnetOption.name(event.option)} dropped: ${event.reason}"))
+        }
+    }
+
+    /** True if [option] is enabled on [side]. */
+    public fun isEnabled(side: OptionSide, option: Int): Boolean = negotiator.isEnabled(side, option)
+
+    /** True once the opening has been answered and no request or subnegotiation reply is awaited. */
+    public val isSettled: Boolean
+        get() = offered && !negotiator.hasPending() && (ttype?.finished ?: true) &&
+            !awaitingEnvironment && !awaitingCharset && !awaitingSpeed && !awaitingDisplay
+
+    /** True once the client has sent any negotiation, so it speaks Telnet. */
+    public val peerNegotiates: Boolean get() = offered
+
+    /** Sends the opening request (`DO TTYPE`). Call once, right after the connection opens. */
+    public fun open() {
+        check(!opened) { "already opened" }
+        opened = true
+        negotiator.request(OptionSide.REMOTE, TelnetOption.TTYPE, true, negotiationSink)
+    }
+
+    /** Feeds received bytes; replies go to `output` and events to `events` before this returns. */
+    public fun receive(bytes: ByteArray, offset: Int = 0, length: Int = bytes.size) {
+        decoder.decode(bytes, offset, length, eventSink)
+    }
+
+    /** Asks for [option] to be enabled or disabled on [side] (see [OptionNegotiator.request]). */
+    public fun request(side: OptionSide, option: Int, enable: Boolean) {
+        negotiator.request(side, option, enable, negotiationSink)
+    }
+
+    private fun offerCharacterMode() {
+        offered = true
+        negotiator.request(OptionSide.LOCAL, TelnetOption.SGA, true, negotiationSink)
+        negotiator.request(OptionSide.LOCAL, TelnetOption.ECHO, true, negotiationSink)
+        negotiator.request(OptionSide.REMOTE, TelnetOption.NAWS, true, negotiationSink)
+        negotiator.request(OptionSide.REMOTE, TelnetOption.NEW_ENVIRON, true, negotiationSink)
+        negotiator.request(OptionSide.REMOTE, TelnetOption.CHARSET, true, negotiationSink)
+    }
+
+    private fun command(code: Int) {
+        when (code) {
+            TelnetCommand.IP, TelnetCommand.BRK -> events(ProtocolEvent.Interrupt(code))
+            TelnetCommand.AYT -> events(ProtocolEvent.AreYouThere)
+            TelnetCommand.EC -> events(ProtocolEvent.EraseCharacter)
+            TelnetCommand.EL -> events(ProtocolEvent.EraseLine)
+            TelnetCommand.AO -> events(ProtocolEvent.AbortOutput)
+            else -> Unit // NOP, DM, GA, a stray SE and unknown codes need no answer.
+        }
+    }
+
+    private fun optionChanged(side: OptionSide, option: Int, enabled: Boolean) {
+        if (side == OptionSide.REMOTE && enabled) {
+            when (option) {
+                TelnetOption.TTYPE -> {
+                    ttype = TerminalTypeCycle(settings.maxTerminalTypes)
+                    sendSub(option, byteArrayOf(SEND))
+                }
+                TelnetOption.NEW_ENVIRON -> {
+                    awaitingEnvironment = true
+                    EnvironmentCodec.sendFrames(emptyList(), emptyList()).forEach { sendSub(option, it) }
+                }
+                TelnetOption.CHARSET -> {
+                    awaitingCharset = true
+                    sendSub(option, CharsetCodec.request(settings.charsets.map { it.name() }))
+                }
+                TelnetOption.TSPEED -> { awaitingSpeed = true; sendSub(option, byteArrayOf(SEND)) }
+                TelnetOption.XDISPLOC -> { awaitingDisplay = true; sendSub(option, byteArrayOf(SEND)) }
+            }
+        }
+        if (side == OptionSide.REMOTE && option == TelnetOption.BINARY) decoder.binaryInput = enabled
+        if (side == OptionSide.REMOTE && !enabled) {
+            when (option) {
+                TelnetOption.TTYPE -> ttype?.let { if (!it.finished) { it.accept(""); announceTerminalType(it) } }
+                TelnetOption.NEW_ENVIRON -> awaitingEnvironment = false
+                TelnetOption.CHARSET -> awaitingCharset = false
+                TelnetOption.TSPEED -> awaitingSpeed = false
+                TelnetOption.XDISPLOC -> awaitingDisplay = false
+            }
+        }
+        events(ProtocolEvent.OptionChanged(side, option, enabled))
+    }
+
+    private fun subnegotiation(option: Int, payload: ByteArray) {
+        when (option) {
+            // Some clients (busybox) send NAWS without agreeing to it first: accept it quietly.
+            TelnetOption.NAWS -> if (payload.size == 4) {
+                val width = ((payload[0].toInt() and 0xff) shl 8) or (payload[1].toInt() and 0xff)
+                val height = ((payload[2].toInt() and 0xff) shl 8) or (payload[3].toInt() and 0xff)
+                events(ProtocolEvent.WindowSize(width, height))
+            } else {
+                malformed(option, payload)
+            }
+            TelnetOption.TTYPE -> terminalType(payload)
+            TelnetOption.NEW_ENVIRON -> environment(payload)
+            TelnetOption.CHARSET -> charsetReply(payload)
+            TelnetOption.TSPEED -> if (payload.firstOrNull()?.toInt() == IS) {
+                awaitingSpeed = false
+                val parts = ascii(payload).split(',')
+                val tx = parts.getOrNull(0)?.trim()?.toIntOrNull()
+                val rx = parts.getOrNull(1)?.trim()?.toIntOrNull()
+                if (tx != null && rx != null && tx >= 0 && rx >= 0) events(ProtocolEvent.TerminalSpeed(tx, rx))
+                else malformed(option, payload)
+            }
+            TelnetOption.XDISPLOC -> if (payload.firstOrNull()?.toInt() == IS) {
+                awaitingDisplay = false
+                events(ProtocolEvent.DisplayLocation(ascii(payload)))
+            }
+            else -> Unit // Subnegotiations of options we never agreed to are ignored by rule.
+        }
+    }
+
+    private fun terminalType(payload: ByteArray) {
+        val cycle = ttype ?: return // unsolicited: we never asked
+        if (payload.firstOrNull()?.toInt() != IS || cycle.finished) return
+        if (cycle.accept(ascii(payload))) sendSub(TelnetOption.TTYPE, byteArrayOf(SEND))
+        else announceTerminalType(cycle)
+    }
+
+    private fun announceTerminalType(cycle: TerminalTypeCycle) {
+        cycle.chosen?.let { events(ProtocolEvent.TerminalTypes(it, cycle.names.toList())) }
+    }
+
+    private fun environment(payload: ByteArray) {
+        val kind = payload.firstOrNull()?.toInt() ?: return
+        if (kind != EnvironmentCodec.IS && kind != EnvironmentCodec.INFO) return
+        if (kind == EnvironmentCodec.IS) awaitingEnvironment = false
+        val variables = EnvironmentCodec.parse(payload, settings.maxEnvironmentVariables)
+        events(ProtocolEvent.Environment(variables, replace = kind == EnvironmentCodec.IS))
+    }
+
+    private fun charsetReply(payload: ByteArray) {
+        when (payload.firstOrNull()?.toInt()) {
+            CharsetCodec.ACCEPTED -> {
+                if (!awaitingCharset) return
+                awaitingCharset = false
+                val name = CharsetCodec.parseAccepted(payload)
+                val chosen = settings.charsets.firstOrNull { it.name().equals(name, true) || it.aliases().any { a -> a.equals(name, true) } }
+                if (chosen == null) {
+                    events(ProtocolEvent.Warning("client accepted charset '$name' that was not offered"))
+                } else {
+                    switchCharset(chosen)
+                }
+            }
+            CharsetCodec.REJECTED -> awaitingCharset = false
+            CharsetCodec.REQUEST -> {
+                // RFC 2066: while our own request is outstanding, the server's request wins.
+                if (awaitingCharset) { sendSub(TelnetOption.CHARSET, CharsetCodec.rejected()); return }
+                val offered = CharsetCodec.parseRequest(payload)
+                val pick = offered.firstNotNullOfOrNull { name ->
+                    settings.charsets.firstOrNull { it.name().equals(name, true) || it.aliases().any { a -> a.equals(name, true) } }?.let { name to it }
+                }
+                if (pick == null) {
+                    sendSub(TelnetOption.CHARSET, CharsetCodec.rejected())
+                } else {
+                    sendSub(TelnetOption.CHARSET, CharsetCodec.accepted(pick.first))
+                    switchCharset(pick.second)
+                }
+            }
+            CharsetCodec.TTABLE_IS -> sendSub(TelnetOption.CHARSET, CharsetCodec.tableRejected())
+            else -> malformed(TelnetOption.CHARSET, payload)
+        }
+    }
+
+    private fun switchCharset(chosen: Charset) {
+        if (chosen == charset) return
+        charset = chosen
+        events(ProtocolEvent.CharsetChanged(chosen))
+    }
+
+    private fun malformed(option: Int, payload: ByteArray) {
+        events(ProtocolEvent.Warning("malformed ${TelnetOption.name(option)} subnegotiation (${payload.size} bytes) ignored"))
+    }
+
+    private fun sendSub(option: Int, payload: ByteArray) = output(TelnetEncoder.subnegotiation(option, payload))
+
+    private fun ascii(payload: ByteArray): String =
+        String(payload, 1, payload.size - 1, Charsets.ISO_8859_1).filter { it in ' '..'~' }
+
+    private companion object {
+        const val IS = 0
+        const val SEND: Byte = 1
+    }
+}

@@ -1,0 +1,53 @@
+package dev.telnetkit.server
+
+import dev.telnetkit.protocol.ProtocolSettings
+import java.time.Duration
+
+/**
+ * Everything a [TelnetServer] needs to know, with defaults that are safe on a network.
+ *
+ * @property host the address to bind; loopback by default because Telnet is clear text.
+ * @property port the TCP port; 0 picks a free one (read it back from [TelnetServer.port]).
+ * @property connectMaxWait how long to wait for the client's negotiation answers before starting
+ *   the session anyway (a client that answers nothing, such as netcat, gets its prompt after it).
+ *   The wait re-arms on every byte received, up to five times this in all.
+ * @property idleTimeout a session with no input for this long is told and closed; zero turns it off.
+ * @property idleNotice the line shown before an idle session is closed.
+ * @property shutdownNotice the line shown to every session when the server stops.
+ * @property outputBufferLimit bytes of output queued per session before a client that does not
+ *   read is cut off (messages) or a writer waits (suspending writes).
+ * @property outputStallTimeout how long a suspending writer waits for a client that reads nothing
+ *   before the client is cut off.
+ * @property maxLineLength the longest input line accepted; typing beyond it rings the bell.
+ * @property areYouThereAnswer the line written when the client sends `IAC AYT`.
+ * @property protocol charsets offered and protocol limits.
+ */
+public class ServerSettings @JvmOverloads constructor(
+    public val host: String = "127.0.0.1",
+    public val port: Int = 2323,
+    public val connectMaxWait: Duration = Duration.ofSeconds(1),
+    public val idleTimeout: Duration = Duration.ofMinutes(5),
+    public val idleNotice: String = "Idle timeout: closing the connection.",
+    public val shutdownNotice: String = "The server is shutting down.",
+    public val outputBufferLimit: Int = 1 shl 20,
+    public val outputStallTimeout: Duration = Duration.ofSeconds(60),
+    public val maxLineLength: Int = 4096,
+    public val areYouThereAnswer: String = "[Yes]",
+    public val protocol: ProtocolSettings = ProtocolSettings(),
+) {
+    init {
+        require(host.isNotBlank()) { "host must not be blank" }
+        require(port in 0..65535) { "port must be in 0..65535, was $port" }
+        require(!connectMaxWait.isNegative && connectMaxWait <= Duration.ofMinutes(1)) { "connectMaxWait must be in 0..60 s, was $connectMaxWait" }
+        require(!idleTimeout.isNegative) { "idleTimeout must not be negative, was $idleTimeout" }
+        require(outputBufferLimit >= 1024) { "outputBufferLimit must be at least 1024 bytes, was $outputBufferLimit" }
+        require(!outputStallTimeout.isNegative && !outputStallTimeout.isZero) { "outputStallTimeout must be positive, was $outputStallTimeout" }
+        require(maxLineLength in 1..(1 shl 20)) { "maxLineLength must be in 1..1048576, was $maxLineLength" }
+    }
+
+    /** A copy with the given [port], the rest unchanged. */
+    public fun withPort(port: Int): ServerSettings = ServerSettings(
+        host, port, connectMaxWait, idleTimeout, idleNotice, shutdownNotice, outputBufferLimit,
+        outputStallTimeout, maxLineLength, areYouThereAnswer, protocol,
+    )
+}

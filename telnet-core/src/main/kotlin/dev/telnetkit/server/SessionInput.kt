@@ -1,0 +1,9 @@
+package dev.telnetkit.server
+
+/** What the connection hands the session's reader, in arrival order. */
+internal sealed class SessionInput {
+    class Text(val text: String) : SessionInput()
+    data object Interrupt : SessionInput()
+    data object EraseCharacter : SessionInput()
+    data object EraseLine : SessionInput()
+}

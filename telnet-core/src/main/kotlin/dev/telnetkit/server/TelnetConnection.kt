@@ -1,0 +1,211 @@
+package dev.telnetkit.server
+
+import dev.telnetkit.protocol.ProtocolEvent
+import dev.telnetkit.protocol.TelnetProtocol
+import dev.telnetkit.terminal.TextDecoder
+import io.github.oshai.kotlinlogging.KotlinLogging
+import io.ktor.network.sockets.Socket
+import io.ktor.network.sockets.openReadChannel
+import io.ktor.network.sockets.openWriteChannel
+import io.ktor.utils.io.ByteReadChannel
+import io.ktor.utils.io.readAvailable
+import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.CompletableDeferred
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.NonCancellable
+import kotlinx.coroutines.channels.Channel
+import kotlinx.coroutines.channels.ClosedSendChannelException
+import kotlinx.coroutines.coroutineScope
+import kotlinx.coroutines.currentCoroutineContext
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.job
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.withContext
+import kotlinx.coroutines.withTimeoutOrNull
+import java.time.Duration
+import kotlin.time.Duration.Companion.milliseconds
+import kotlin.time.Duration.Companion.nanoseconds
+import kotlin.time.toKotlinDuration
+
+private val logger = KotlinLogging.logger {}
+
+/**
+ * The I/O of one session: reads the socket into the [TelnetProtocol], pumps the session's
+ * [OutputQueue] to the socket, waits out the opening negotiation, watches for idleness and runs the
+ * handler. Everything it starts is a child of the coroutine that calls [run], so it all ends together.
+ */
+internal class TelnetConnection(
+    private val socket: Socket,
+    private val settings: ServerSettings,
+    id: Long,
+    remote: String,
+) {
+    private val output = OutputQueue(settings.outputBufferLimit)
+    private val progress = Channel<Unit>(Channel.CONFLATED)
+    private val endSignal = CompletableDeferred<Unit>()
+    private var sessionJob: Job? = null
+    @Volatile private var cutOffReason: String? = null
+
+    val session = TelnetSession(id, remote, settings, output, ::cutOff, ::endRequested)
+    private val textDecoder = TextDecoder(session.encoding)
+
+    /** Runs the session to its end; never throws except for cancellation. */
+    suspend fun run(handler: SessionHandler) {
+        sessionJob = currentCoroutineContext().job
+        val readChannel = socket.openReadChannel()
+        val writeChannel = socket.openWriteChannel(autoFlush = false)
+        try {
+            coroutineScope {
+                val writer = launch { runCatching { output.pump(writeChannel) }.onFailure { if (it !is CancellationException) cutOff("write failed: ${it.message}") } }
+                session.protocol = TelnetProtocol(settings.protocol, session::sendRaw, ::onProtocolEvent)
+                synchronized(session.protocolLock) { session.protocol.open() }
+                val reader = launch { readLoop(readChannel) }
+                awaitNegotiation()
+                val idle = if (settings.idleTimeout.isZero) null else launch { watchIdle(settings.idleTimeout) }
+                val lingering = launch {
+                    endSignal.await()
+                    // The session was asked to end: give the handler a moment to return, then cancel it.
+                    delay(IDLE_GRACE)
+                    sessionJob?.cancel()
+                }
+                try {
+                    handler.handle(session)
+                } catch (e: CancellationException) {
+                    throw e
+                } catch (e: Exception) {
+                    logger.error(e) { "session ${session.id} (${session.remoteAddress}): handler failed" }
+                    session.writeMessage("Internal error; closing the session.")
+                }
+                idle?.cancel()
+                lingering.cancel()
+                reader.cancel()
+                output.close()
+                withTimeoutOrNull(FLUSH_TIMEOUT) { writer.join() }
+                writer.cancel()
+            }
+        } finally {
+            withContext(NonCancellable) {
+                output.close()
+                if (cutOffReason == null) withTimeoutOrNull(FLUSH_TIMEOUT) { runCatching { writeChannel.flushAndClose() } }
+                socket.close()
+            }
+            cutOffReason?.let { logger.warn { "session ${session.id} (${session.remoteAddress}) cut off: $it" } }
+        }
+    }
+
+    private suspend fun readLoop(channel: ByteReadChannel) {
+        val buffer = ByteArray(READ_BUFFER)
+        try {
+            while (true) {
+                val n = channel.readAvailable(buffer, 0, buffer.size)
+                if (n < 0) break
+                if (n == 0) continue
+                synchronized(session.protocolLock) { session.protocol.receive(buffer, 0, n) }
+                drainPending()
+                progress.trySend(Unit)
+            }
+        } catch (e: CancellationException) {
+            throw e
+        } catch (e: Exception) {
+            logger.debug { "session ${session.id}: read ended: ${e.message}" }
+        }
+        // End of input: the handler sees it as readLine returning null, after any type-ahead.
+        session.input.close()
+        progress.trySend(Unit)
+    }
+
+    // Events are collected under the protocol lock and delivered outside it, where we may suspend.
+    private val pending = ArrayDeque<SessionInput>()
+
+    private fun onProtocolEvent(event: ProtocolEvent) {
+        when (event) {
+            is ProtocolEvent.Data -> {
+                session.touched()
+                val text = textDecoder.decode(event.bytes)
+                if (text.isNotEmpty()) pending.addLast(SessionInput.Text(text))
+            }
+            is ProtocolEvent.Interrupt -> { session.touched(); pending.addLast(SessionInput.Interrupt) }
+            ProtocolEvent.EraseCharacter -> pending.addLast(SessionInput.EraseCharacter)
+            ProtocolEvent.EraseLine -> pending.addLast(SessionInput.EraseLine)
+            ProtocolEvent.AreYouThere -> session.writeMessage(settings.areYouThereAnswer)
+            ProtocolEvent.AbortOutput -> output.discard()
+            is ProtocolEvent.WindowSize -> if (event.width > 0 && event.height > 0) session.resized(TerminalSize(event.width, event.height))
+            is ProtocolEvent.TerminalTypes -> {
+                session.terminalTypes = event.all
+                session.terminalType = event.chosen
+            }
+            is ProtocolEvent.Environment -> {
+                val env = if (event.replace) LinkedHashMap() else LinkedHashMap(session.environment)
+                for ((name, value) in event.variables) {
+                    if (value == null) env.remove(name)
+                    else if (name in env || env.size < settings.protocol.maxEnvironmentVariables) env[name] = value
+                }
+                session.environment = env
+            }
+            is ProtocolEvent.CharsetChanged -> {
+                session.encoding = event.charset
+                textDecoder.switchTo(event.charset)
+            }
+            is ProtocolEvent.TerminalSpeed -> session.terminalSpeed = "${event.transmit},${event.receive}"
+            is ProtocolEvent.DisplayLocation -> session.displayLocation = event.location
+            is ProtocolEvent.OptionChanged -> Unit
+            is ProtocolEvent.Warning -> logger.debug { "session ${session.id}: ${event.message}" }
+        }
+    }
+
+    private suspend fun drainPending() {
+        while (pending.isNotEmpty()) {
+            val item = pending.removeFirst()
+            try {
+                session.input.send(item)
+            } catch (_: ClosedSendChannelException) {
+                pending.clear()
+            }
+        }
+    }
+
+    /**
+     * Waits until the client has answered everything asked at connect, or for [ServerSettings.connectMaxWait]
+     * since the last byte it sent (at most five times that in all), whichever comes first.
+     */
+    private suspend fun awaitNegotiation() {
+        val maxWait = settings.connectMaxWait.toKotlinDuration()
+        val deadline = System.nanoTime() + (maxWait * 5).inWholeNanoseconds
+        while (true) {
+            if (synchronized(session.protocolLock) { session.protocol.isSettled }) return
+            val left = (deadline - System.nanoTime()).nanoseconds
+            if (!left.isPositive()) return
+            withTimeoutOrNull(minOf(maxWait, left)) { progress.receive() } ?: return
+        }
+    }
+
+    private suspend fun watchIdle(timeout: Duration) {
+        while (true) {
+            val left = timeout.minus(session.idle)
+            if (left.isNegative || left.isZero) break
+            delay(left.toMillis().coerceAtLeast(1).milliseconds)
+        }
+        logger.info { "session ${session.id} (${session.remoteAddress}) idle for ${timeout.seconds} s: closing" }
+        session.writeMessage(settings.idleNotice)
+        session.close()
+    }
+
+    private fun cutOff(reason: String) {
+        if (cutOffReason != null) return
+        cutOffReason = reason
+        session.requestEnd()
+        output.discard()
+        output.close()
+        sessionJob?.cancel()
+    }
+
+    private fun endRequested() {
+        endSignal.complete(Unit)
+    }
+
+    private companion object {
+        const val READ_BUFFER = 2048
+        val FLUSH_TIMEOUT = 2000.milliseconds
+        val IDLE_GRACE = 1000.milliseconds
+    }
+}

@@ -1,0 +1,170 @@
+package dev.telnetkit.server
+
+import io.github.oshai.kotlinlogging.KotlinLogging
+import io.ktor.network.selector.SelectorManager
+import io.ktor.network.sockets.ServerSocket
+import io.ktor.network.sockets.aSocket
+import io.ktor.network.sockets.port
+import io.ktor.network.sockets.toJavaAddress
+import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.CompletableDeferred
+import kotlinx.coroutines.CoroutineName
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.cancelAndJoin
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.isActive
+import kotlinx.coroutines.joinAll
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.withTimeoutOrNull
+import java.net.InetSocketAddress
+import java.time.Duration
+import java.util.concurrent.ConcurrentHashMap
+import java.util.concurrent.atomic.AtomicBoolean
+import java.util.concurrent.atomic.AtomicLong
+import kotlin.time.Duration.Companion.milliseconds
+import kotlin.time.toKotlinDuration
+
+private val logger = KotlinLogging.logger {}
+
+/**
+ * A Telnet server: accepts connections on [ServerSettings.host]:[ServerSettings.port] and runs
+ * [handler] for each one in a coroutine of its own, after the opening negotiation.
+ *
+ * The server owns a supervisor scope; every session is a child of it, and everything a session
+ * starts is a child of the session, so [stop] leaves nothing running. One failing session never
+ * affects another.
+ *
+ * ```kotlin
+ * val server = TelnetServer(ServerSettings(port = 2323)) { session ->
+ *     while (true) {
+ *         val line = session.readLine("> ") ?: break
+ *         session.writeLine("you said: $line")
+ *     }
+ * }.start()
+ * ```
+ */
+public class TelnetServer(
+    /** The settings this server runs with. */
+    public val settings: ServerSettings,
+    private val handler: SessionHandler,
+) : AutoCloseable {
+    private val supervisor = SupervisorJob()
+    private val scope = CoroutineScope(supervisor + Dispatchers.Default + CoroutineName("telnet-server"))
+    private val sessionJobs = SupervisorJob(supervisor)
+    private val liveSessions = ConcurrentHashMap<Long, TelnetSession>()
+    private val ids = AtomicLong()
+    private val started = AtomicBoolean()
+    private val stopping = AtomicBoolean()
+    private val terminated = CompletableDeferred<Unit>()
+    private var selector: SelectorManager? = null
+    private var serverSocket: ServerSocket? = null
+    private var acceptJob: Job? = null
+
+    /** The port the server listens on; useful after binding port 0. Valid once started. */
+    public val port: Int
+        get() = checkNotNull(serverSocket) { "the server is not started" }.port
+
+    /** The sessions open right now. */
+    public val sessions: List<TelnetSession> get() = liveSessions.values.sortedBy { it.id }
+
+    /** Binds the port and starts accepting connections. Returns this server. */
+    public suspend fun start(): TelnetServer {
+        check(started.compareAndSet(false, true)) { "the server was already started" }
+        val selectorManager = SelectorManager(Dispatchers.IO)
+        val socket = try {
+            aSocket(selectorManager).tcp().bind(settings.host, settings.port) {
+                reuseAddress = true
+                backlogSize = BACKLOG
+            }
+        } catch (e: Exception) {
+            selectorManager.close()
+            scope.coroutineContext[Job]?.cancel()
+            terminated.complete(Unit)
+            throw e
+        }
+        selector = selectorManager
+        serverSocket = socket
+        logger.info { "listening on ${settings.host}:${socket.port}" }
+        acceptJob = scope.launch(CoroutineName("telnet-accept")) { acceptLoop(socket) }
+        return this
+    }
+
+    private suspend fun acceptLoop(socket: ServerSocket) {
+        while (scope.isActive) {
+            val client = try {
+                socket.accept()
+            } catch (e: CancellationException) {
+                throw e
+            } catch (e: Exception) {
+                if (stopping.get() || socket.isClosedSafe()) break
+                // Out of file descriptors and the like: back off instead of spinning.
+                logger.warn { "accept failed: ${e.message}" }
+                delay(ACCEPT_BACKOFF)
+                continue
+            }
+            val id = ids.incrementAndGet()
+            val remote = (client.remoteAddress.toJavaAddress() as? InetSocketAddress)
+                ?.let { "${it.address?.hostAddress ?: it.hostString}:${it.port}" } ?: client.remoteAddress.toString()
+            scope.launch(sessionJobs + CoroutineName("telnet-session-$id")) { runSession(client, id, remote) }
+        }
+    }
+
+    private suspend fun runSession(client: io.ktor.network.sockets.Socket, id: Long, remote: String) {
+        val connection = TelnetConnection(client, settings, id, remote)
+        liveSessions[id] = connection.session
+        logger.info { "session $id opened from $remote" }
+        try {
+            connection.run(handler)
+        } finally {
+            liveSessions.remove(id)
+            logger.info { "session $id from $remote closed after ${connection.session.duration.toMillis()} ms" }
+        }
+    }
+
+    /**
+     * Stops gracefully: no new connections; every session is shown [ServerSettings.shutdownNotice]
+     * and its reads return null so its handler can finish; sessions still running after [grace]
+     * are cancelled. Returns when everything has ended. Calling it again just waits.
+     */
+    public suspend fun stop(grace: Duration = Duration.ofSeconds(5)) {
+        require(!grace.isNegative) { "grace must not be negative" }
+        if (!stopping.compareAndSet(false, true)) return awaitTermination()
+        acceptJob?.cancel()
+        runCatching { serverSocket?.close() }
+        for (session in liveSessions.values) {
+            session.writeMessage(settings.shutdownNotice)
+            session.requestEnd()
+        }
+        withTimeoutOrNull(grace.toKotlinDuration()) { sessionJobs.children.toList().joinAll() }
+        sessionJobs.cancelAndJoin()
+        supervisor.cancelAndJoin()
+        runCatching { selector?.close() }
+        logger.info { "stopped" }
+        terminated.complete(Unit)
+    }
+
+    /** Suspends until the server has stopped. */
+    public suspend fun awaitTermination() {
+        terminated.await()
+    }
+
+    /**
+     * Stops the server with no grace period, blocking the calling thread until it has. For
+     * try-with-resources and `use`; from a coroutine call [stop] instead.
+     */
+    override fun close() {
+        if (!started.get()) return
+        runBlocking { stop(Duration.ZERO) }
+    }
+
+    private fun ServerSocket.isClosedSafe(): Boolean = runCatching { socketContext.isCompleted }.getOrDefault(true)
+
+    private companion object {
+        const val BACKLOG = 1024
+        val ACCEPT_BACKOFF = 100.milliseconds
+    }
+}

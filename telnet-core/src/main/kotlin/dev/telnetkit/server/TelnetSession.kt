@@ -1,0 +1,271 @@
+package dev.telnetkit.server
+
+import dev.telnetkit.protocol.OptionSide
+import dev.telnetkit.protocol.TelnetEncoder
+import dev.telnetkit.protocol.TelnetOption
+import dev.telnetkit.protocol.TelnetProtocol
+import dev.telnetkit.terminal.LineReader
+import kotlinx.coroutines.channels.Channel
+import java.nio.charset.Charset
+import java.time.Duration
+import java.time.Instant
+import java.util.concurrent.CopyOnWriteArrayList
+import kotlin.time.toKotlinDuration
+
+/**
+ * One client connection, as its handler sees it: what the terminal told us, and the ways to write
+ * to it and read lines from it.
+ *
+ * Terminal facts ([terminalType], [width], [height], [environment], [encoding]) are filled in by
+ * option negotiation before the handler starts and change live (a window resize updates [width]
+ * and [height] and calls the [ResizeListener]s). They may be read from any thread.
+ *
+ * Output: [write] and [writeLine] suspend while the client is slow to read (bounded by
+ * [ServerSettings.outputBufferLimit]); [writeMessage] never suspends and may be called from any
+ * thread at any time. All output goes through one serialising point, so a message never lands in
+ * the middle of an echoed character or a prompt: while [readLine] waits, a message appears on its
+ * own line and the prompt and the text typed so far are drawn again below it.
+ */
+public class TelnetSession internal constructor(
+    /** A number unique among the sessions of one server. */
+    public val id: Long,
+    /** The client's address and port, such as `127.0.0.1:53412`. */
+    public val remoteAddress: String,
+    private val settings: ServerSettings,
+    private val output: OutputQueue,
+    private val cutOff: (String) -> Unit,
+    private val endRequested: () -> Unit,
+) {
+    internal lateinit var protocol: TelnetProtocol
+    internal val protocolLock = Any()
+    internal val input = Channel<SessionInput>(INPUT_CAPACITY)
+
+    private val screenLock = Any()
+    private val startNanos = System.nanoTime()
+    @Volatile private var lastInputNanos = startNanos
+    private val resizeListeners = CopyOnWriteArrayList<ResizeListener>()
+    private var carry = ""
+    private var reader: LineReader? = null
+    private var readPrompt = ""
+    private var readEcho = true
+    @Volatile private var ending = false
+
+    /** When the connection was accepted. */
+    public val startTime: Instant = Instant.now()
+
+    /** How long the session has lasted so far. */
+    public val duration: Duration get() = Duration.ofNanos(System.nanoTime() - startNanos)
+
+    /** How long since the user last typed anything. */
+    public val idle: Duration get() = Duration.ofNanos(System.nanoTime() - lastInputNanos)
+
+    /** The terminal type (TTYPE), lower-cased, such as `xterm-256color`; `unknown` if never told. */
+    @Volatile public var terminalType: String = "unknown"
+        internal set
+
+    /** Every name the client gave during the TTYPE cycle, in order. */
+    @Volatile public var terminalTypes: List<String> = emptyList()
+        internal set
+
+    /** The terminal size (NAWS), or [TerminalSize.DEFAULT] until the client reports one. */
+    @Volatile public var size: TerminalSize = TerminalSize.DEFAULT
+        internal set
+
+    /** The terminal width in columns. */
+    public val width: Int get() = size.width
+
+    /** The terminal height in rows. */
+    public val height: Int get() = size.height
+
+    /**
+     * Variables the client reported with NEW-ENVIRON (such as `USER`, `LANG`, `DISPLAY`).
+     * Client-controlled: treat the values as untrusted input.
+     */
+    @Volatile public var environment: Map<String, String> = emptyMap()
+        internal set
+
+    /** The charset of text in both directions: UTF-8 unless CHARSET agreed another. */
+    @Volatile public var encoding: Charset = settings.protocol.charsets.first()
+        internal set
+
+    /** The client's terminal speed as `transmit,receive` (TSPEED), if it told. */
+    @Volatile public var terminalSpeed: String? = null
+        internal set
+
+    /** The client's X display location (XDISPLOC), if it told. */
+    @Volatile public var displayLocation: String? = null
+        internal set
+
+    /** True if [option] is enabled on [side] right now. */
+    public fun isEnabled(side: OptionSide, option: Int): Boolean = synchronized(protocolLock) { protocol.isEnabled(side, option) }
+
+    /**
+     * True if the server echoes what the user types (the client agreed to `WILL ECHO`); false in
+     * line mode, where the client edits and echoes each line itself.
+     */
+    public val serverEchoes: Boolean get() = isEnabled(OptionSide.LOCAL, TelnetOption.ECHO)
+
+    /** Calls [listener] on every window resize until removed. */
+    public fun addResizeListener(listener: ResizeListener) {
+        resizeListeners.add(listener)
+    }
+
+    /** Stops calling [listener]. */
+    public fun removeResizeListener(listener: ResizeListener) {
+        resizeListeners.remove(listener)
+    }
+
+    /**
+     * Writes [text]; `\n` goes out as CR LF. Suspends while the client is slow to read; a client
+     * that reads nothing for [ServerSettings.outputStallTimeout] is cut off.
+     */
+    public suspend fun write(text: String) {
+        if (text.isEmpty()) return
+        if (!output.awaitRoom(text.length, settings.outputStallTimeout.toKotlinDuration())) {
+            cutOff("client read nothing for ${settings.outputStallTimeout.seconds} s")
+            return
+        }
+        synchronized(screenLock) { send(text) }
+    }
+
+    /** Writes [text] and a line break. */
+    public suspend fun writeLine(text: String = ""): Unit = write(text + "\n")
+
+    /**
+     * Shows [text] as a message of its own, from any thread, without suspending. While [readLine]
+     * waits, the message appears above the prompt and the prompt and typed text are redrawn.
+     * A client whose unread output exceeds [ServerSettings.outputBufferLimit] is cut off.
+     */
+    public fun writeMessage(text: String) {
+        synchronized(screenLock) {
+            val r = reader
+            val out = StringBuilder()
+            if (r == null) {
+                out.append(text).append('\n')
+            } else if (serverEchoes) {
+                out.append("\r\u001b[K").append(text).append('\n').append(readPrompt)
+                if (readEcho) out.append(r.text)
+            } else {
+                out.append('\n').append(text).append('\n').append(readPrompt)
+            }
+            send(out)
+        }
+    }
+
+    /**
+     * Shows [prompt] and reads one line. With [echo] false nothing typed reaches the screen (for
+     * passwords). Returns null when the input has ended: the client closed it, typed Ctrl-D on an
+     * empty line, or the session is ending. Ctrl-C (or Telnet IP/BRK) abandons the line and
+     * prompts again. Only one read may be active at a time.
+     */
+    public suspend fun readLine(prompt: String = "", echo: Boolean = true): String? {
+        val r = synchronized(screenLock) {
+            check(reader == null) { "another readLine is already waiting" }
+            if (ending) return null
+            LineReader(settings.maxLineLength).also {
+                reader = it
+                readPrompt = prompt
+                readEcho = echo
+                send(prompt)
+            }
+        }
+        try {
+            while (true) {
+                if (carry.isEmpty()) {
+                    val event = input.receiveCatching().getOrNull()
+                    if (event == null || ending) return r.text.takeIf { it.isNotEmpty() && !ending }
+                    when (event) {
+                        is SessionInput.Text -> carry = event.text
+                        SessionInput.Interrupt -> interrupted(r)
+                        SessionInput.EraseCharacter -> echo(r.eraseCharacter())
+                        SessionInput.EraseLine -> echo(r.eraseLine())
+                    }
+                    continue
+                }
+                var i = 0
+                while (i < carry.length) {
+                    val step = r.feed(carry[i++])
+                    when (step) {
+                        is LineReader.Step.Continue -> echo(step)
+                        is LineReader.Step.Done -> {
+                            carry = carry.substring(i)
+                            synchronized(screenLock) { if (serverEchoes) send("\n") }
+                            return step.line
+                        }
+                        LineReader.Step.Interrupted -> interrupted(r)
+                        LineReader.Step.EndOfInput -> {
+                            carry = carry.substring(i)
+                            synchronized(screenLock) { if (serverEchoes) send("\n") }
+                            return null
+                        }
+                    }
+                }
+                carry = ""
+            }
+        } finally {
+            synchronized(screenLock) { reader = null }
+        }
+    }
+
+    /** Ends the session: the handler's reads return null and the connection closes once it returns. */
+    public fun close() {
+        requestEnd()
+        endRequested()
+    }
+
+    private fun interrupted(r: LineReader) {
+        r.reset()
+        synchronized(screenLock) { send(if (serverEchoes) "^C\n$readPrompt" else "\n$readPrompt") }
+    }
+
+    private fun echo(step: LineReader.Step) {
+        if (step !is LineReader.Step.Continue || step.echo.isEmpty()) return
+        synchronized(screenLock) { if (readEcho && serverEchoes) send(step.echo) }
+    }
+
+    /** Encodes and queues text; must hold screenLock. */
+    private fun send(text: CharSequence) {
+        if (text.isEmpty()) return
+        val bytes = crlf(text).toByteArray(encoding)
+        val binary = isEnabled(OptionSide.LOCAL, TelnetOption.BINARY)
+        if (!output.offer(TelnetEncoder.encodeData(bytes, binary))) cutOff("more than ${settings.outputBufferLimit} bytes of output unread")
+    }
+
+    // ---- called by the connection ----
+
+    internal fun sendRaw(bytes: ByteArray) {
+        if (!output.offer(bytes)) cutOff("more than ${settings.outputBufferLimit} bytes of output unread")
+    }
+
+    internal fun resized(newSize: TerminalSize) {
+        if (newSize == size) return
+        size = newSize
+        resizeListeners.forEach { runCatching { it.onResize(newSize) } }
+    }
+
+    internal fun touched() {
+        lastInputNanos = System.nanoTime()
+    }
+
+    /** Asks the handler to finish: reads return null from now on. */
+    internal fun requestEnd() {
+        ending = true
+        input.close()
+    }
+
+    private companion object {
+        const val INPUT_CAPACITY = 64
+
+        /** `\n` without a `\r` before it becomes `\r\n`, so lines break right even in BINARY. */
+        fun crlf(text: CharSequence): String {
+            if (text.indexOf('\n') < 0) return text.toString()
+            val out = StringBuilder(text.length + 8)
+            for (i in text.indices) {
+                val c = text[i]
+                if (c == '\n' && (i == 0 || text[i - 1] != '\r')) out.append('\r')
+                out.append(c)
+            }
+            return out.toString()
+        }
+    }
+}

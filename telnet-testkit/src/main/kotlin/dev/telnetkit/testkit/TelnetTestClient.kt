@@ -1,0 +1,350 @@
+package dev.telnetkit.testkit
+
+import dev.telnetkit.protocol.NegotiationSink
+import dev.telnetkit.protocol.OptionNegotiator
+import dev.telnetkit.protocol.OptionPolicy
+import dev.telnetkit.protocol.OptionSide
+import dev.telnetkit.protocol.TelnetCommand
+import dev.telnetkit.protocol.TelnetDecoder
+import dev.telnetkit.protocol.TelnetEncoder
+import dev.telnetkit.protocol.TelnetEvent
+import dev.telnetkit.protocol.TelnetEventSink
+import dev.telnetkit.protocol.TelnetOption
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.cancel
+import kotlinx.coroutines.flow.MutableStateFlow
+import kotlinx.coroutines.flow.first
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.runInterruptible
+import kotlinx.coroutines.withContext
+import kotlinx.coroutines.withTimeoutOrNull
+import java.io.ByteArrayOutputStream
+import java.io.IOException
+import java.net.InetSocketAddress
+import java.net.Socket
+import java.util.Collections
+import kotlin.time.Duration
+import kotlin.time.Duration.Companion.seconds
+
+/**
+ * A small Telnet client for protocol tests of any Telnet server: it connects, plays a terminal
+ * described by a [TerminalProfile] during negotiation, sends lines and raw bytes, and waits for
+ * text, a pattern or a prompt with a timeout.
+ *
+ * Received text accumulates in [output] (decoded as UTF-8, `CR LF` kept as is, the `NUL` of
+ * `CR NUL` dropped). The `await…` functions search from a read mark and move it past what they
+ * matched, so consecutive awaits follow the conversation in order. Every negotiation message in
+ * both directions is recorded in [negotiationLog], and [receivedBytes] keeps the raw wire bytes.
+ *
+ * ```kotlin
+ * TelnetTestClient.connect("127.0.0.1", port).use { client ->
+ *     client.awaitText("> ")
+ *     client.sendLine("echo hi")
+ *     client.awaitText("hi")
+ * }
+ * ```
+ */
+public class TelnetTestClient private constructor(
+    private val socket: Socket,
+    /** The terminal this client plays. */
+    public val profile: TerminalProfile,
+) : AutoCloseable {
+    private val scope = CoroutineScope(SupervisorJob() + Dispatchers.IO)
+    private val out = socket.getOutputStream()
+    private val writeLock = Any()
+    private val stateLock = Any()
+    private val decoder = TelnetDecoder(1 shl 20).apply { binaryInput = true }
+    private val negotiator = OptionNegotiator(policyOf(profile))
+    private val text = StringBuilder()
+    private val raw = ByteArrayOutputStream()
+    private val log = Collections.synchronizedList(ArrayList<String>())
+    private val version = MutableStateFlow(0L)
+    private val pendingUtf8 = ByteArrayOutputStream()
+    private var lastWasCr = false
+    private var ttypeIndex = 0
+    private var mark = 0
+    @Volatile private var closed = false
+
+    /** Every negotiation message, such as `recv DO TTYPE` or `sent SB NAWS 80x24`, in order. */
+    public val negotiationLog: List<String> get() = synchronized(log) { log.toList() }
+
+    /** All text received so far. */
+    public val output: String get() = synchronized(stateLock) { text.toString() }
+
+    /** Text received after the read mark (not yet matched by an await). */
+    public val unread: String get() = synchronized(stateLock) { text.substring(mark) }
+
+    /** Every byte received, as it came off the wire. */
+    public val receivedBytes: ByteArray get() = synchronized(stateLock) { raw.toByteArray() }
+
+    /** True once the server closed the connection (or [close] was called). */
+    public val isClosed: Boolean get() = closed
+
+    /** True if [option] is enabled on [side], seen from the client ([OptionSide.LOCAL] is the client). */
+    public fun isEnabled(side: OptionSide, option: Int): Boolean = synchronized(stateLock) { negotiator.isEnabled(side, option) }
+
+    private val negotiationSink = object : NegotiationSink {
+        override fun send(verb: Int, option: Int) {
+            log.add("sent ${TelnetCommand.name(verb)} ${TelnetOption.name(option)}")
+            write(TelnetEncoder.negotiation(verb, option))
+        }
+
+        override fun changed(side: OptionSide, option: Int, enabled: Boolean) {
+            if (side == OptionSide.LOCAL && option == TelnetOption.NAWS && enabled) sendNaws(profile.width, profile.height)
+        }
+    }
+
+    private val events = TelnetEventSink { event ->
+        when (event) {
+            is TelnetEvent.Data -> appendText(event.bytes)
+            is TelnetEvent.Command -> log.add("recv ${TelnetCommand.name(event.code)}")
+            is TelnetEvent.Negotiation -> {
+                log.add("recv ${TelnetCommand.name(event.verb)} ${TelnetOption.name(event.option)}")
+                if (profile.negotiates) negotiator.receive(event.verb, event.option, negotiationSink)
+            }
+            is TelnetEvent.Subnegotiation -> {
+                log.add("recv SB ${TelnetOption.name(event.option)} ${describe(event.payload)}")
+                if (profile.negotiates) subnegotiation(event.option, event.payload)
+            }
+            is TelnetEvent.SubnegotiationError -> log.add("recv bad SB ${TelnetOption.name(event.option)}: ${event.reason}")
+        }
+    }
+
+    private fun start() {
+        scope.launch {
+            val buffer = ByteArray(4096)
+            val input = socket.getInputStream()
+            try {
+                while (true) {
+                    val n = runInterruptible { input.read(buffer) }
+                    if (n < 0) break
+                    synchronized(stateLock) {
+                        raw.write(buffer, 0, n)
+                        decoder.decode(buffer, 0, n, events)
+                    }
+                    version.value++
+                }
+            } catch (_: IOException) {
+                // The socket was closed or reset; that ends the conversation.
+            } finally {
+                closed = true
+                version.value++
+            }
+        }
+    }
+
+    /** Sends [text] as UTF-8 data (255 bytes doubled), with no line end. */
+    public suspend fun send(text: String): Unit = withContext(Dispatchers.IO) {
+        write(TelnetEncoder.encodeData(text.toByteArray(Charsets.UTF_8), binary = true))
+    }
+
+    /** Sends [line] followed by `CR LF`, as a Telnet client sends Enter. */
+    public suspend fun sendLine(line: String): Unit = send("$line\r\n")
+
+    /** Sends [bytes] exactly as given, with no escaping: for commands and hostile input. */
+    public suspend fun sendBytes(bytes: ByteArray): Unit = withContext(Dispatchers.IO) { write(bytes) }
+
+    /** Sends `IAC command`, for example [TelnetCommand.AYT] or [TelnetCommand.IP]. */
+    public suspend fun sendCommand(command: Int): Unit = sendBytes(TelnetEncoder.command(command))
+
+    /** Reports a new window size with NAWS, as a terminal does when resized. */
+    public suspend fun resize(width: Int, height: Int): Unit = withContext(Dispatchers.IO) { sendNaws(width, height) }
+
+    /**
+     * Waits until [expected] appears after the read mark; returns the text up to and including
+     * it, and moves the mark past it. Throws [AssertionError] with what was received on timeout.
+     */
+    public suspend fun awaitText(expected: String, timeout: Duration = DEFAULT_TIMEOUT): String =
+        awaitMatch("text '${printable(expected)}'", timeout) { from ->
+            val at = text.indexOf(expected, from)
+            if (at < 0) null else at + expected.length
+        }
+
+    /** Waits until [regex] matches after the read mark; returns the match and moves the mark past it. */
+    public suspend fun awaitRegex(regex: Regex, timeout: Duration = DEFAULT_TIMEOUT): MatchResult {
+        var result: MatchResult? = null
+        awaitMatch("pattern /${regex.pattern}/", timeout) { from ->
+            regex.find(text, from)?.also { result = it }?.let { it.range.last + 1 }
+        }
+        return result!!
+    }
+
+    /**
+     * Waits until [prompt] is the last thing received (the server is waiting for input) and moves
+     * the mark to the end. Returns the text before the prompt.
+     */
+    public suspend fun awaitPrompt(prompt: String, timeout: Duration = DEFAULT_TIMEOUT): String {
+        val seen = awaitMatch("prompt '${printable(prompt)}' at the end", timeout) { from ->
+            if (text.length - from >= prompt.length && text.endsWith(prompt)) text.length else null
+        }
+        return seen.removeSuffix(prompt)
+    }
+
+    /** Waits until the server closes the connection; true if it did within [timeout]. */
+    public suspend fun awaitClosed(timeout: Duration = DEFAULT_TIMEOUT): Boolean =
+        withTimeoutOrNull(timeout) { version.first { closed } } != null
+
+    /** Closes the connection. */
+    override fun close() {
+        closed = true
+        runCatching { socket.close() }
+        scope.cancel()
+    }
+
+    private suspend fun awaitMatch(what: String, timeout: Duration, find: (Int) -> Int?): String {
+        val found = withTimeoutOrNull(timeout) {
+            while (true) {
+                val seen = version.value
+                synchronized(stateLock) {
+                    val end = find(mark)
+                    if (end != null) {
+                        val matched = text.substring(mark, end)
+                        mark = end
+                        return@withTimeoutOrNull matched
+                    }
+                }
+                if (closed) return@withTimeoutOrNull null
+                version.first { it != seen }
+            }
+            @Suppress("UNREACHABLE_CODE") null
+        }
+        return found ?: throw AssertionError(
+            "no $what within $timeout${if (closed) " (connection closed)" else ""}; unread text: '${printable(unread)}'",
+        )
+    }
+
+    private fun appendText(bytes: ByteArray) {
+        for (b in bytes) {
+            val v = b.toInt() and 0xff
+            if (lastWasCr && v == 0) { lastWasCr = false; continue }
+            lastWasCr = v == 13
+            pendingUtf8.write(v)
+        }
+        val pending = pendingUtf8.toByteArray()
+        // Keep an incomplete UTF-8 sequence at the end for the next read.
+        var cut = pending.size
+        var back = 1
+        while (back <= 3 && pending.size - back >= 0) {
+            val v = pending[pending.size - back].toInt() and 0xff
+            if (v and 0xC0 == 0x80) { back++; continue }
+            val need = when { v >= 0xF0 -> 4; v >= 0xE0 -> 3; v >= 0xC0 -> 2; else -> 1 }
+            if (need > back) cut = pending.size - back
+            break
+        }
+        text.append(String(pending, 0, cut, Charsets.UTF_8))
+        pendingUtf8.reset()
+        pendingUtf8.write(pending, cut, pending.size - cut)
+    }
+
+    private fun subnegotiation(option: Int, payload: ByteArray) {
+        val kind = payload.firstOrNull()?.toInt() ?: return
+        when (option) {
+            TelnetOption.TTYPE -> if (kind == SEND && profile.terminalTypes.isNotEmpty()) {
+                val name = profile.terminalTypes[minOf(ttypeIndex++, profile.terminalTypes.size - 1)]
+                sendSub(option, byteArrayOf(IS.toByte()) + name.toByteArray(Charsets.US_ASCII), "IS $name")
+            }
+            TelnetOption.NEW_ENVIRON -> if (kind == SEND) {
+                val body = ByteArrayOutputStream().apply { write(IS) }
+                for ((name, value) in profile.environment) {
+                    body.write(ENV_VAR); escapeEnv(body, name)
+                    body.write(ENV_VALUE); escapeEnv(body, value)
+                }
+                sendSub(option, body.toByteArray(), "IS ${profile.environment}")
+            }
+            TelnetOption.CHARSET -> if (kind == CHARSET_REQUEST) {
+                val offered = String(payload, 2, maxOf(0, payload.size - 2), Charsets.US_ASCII)
+                    .split(payload.getOrElse(1) { ';'.code.toByte() }.toInt().toChar())
+                val pick = profile.charsets.firstOrNull { want -> offered.any { it.equals(want, ignoreCase = true) } }
+                if (pick == null) sendSub(option, byteArrayOf(CHARSET_REJECTED.toByte()), "REJECTED")
+                else sendSub(option, byteArrayOf(CHARSET_ACCEPTED.toByte()) + pick.toByteArray(Charsets.US_ASCII), "ACCEPTED $pick")
+            }
+        }
+    }
+
+    private fun sendNaws(width: Int, height: Int) {
+        val payload = byteArrayOf((width shr 8).toByte(), width.toByte(), (height shr 8).toByte(), height.toByte())
+        sendSub(TelnetOption.NAWS, payload, "${width}x$height")
+    }
+
+    private fun sendSub(option: Int, payload: ByteArray, description: String) {
+        log.add("sent SB ${TelnetOption.name(option)} $description")
+        write(TelnetEncoder.subnegotiation(option, payload))
+    }
+
+    private fun write(bytes: ByteArray) {
+        synchronized(writeLock) {
+            try {
+                out.write(bytes)
+                out.flush()
+            } catch (e: IOException) {
+                if (!closed) throw e
+            }
+        }
+    }
+
+    public companion object {
+        /** How long the await functions wait unless told otherwise. */
+        public val DEFAULT_TIMEOUT: Duration = 5.seconds
+
+        private const val IS = 0
+        private const val SEND = 1
+        private const val ENV_VAR = 0
+        private const val ENV_VALUE = 1
+        private const val ENV_ESC = 2
+        private const val ENV_USERVAR = 3
+        private const val CHARSET_REQUEST = 1
+        private const val CHARSET_ACCEPTED = 2
+        private const val CHARSET_REJECTED = 3
+
+        /** Connects to [host]:[port] and starts playing [profile]. */
+        public suspend fun connect(host: String, port: Int, profile: TerminalProfile = TerminalProfile.XTERM): TelnetTestClient =
+            withContext(Dispatchers.IO) {
+                val socket = Socket()
+                socket.tcpNoDelay = true
+                socket.connect(InetSocketAddress(host, port), 5000)
+                TelnetTestClient(socket, profile).also { it.start() }
+            }
+
+        private fun policyOf(profile: TerminalProfile) = OptionPolicy { side, option ->
+            when (side) {
+                OptionSide.LOCAL -> when (option) {
+                    TelnetOption.TTYPE -> profile.terminalTypes.isNotEmpty()
+                    TelnetOption.NAWS -> profile.width > 0
+                    TelnetOption.NEW_ENVIRON -> profile.environment.isNotEmpty()
+                    TelnetOption.CHARSET -> profile.charsets.isNotEmpty()
+                    else -> false
+                }
+                OptionSide.REMOTE -> when (option) {
+                    TelnetOption.ECHO -> profile.acceptEcho
+                    TelnetOption.SGA -> profile.acceptSuppressGoAhead
+                    else -> false
+                }
+            }
+        }
+
+        private fun escapeEnv(out: ByteArrayOutputStream, value: String) {
+            for (b in value.toByteArray(Charsets.UTF_8)) {
+                val v = b.toInt() and 0xff
+                if (v <= ENV_USERVAR) out.write(ENV_ESC)
+                out.write(v)
+            }
+        }
+
+        private fun describe(payload: ByteArray): String = payload.joinToString(" ") {
+            val v = it.toInt() and 0xff
+            if (v in 0x21..0x7e) v.toChar().toString() else "%02X".format(v)
+        }
+
+        private fun printable(s: String): String = buildString {
+            for (c in s) when {
+                c == '\r' -> append("\\r")
+                c == '\n' -> append("\\n")
+                c == '\u001b' -> append("\\e")
+                c < ' ' -> append("\\x%02x".format(c.code))
+                else -> append(c)
+            }
+        }
+    }
+}
