@@ -114,8 +114,11 @@ internal class TelnetConnection(
         progress.trySend(Unit)
     }
 
-    // Events are collected under the protocol lock and delivered outside it, where we may suspend.
-    private val pending = ArrayDeque<SessionInput>()
+    // Events are collected under the protocol lock and delivered outside it, where we may suspend
+    // and take the session's screen lock (never the other way round).
+    private val pending = ArrayDeque<Any>()
+
+    private class Deferred(val action: () -> Unit)
 
     private fun onProtocolEvent(event: ProtocolEvent) {
         when (event) {
@@ -123,11 +126,17 @@ internal class TelnetConnection(
                 session.touched()
                 val text = textDecoder.decode(event.bytes)
                 if (text.isNotEmpty()) pending.addLast(SessionInput.Text(text))
+                // In character mode Ctrl-C is the interrupt key; in line mode the client sends IAC IP.
+                if (text.indexOf(CTRL_C) >= 0 && session.serverEchoes) session.interruptRequested()
             }
-            is ProtocolEvent.Interrupt -> { session.touched(); pending.addLast(SessionInput.Interrupt) }
+            is ProtocolEvent.Interrupt -> {
+                session.touched()
+                session.interruptRequested()
+                pending.addLast(SessionInput.Interrupt)
+            }
             ProtocolEvent.EraseCharacter -> pending.addLast(SessionInput.EraseCharacter)
             ProtocolEvent.EraseLine -> pending.addLast(SessionInput.EraseLine)
-            ProtocolEvent.AreYouThere -> session.writeMessage(settings.areYouThereAnswer)
+            ProtocolEvent.AreYouThere -> pending.addLast(Deferred { session.writeMessage(settings.areYouThereAnswer) })
             ProtocolEvent.AbortOutput -> output.discard()
             is ProtocolEvent.WindowSize -> if (event.width > 0 && event.height > 0) session.resized(TerminalSize(event.width, event.height))
             is ProtocolEvent.TerminalTypes -> {
@@ -148,18 +157,20 @@ internal class TelnetConnection(
             }
             is ProtocolEvent.TerminalSpeed -> session.terminalSpeed = "${event.transmit},${event.receive}"
             is ProtocolEvent.DisplayLocation -> session.displayLocation = event.location
-            is ProtocolEvent.OptionChanged -> Unit
+            is ProtocolEvent.OptionChanged -> session.optionChanged(event.side, event.option, event.enabled)
             is ProtocolEvent.Warning -> logger.debug { "session ${session.id}: ${event.message}" }
         }
     }
 
     private suspend fun drainPending() {
         while (pending.isNotEmpty()) {
-            val item = pending.removeFirst()
-            try {
-                session.input.send(item)
-            } catch (_: ClosedSendChannelException) {
-                pending.clear()
+            when (val item = pending.removeFirst()) {
+                is Deferred -> item.action()
+                is SessionInput -> try {
+                    session.input.send(item)
+                } catch (_: ClosedSendChannelException) {
+                    // The session is ending; input nobody will read is dropped.
+                }
             }
         }
     }
@@ -205,6 +216,7 @@ internal class TelnetConnection(
 
     private companion object {
         const val READ_BUFFER = 2048
+        const val CTRL_C = '\u0003'
         val FLUSH_TIMEOUT = 2000.milliseconds
         val IDLE_GRACE = 1000.milliseconds
     }

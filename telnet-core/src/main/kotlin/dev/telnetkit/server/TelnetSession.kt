@@ -10,6 +10,7 @@ import java.nio.charset.Charset
 import java.time.Duration
 import java.time.Instant
 import java.util.concurrent.CopyOnWriteArrayList
+import java.util.concurrent.atomic.AtomicLongArray
 import kotlin.time.toKotlinDuration
 
 /**
@@ -44,6 +45,7 @@ public class TelnetSession internal constructor(
     private val startNanos = System.nanoTime()
     @Volatile private var lastInputNanos = startNanos
     private val resizeListeners = CopyOnWriteArrayList<ResizeListener>()
+    private val interruptListeners = CopyOnWriteArrayList<InterruptListener>()
     private var carry = ""
     private var reader: LineReader? = null
     private var readPrompt = ""
@@ -96,8 +98,21 @@ public class TelnetSession internal constructor(
     @Volatile public var displayLocation: String? = null
         internal set
 
+    // Settled option states, one bit per side and option, readable from any thread without a lock.
+    private val enabledOptions = AtomicLongArray(8)
+
     /** True if [option] is enabled on [side] right now. */
-    public fun isEnabled(side: OptionSide, option: Int): Boolean = synchronized(protocolLock) { protocol.isEnabled(side, option) }
+    public fun isEnabled(side: OptionSide, option: Int): Boolean {
+        require(option in 0..255) { "option out of range: $option" }
+        val bit = side.ordinal * 256 + option
+        return enabledOptions.get(bit ushr 6) and (1L shl (bit and 63)) != 0L
+    }
+
+    internal fun optionChanged(side: OptionSide, option: Int, enabled: Boolean) {
+        val bit = side.ordinal * 256 + option
+        val mask = 1L shl (bit and 63)
+        enabledOptions.getAndUpdate(bit ushr 6) { if (enabled) it or mask else it and mask.inv() }
+    }
 
     /**
      * True if the server echoes what the user types (the client agreed to `WILL ECHO`); false in
@@ -241,6 +256,10 @@ public class TelnetSession internal constructor(
         if (newSize == size) return
         size = newSize
         resizeListeners.forEach { runCatching { it.onResize(newSize) } }
+    }
+
+    internal fun interruptRequested() {
+        interruptListeners.forEach { runCatching { it.onInterrupt() } }
     }
 
     internal fun touched() {
