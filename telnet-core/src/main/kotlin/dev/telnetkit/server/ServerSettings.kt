@@ -1,6 +1,7 @@
 package dev.telnetkit.server
 
 import dev.telnetkit.protocol.ProtocolSettings
+import dev.telnetkit.terminal.History
 import java.time.Duration
 
 /**
@@ -20,6 +21,9 @@ import java.time.Duration
  *   before the client is cut off.
  * @property maxLineLength the longest input line accepted; typing beyond it rings the bell.
  * @property areYouThereAnswer the line written when the client sends `IAC AYT`.
+ * @property historySize the most lines kept in each session's history.
+ * @property escapeTimeout how long a lone ESC waits for the rest of an escape sequence before it
+ *   counts as the Escape key.
  * @property protocol charsets offered and protocol limits.
  */
 public class ServerSettings @JvmOverloads constructor(
@@ -34,6 +38,8 @@ public class ServerSettings @JvmOverloads constructor(
     public val maxLineLength: Int = 4096,
     public val areYouThereAnswer: String = "[Yes]",
     public val protocol: ProtocolSettings = ProtocolSettings(),
+    public val historySize: Int = History.DEFAULT_MAX_SIZE,
+    public val escapeTimeout: Duration = Duration.ofMillis(150),
 ) {
     init {
         require(host.isNotBlank()) { "host must not be blank" }
@@ -43,11 +49,13 @@ public class ServerSettings @JvmOverloads constructor(
         require(outputBufferLimit >= 1024) { "outputBufferLimit must be at least 1024 bytes, was $outputBufferLimit" }
         require(!outputStallTimeout.isNegative && !outputStallTimeout.isZero) { "outputStallTimeout must be positive, was $outputStallTimeout" }
         require(maxLineLength in 1..(1 shl 20)) { "maxLineLength must be in 1..1048576, was $maxLineLength" }
+        require(historySize in 0..100_000) { "historySize must be in 0..100000, was $historySize" }
+        require(!escapeTimeout.isNegative && escapeTimeout <= Duration.ofSeconds(5)) { "escapeTimeout must be in 0..5 s, was $escapeTimeout" }
     }
 
     /** A copy with the given [port], the rest unchanged. */
     public fun withPort(port: Int): ServerSettings = ServerSettings(
         host, port, connectMaxWait, idleTimeout, idleNotice, shutdownNotice, outputBufferLimit,
-        outputStallTimeout, maxLineLength, areYouThereAnswer, protocol,
+        outputStallTimeout, maxLineLength, areYouThereAnswer, protocol, historySize, escapeTimeout,
     )
 }

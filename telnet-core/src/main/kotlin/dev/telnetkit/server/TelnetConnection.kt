@@ -72,7 +72,9 @@ internal class TelnetConnection(
                     handler.handle(session)
                 } catch (e: CancellationException) {
                     throw e
-                } catch (e: Exception) {
+                } catch (e: Throwable) {
+                    // Errors too: a TODO() or an assert in a handler must end its session the same way,
+                    // not escape to the thread's uncaught-exception handler with nothing said to the client.
                     logger.error(e) { "session ${session.id} (${session.remoteAddress}): handler failed" }
                     session.writeMessage("Internal error; closing the session.")
                 }
@@ -101,7 +103,7 @@ internal class TelnetConnection(
                 if (n < 0) break
                 if (n == 0) continue
                 synchronized(session.protocolLock) { session.protocol.receive(buffer, 0, n) }
-                drainPending()
+                dispatchEvents()
                 progress.trySend(Unit)
             }
         } catch (e: CancellationException) {
@@ -114,29 +116,49 @@ internal class TelnetConnection(
         progress.trySend(Unit)
     }
 
-    // Events are collected under the protocol lock and delivered outside it, where we may suspend
-    // and take the session's screen lock (never the other way round).
-    private val pending = ArrayDeque<Any>()
-
-    private class Deferred(val action: () -> Unit)
+    // Events are collected under the protocol lock and handled after it is released: handling may
+    // take the session's screen lock (never held while taking the protocol lock) or suspend.
+    private val collected = ArrayList<ProtocolEvent>()
+    private val inputs = ArrayList<SessionInput>()
 
     private fun onProtocolEvent(event: ProtocolEvent) {
+        collected.add(event)
+    }
+
+    /**
+     * Applies what the last read brought: facts, answers and interrupts at once, in wire order;
+     * then hands typed input to the session, suspending while it is behind (TCP back-pressure).
+     */
+    private suspend fun dispatchEvents() {
+        for (event in collected) handle(event)
+        collected.clear()
+        for (item in inputs) {
+            try {
+                session.input.send(item)
+            } catch (_: ClosedSendChannelException) {
+                break // the session is ending; input nobody will read is dropped
+            }
+        }
+        inputs.clear()
+    }
+
+    private fun handle(event: ProtocolEvent) {
         when (event) {
             is ProtocolEvent.Data -> {
                 session.touched()
                 val text = textDecoder.decode(event.bytes)
-                if (text.isNotEmpty()) pending.addLast(SessionInput.Text(text))
+                if (text.isNotEmpty()) inputs.add(SessionInput.Text(text))
                 // In character mode Ctrl-C is the interrupt key; in line mode the client sends IAC IP.
                 if (text.indexOf(CTRL_C) >= 0 && session.serverEchoes) session.interruptRequested()
             }
             is ProtocolEvent.Interrupt -> {
                 session.touched()
                 session.interruptRequested()
-                pending.addLast(SessionInput.Interrupt)
+                inputs.add(SessionInput.Interrupt)
             }
-            ProtocolEvent.EraseCharacter -> pending.addLast(SessionInput.EraseCharacter)
-            ProtocolEvent.EraseLine -> pending.addLast(SessionInput.EraseLine)
-            ProtocolEvent.AreYouThere -> pending.addLast(Deferred { session.writeMessage(settings.areYouThereAnswer) })
+            ProtocolEvent.EraseCharacter -> inputs.add(SessionInput.EraseCharacter)
+            ProtocolEvent.EraseLine -> inputs.add(SessionInput.EraseLine)
+            ProtocolEvent.AreYouThere -> session.writeMessage(settings.areYouThereAnswer)
             ProtocolEvent.AbortOutput -> output.discard()
             is ProtocolEvent.WindowSize -> if (event.width > 0 && event.height > 0) session.resized(TerminalSize(event.width, event.height))
             is ProtocolEvent.TerminalTypes -> {
@@ -159,19 +181,6 @@ internal class TelnetConnection(
             is ProtocolEvent.DisplayLocation -> session.displayLocation = event.location
             is ProtocolEvent.OptionChanged -> session.optionChanged(event.side, event.option, event.enabled)
             is ProtocolEvent.Warning -> logger.debug { "session ${session.id}: ${event.message}" }
-        }
-    }
-
-    private suspend fun drainPending() {
-        while (pending.isNotEmpty()) {
-            when (val item = pending.removeFirst()) {
-                is Deferred -> item.action()
-                is SessionInput -> try {
-                    session.input.send(item)
-                } catch (_: ClosedSendChannelException) {
-                    // The session is ending; input nobody will read is dropped.
-                }
-            }
         }
     }
 

@@ -4,7 +4,14 @@ import dev.telnetkit.protocol.OptionSide
 import dev.telnetkit.protocol.TelnetEncoder
 import dev.telnetkit.protocol.TelnetOption
 import dev.telnetkit.protocol.TelnetProtocol
-import dev.telnetkit.terminal.LineReader
+import dev.telnetkit.terminal.Completer
+import dev.telnetkit.terminal.History
+import dev.telnetkit.terminal.Key
+import dev.telnetkit.terminal.KeyDecoder
+import dev.telnetkit.terminal.LineEditor
+import kotlinx.coroutines.currentCoroutineContext
+import kotlinx.coroutines.ensureActive
+import kotlinx.coroutines.withTimeoutOrNull
 import kotlinx.coroutines.channels.Channel
 import java.nio.charset.Charset
 import java.time.Duration
@@ -46,10 +53,9 @@ public class TelnetSession internal constructor(
     @Volatile private var lastInputNanos = startNanos
     private val resizeListeners = CopyOnWriteArrayList<ResizeListener>()
     private val interruptListeners = CopyOnWriteArrayList<InterruptListener>()
-    private var carry = ""
-    private var reader: LineReader? = null
-    private var readPrompt = ""
-    private var readEcho = true
+    private val keyDecoder = KeyDecoder()
+    private val keys = ArrayDeque<Key>()
+    private var activeEditor: LineEditor? = null
     @Volatile private var ending = false
 
     /** When the connection was accepted. */
@@ -89,6 +95,12 @@ public class TelnetSession internal constructor(
     /** The charset of text in both directions: UTF-8 unless CHARSET agreed another. */
     @Volatile public var encoding: Charset = settings.protocol.charsets.first()
         internal set
+
+    /**
+     * The lines this user entered, oldest first, for Up/Down and Ctrl-R; bounded by
+     * [ServerSettings.historySize]. Handlers may read and edit it.
+     */
+    public val history: History = History(settings.historySize)
 
     /** The client's terminal speed as `transmit,receive` (TSPEED), if it told. */
     @Volatile public var terminalSpeed: String? = null
@@ -135,6 +147,9 @@ public class TelnetSession internal constructor(
      * that reads nothing for [ServerSettings.outputStallTimeout] is cut off.
      */
     public suspend fun write(text: String) {
+        // A cancellation point even when nothing suspends: once the client is cut off (or the session
+        // is cancelled) the queue is empty and closed, so a writing loop would otherwise spin forever.
+        currentCoroutineContext().ensureActive()
         if (text.isEmpty()) return
         if (!output.awaitRoom(text.length, settings.outputStallTimeout.toKotlinDuration())) {
             cutOff("client read nothing for ${settings.outputStallTimeout.seconds} s")
@@ -148,77 +163,94 @@ public class TelnetSession internal constructor(
 
     /**
      * Shows [text] as a message of its own, from any thread, without suspending. While [readLine]
-     * waits, the message appears above the prompt and the prompt and typed text are redrawn.
+     * waits, the message appears above the prompt, and the prompt, the text typed so far and the
+     * cursor are drawn again below it exactly as they were; otherwise it is printed plainly.
      * A client whose unread output exceeds [ServerSettings.outputBufferLimit] is cut off.
      */
     public fun writeMessage(text: String) {
         synchronized(screenLock) {
-            val r = reader
-            val out = StringBuilder()
-            if (r == null) {
-                out.append(text).append('\n')
-            } else if (serverEchoes) {
-                out.append("\r\u001b[K").append(text).append('\n').append(readPrompt)
-                if (readEcho) out.append(r.text)
+            val editor = activeEditor
+            if (editor == null) {
+                send(if (text.endsWith("\n")) text else text + "\n")
             } else {
-                out.append('\n').append(text).append('\n').append(readPrompt)
+                editor.render = serverEchoes
+                editor.showMessage(text)
+                send(editor.takeOutput())
             }
-            send(out)
         }
     }
 
     /**
-     * Shows [prompt] and reads one line. With [echo] false nothing typed reaches the screen (for
-     * passwords). Returns null when the input has ended: the client closed it, typed Ctrl-D on an
-     * empty line, or the session is ending. Ctrl-C (or Telnet IP/BRK) abandons the line and
-     * prompts again. Only one read may be active at a time.
+     * Shows [prompt] and reads one line with the full line editor (see [LineEditor]): arrows,
+     * word moves, kill and yank, history with Up/Down and Ctrl-R, Tab completion through
+     * [completer]. In line mode (the client refused character mode) the client edits the line
+     * itself and the server draws nothing of it.
+     *
+     * With [echo] false nothing typed reaches the screen, not even its length (for passwords), and
+     * the line never enters the history; with [history] false the line is not recorded and Up/Down
+     * do nothing. Ctrl-C (or Telnet IP/BRK) abandons the line and prompts again.
+     *
+     * Returns null when the input has ended: the client closed it, typed Ctrl-D on an empty line,
+     * or the session is ending. Only one read may be active at a time.
      */
-    public suspend fun readLine(prompt: String = "", echo: Boolean = true): String? {
-        val r = synchronized(screenLock) {
-            check(reader == null) { "another readLine is already waiting" }
+    public suspend fun readLine(
+        prompt: String = "",
+        echo: Boolean = true,
+        history: Boolean = true,
+        completer: Completer? = null,
+    ): String? {
+        val editor = synchronized(screenLock) {
+            check(activeEditor == null) { "another readLine is already waiting" }
             if (ending) return null
-            LineReader(settings.maxLineLength).also {
-                reader = it
-                readPrompt = prompt
-                readEcho = echo
-                send(prompt)
+            LineEditor(settings.maxLineLength, if (history) this.history else null, completer, echo, width, serverEchoes).also {
+                activeEditor = it
+                it.begin(prompt)
+                send(it.takeOutput())
             }
         }
         try {
             while (true) {
-                if (carry.isEmpty()) {
-                    val event = input.receiveCatching().getOrNull()
-                    if (event == null || ending) return r.text.takeIf { it.isNotEmpty() && !ending }
-                    when (event) {
-                        is SessionInput.Text -> carry = event.text
-                        SessionInput.Interrupt -> interrupted(r)
-                        SessionInput.EraseCharacter -> echo(r.eraseCharacter())
-                        SessionInput.EraseLine -> echo(r.eraseLine())
-                    }
-                    continue
-                }
-                var i = 0
-                while (i < carry.length) {
-                    val step = r.feed(carry[i++])
-                    when (step) {
-                        is LineReader.Step.Continue -> echo(step)
-                        is LineReader.Step.Done -> {
-                            carry = carry.substring(i)
-                            synchronized(screenLock) { if (serverEchoes) send("\n") }
-                            return step.line
+                val key = nextKey() ?: return if (ending) null else editor.text.takeIf { it.isNotEmpty() }
+                synchronized(screenLock) {
+                    editor.render = serverEchoes
+                    val outcome = editor.handle(key)
+                    send(editor.takeOutput())
+                    when (outcome) {
+                        is LineEditor.Outcome.Done -> return outcome.line
+                        LineEditor.Outcome.EndOfInput -> return null
+                        LineEditor.Outcome.Interrupted -> {
+                            editor.begin(prompt)
+                            send(editor.takeOutput())
                         }
-                        LineReader.Step.Interrupted -> interrupted(r)
-                        LineReader.Step.EndOfInput -> {
-                            carry = carry.substring(i)
-                            synchronized(screenLock) { if (serverEchoes) send("\n") }
-                            return null
-                        }
+                        LineEditor.Outcome.Continue -> Unit
                     }
                 }
-                carry = ""
             }
         } finally {
-            synchronized(screenLock) { reader = null }
+            synchronized(screenLock) { activeEditor = null }
+        }
+    }
+
+    /**
+     * The next key typed, or null once the input has ended. Keys already decoded (type-ahead)
+     * come first; a lone ESC becomes [Key.Escape] after [ServerSettings.escapeTimeout] of quiet.
+     */
+    private suspend fun nextKey(): Key? {
+        while (true) {
+            keys.removeFirstOrNull()?.let { return it }
+            if (ending) return null
+            val result = if (keyDecoder.hasPending) {
+                withTimeoutOrNull(settings.escapeTimeout.toKotlinDuration()) { input.receiveCatching() }
+                    ?: run { keyDecoder.flush(keys::addLast); continue }
+            } else {
+                input.receiveCatching()
+            }
+            when (val event = result.getOrNull() ?: return null) {
+                is SessionInput.Text -> keyDecoder.decode(event.text, keys::addLast)
+                SessionInput.Interrupt -> { keyDecoder.flush {}; keys.addLast(Key.Interrupt) }
+                SessionInput.EraseCharacter -> keys.addLast(Key.EraseCharacter)
+                SessionInput.EraseLine -> keys.addLast(Key.EraseLine)
+            }
         }
     }
 
@@ -226,16 +258,6 @@ public class TelnetSession internal constructor(
     public fun close() {
         requestEnd()
         endRequested()
-    }
-
-    private fun interrupted(r: LineReader) {
-        r.reset()
-        synchronized(screenLock) { send(if (serverEchoes) "^C\n$readPrompt" else "\n$readPrompt") }
-    }
-
-    private fun echo(step: LineReader.Step) {
-        if (step !is LineReader.Step.Continue || step.echo.isEmpty()) return
-        synchronized(screenLock) { if (readEcho && serverEchoes) send(step.echo) }
     }
 
     /** Encodes and queues text; must hold screenLock. */
@@ -255,6 +277,13 @@ public class TelnetSession internal constructor(
     internal fun resized(newSize: TerminalSize) {
         if (newSize == size) return
         size = newSize
+        synchronized(screenLock) {
+            activeEditor?.let { editor ->
+                editor.render = serverEchoes
+                editor.resize(newSize.width)
+                send(editor.takeOutput())
+            }
+        }
         resizeListeners.forEach { runCatching { it.onResize(newSize) } }
     }
 

@@ -4,8 +4,10 @@ package dev.telnetkit.terminal
  * How many terminal cells text takes: 0 for combining marks and zero-width characters, 2 for
  * East Asian wide and fullwidth characters and most emoji, 1 otherwise.
  */
-internal object CharacterWidth {
-    fun of(text: CharSequence): Int {
+public object CharacterWidth {
+    /** Cells taken by [text]. */
+    @JvmStatic
+    public fun of(text: CharSequence): Int {
         var cells = 0
         var i = 0
         while (i < text.length) {
@@ -16,7 +18,9 @@ internal object CharacterWidth {
         return cells
     }
 
-    fun of(codePoint: Int): Int {
+    /** Cells taken by one code point: 0, 1 or 2. */
+    @JvmStatic
+    public fun of(codePoint: Int): Int {
         if (codePoint == 0 || codePoint == 0x200B || codePoint == 0x200D || codePoint == 0xFEFF) return 0
         when (Character.getType(codePoint).toByte()) {
             Character.NON_SPACING_MARK, Character.ENCLOSING_MARK, Character.FORMAT -> return 0

@@ -1,0 +1,138 @@
+package dev.telnetkit.terminal
+
+/**
+ * Turns the characters a terminal sends into [Key]s: pure state, no I/O, input may be split at
+ * any character.
+ *
+ * Recognises ANSI/VT100/xterm input: arrows in CSI (`ESC [ A`) and SS3 (`ESC O A`) forms;
+ * Home/End as `CSI H`/`CSI F`, `CSI 1~`/`CSI 4~`, `CSI 7~`/`CSI 8~` and `SS3 H`/`SS3 F`; Insert
+ * `CSI 2~`, Delete `CSI 3~`, PgUp/PgDn `CSI 5~`/`CSI 6~`; Ctrl+Left/Right as `CSI 1;5D`/`CSI 1;5C`
+ * (and the rxvt `ESC O d`/`ESC O c`), Alt+b/f/d and Alt+Backspace as ESC-prefixed keys. Unknown
+ * sequences are swallowed whole, never passed on as text. A lone ESC stays pending until the
+ * caller decides the pause is long enough and calls [flush].
+ *
+ * Enter is CR or LF; an LF right after a CR belongs to the same Enter (NUL after CR is dropped too).
+ * A CSI sequence longer than a sane bound is abandoned, so garbage cannot grow memory.
+ */
+public class KeyDecoder {
+    private var state = GROUND
+    private val params = StringBuilder()
+    private var afterCr = false
+    private var highSurrogate: Char? = null
+
+    /** True if an ESC (or the start of a sequence) is waiting for more input. */
+    public val hasPending: Boolean get() = state != GROUND || highSurrogate != null
+
+    /** Decodes [text], calling [emit] for each key in order. */
+    public fun decode(text: CharSequence, emit: (Key) -> Unit) {
+        for (c in text) decode(c, emit)
+    }
+
+    /** Decodes one character. */
+    public fun decode(c: Char, emit: (Key) -> Unit) {
+        val wasCr = afterCr
+        afterCr = false
+        when (state) {
+            GROUND -> ground(c, wasCr, emit)
+            ESC -> escape(c, emit)
+            CSI -> csi(c, emit)
+            SS3 -> { state = GROUND; ss3(c)?.let(emit) }
+        }
+    }
+
+    /** The pause after a lone ESC is over: a pending ESC becomes [Key.Escape]; a cut sequence is dropped. */
+    public fun flush(emit: (Key) -> Unit) {
+        if (state == ESC) emit(Key.Escape)
+        state = GROUND
+        params.setLength(0)
+        highSurrogate = null
+    }
+
+    private fun ground(c: Char, wasCr: Boolean, emit: (Key) -> Unit) {
+        highSurrogate?.let { high ->
+            highSurrogate = null
+            if (c.isLowSurrogate()) { emit(Key.Text(Character.toCodePoint(high, c))); return }
+            emit(Key.Text(REPLACEMENT))
+        }
+        when {
+            c == '\r' -> { afterCr = true; emit(Key.Enter) }
+            c == '\n' -> if (!wasCr) emit(Key.Enter)
+            c == '\u0000' -> Unit
+            c == '\u001b' -> state = ESC
+            c == '\t' -> emit(Key.Tab)
+            c == '\u0008' || c == '\u007f' -> emit(Key.Backspace)
+            c == '\u0003' -> emit(Key.Interrupt)
+            c < ' ' -> emit(Key.Control('@' + c.code))
+            c in '\u0080'..'\u009f' -> Unit // C1 controls: never text
+            c.isHighSurrogate() -> highSurrogate = c
+            c.isLowSurrogate() -> emit(Key.Text(REPLACEMENT))
+            else -> emit(Key.Text(c.code))
+        }
+    }
+
+    private fun escape(c: Char, emit: (Key) -> Unit) {
+        state = GROUND
+        when (c) {
+            '[' -> { state = CSI; params.setLength(0) }
+            'O' -> state = SS3
+            'b', 'B' -> emit(Key.WordLeft)
+            'f', 'F' -> emit(Key.WordRight)
+            'd', 'D' -> emit(Key.DeleteWordRight)
+            '\u007f', '\u0008' -> emit(Key.DeleteWordLeft)
+            '\u001b' -> state = ESC // ESC ESC: the first one was a lone Escape press; stay ready.
+            else -> Unit // Alt+other: swallowed.
+        }
+    }
+
+    private fun csi(c: Char, emit: (Key) -> Unit) {
+        if (c in '0'..'9' || c == ';' || c in '<'..'?') {
+            if (params.length < MAX_PARAMS) params.append(c) else state = GROUND
+            return
+        }
+        state = GROUND
+        if (c !in '@'..'~') return // not a final byte: abandon the sequence
+        val p = params.toString()
+        val modifier = p.substringAfter(';', "").toIntOrNull() ?: 1
+        val ctrl = modifier == 5 || modifier == 3 // Ctrl or Alt
+        val key = when (c) {
+            'A' -> Key.Up
+            'B' -> Key.Down
+            'C' -> if (ctrl) Key.WordRight else Key.Right
+            'D' -> if (ctrl) Key.WordLeft else Key.Left
+            'H' -> Key.Home
+            'F' -> Key.End
+            '~' -> when (p.substringBefore(';')) {
+                "1", "7" -> Key.Home
+                "2" -> Key.Insert
+                "3" -> Key.Delete
+                "4", "8" -> Key.End
+                "5" -> Key.PageUp
+                "6" -> Key.PageDown
+                else -> null
+            }
+            else -> null
+        }
+        key?.let(emit)
+    }
+
+    private fun ss3(c: Char): Key? = when (c) {
+        'A' -> Key.Up
+        'B' -> Key.Down
+        'C' -> Key.Right
+        'D' -> Key.Left
+        'H' -> Key.Home
+        'F' -> Key.End
+        'c' -> Key.WordRight
+        'd' -> Key.WordLeft
+        else -> null
+    }
+
+    private companion object {
+        const val GROUND = 0
+        const val ESC = 1
+        const val CSI = 2
+        const val SS3 = 3
+        const val MAX_PARAMS = 16
+        const val REPLACEMENT = 0xFFFD
+    }
+}

@@ -1,0 +1,586 @@
+package dev.telnetkit.terminal
+
+/**
+ * A shell-grade line editor: [Key]s in, what to draw and the finished line out. Pure state, no
+ * I/O; the session feeds it keys and sends [takeOutput] to the terminal.
+ *
+ * Editing: insert anywhere, Backspace, Delete, Left/Right, Home/End, word moves, Ctrl-A/E/B/F,
+ * Ctrl-K/U/W and Alt-d/Alt-Backspace (kill) with Ctrl-Y (yank), Ctrl-T (transpose), Ctrl-L
+ * (clear and redraw). History with Up/Down, Ctrl-P/N and Ctrl-R incremental reverse search. Tab
+ * completion through a [Completer]. Ctrl-C abandons the line; Ctrl-D ends the input on an empty
+ * line and deletes under the cursor otherwise.
+ *
+ * Drawing: the editor knows where the prompt starts and which screen row the cursor is on, so a
+ * line that wraps past the terminal width stays right when the cursor moves back across a wrap,
+ * after a resize ([resize]) and around an asynchronous message ([showMessage]). Wide characters
+ * take two cells, combining marks none; a wide character that does not fit at the end of a row
+ * moves to the next row, as terminals do. Typing at the end of a line is echoed character by
+ * character; anything else redraws the line from the prompt with `ESC [ J`.
+ *
+ * With [echo] off (passwords) nothing of the input is drawn, not even its length. With [render]
+ * off (line mode: the client edits and echoes itself) nothing but the prompt and messages is drawn.
+ *
+ * Output uses `\n` for line breaks (the session turns it into CR LF) and these ANSI sequences:
+ * `ESC [ n A`/`B`/`C` (cursor up, down, right), `ESC [ J` (erase below), `ESC [ H ESC [ 2 J`
+ * (clear screen), CR, BS and BEL. Not thread-safe: the session serialises calls with its output.
+ */
+public class LineEditor(
+    /** The longest line accepted, in chars; typing beyond it rings the bell. */
+    private val maxLength: Int,
+    /** Where Up/Down and Ctrl-R look, and where an accepted line goes; null for none. */
+    private val history: History?,
+    /** Supplies Tab completions; null rings the bell on Tab. */
+    private val completer: Completer?,
+    /** False hides the input entirely (passwords); such lines never enter the history. */
+    private val echo: Boolean,
+    /** The terminal width in columns. */
+    width: Int,
+    /** False in line mode: the client echoes and edits, so the editor draws nothing of the input. */
+    public var render: Boolean,
+) {
+    init {
+        require(maxLength >= 1) { "maxLength must be positive, was $maxLength" }
+    }
+
+    /** What a key did to the line. */
+    public sealed class Outcome {
+        /** Still editing. */
+        public data object Continue : Outcome()
+
+        /** Enter: [line] is finished. */
+        public data class Done(val line: String) : Outcome()
+
+        /** Ctrl-C: the line was abandoned. */
+        public data object Interrupted : Outcome()
+
+        /** Ctrl-D on an empty line: the user has nothing more to say. */
+        public data object EndOfInput : Outcome()
+    }
+
+    private val out = StringBuilder()
+    private val buf = StringBuilder()
+    private var cursor = 0
+    // Where the terminal's cursor is, relative to the start of the prompt row.
+    private var cursorRow = 0
+    private var cursorCol = 0
+    private var width = width.coerceAtLeast(MIN_WIDTH)
+    private var prompt = ""
+    private var promptCells = 0
+    private var killed = ""
+    private var lastWasTab = false
+    private var historyIndex = -1
+    private var savedLine = ""
+    private var search: StringBuilder? = null
+    private var searchMatch = -1
+    private var searchSaved = ""
+
+    /** The text typed so far. */
+    public val text: String get() = buf.toString()
+
+    /** The cursor position in [text], in chars. */
+    public val cursorIndex: Int get() = cursor
+
+    /** True while Ctrl-R reverse search is active. */
+    public val searching: Boolean get() = search != null
+
+    /** What to send to the terminal since the last call; clears it. */
+    public fun takeOutput(): String = out.toString().also { out.setLength(0) }
+
+    /** Shows [fullPrompt]; lines before its last line break are printed once and never redrawn. */
+    public fun begin(fullPrompt: String) {
+        val cut = fullPrompt.lastIndexOf('\n')
+        if (cut >= 0) out.append(fullPrompt, 0, cut + 1)
+        prompt = fullPrompt.substring(cut + 1)
+        promptCells = visibleWidth(prompt)
+        cursorRow = 0
+        cursorCol = 0
+        if (render) draw() else out.append(prompt)
+    }
+
+    /** Handles one key. */
+    public fun handle(key: Key): Outcome {
+        val tab = key == Key.Tab
+        try {
+            search?.let { return searchKey(key) }
+            return editKey(key)
+        } finally {
+            lastWasTab = tab
+        }
+    }
+
+    /** The terminal is now [newWidth] columns wide: lay the line out again. */
+    public fun resize(newWidth: Int) {
+        val w = newWidth.coerceAtLeast(MIN_WIDTH)
+        if (w == width) return
+        width = w
+        // Terminals reflow wrapped lines on resize; the cursor is where the new layout puts it.
+        val (row, col) = position(cursor)
+        cursorRow = row
+        cursorCol = col
+        refresh()
+    }
+
+    /**
+     * Puts [message] on its own lines where the prompt was, then draws the prompt, the typed text
+     * and the cursor again below it, exactly as they were.
+     */
+    public fun showMessage(message: String) {
+        val body = if (message.endsWith("\n")) message else message + "\n"
+        if (render) {
+            moveToPromptStart()
+            out.append("\u001b[J").append(body)
+            draw()
+        } else {
+            out.append('\n').append(body).append(prompt)
+        }
+    }
+
+    // ---- editing ----
+
+    private fun editKey(key: Key): Outcome {
+        when (key) {
+            is Key.Text -> insert(String(Character.toChars(key.codePoint)))
+            Key.Enter -> return accept()
+            Key.Backspace, Key.EraseCharacter -> backspace()
+            Key.Delete -> deleteForward()
+            Key.Tab -> complete()
+            Key.Left -> moveTo(previous(cursor))
+            Key.Right -> moveTo(next(cursor))
+            Key.Home -> moveTo(0)
+            Key.End -> moveTo(buf.length)
+            Key.WordLeft -> moveTo(wordStartBefore(cursor))
+            Key.WordRight -> moveTo(wordEndAfter(cursor))
+            Key.Up -> historyMove(-1)
+            Key.Down -> historyMove(+1)
+            Key.DeleteWordLeft -> kill(wordStartBefore(cursor), cursor)
+            Key.DeleteWordRight -> kill(cursor, wordEndAfter(cursor))
+            Key.EraseLine -> { buf.setLength(0); cursor = 0; refresh() }
+            Key.Interrupt -> return interrupted()
+            Key.Escape, Key.Insert, Key.PageUp, Key.PageDown -> Unit
+            is Key.Control -> return control(key.letter)
+        }
+        return Outcome.Continue
+    }
+
+    private fun control(letter: Char): Outcome {
+        when (letter) {
+            'A' -> moveTo(0)
+            'E' -> moveTo(buf.length)
+            'B' -> moveTo(previous(cursor))
+            'F' -> moveTo(next(cursor))
+            'D' -> if (buf.isEmpty()) { if (render) out.append('\n'); return Outcome.EndOfInput } else deleteForward()
+            'K' -> kill(cursor, buf.length)
+            'U' -> kill(0, cursor)
+            'W' -> kill(spaceWordStartBefore(cursor), cursor)
+            'Y' -> if (killed.isNotEmpty()) insert(killed)
+            'T' -> transpose()
+            'L' -> { out.append("\u001b[H\u001b[2J"); cursorRow = 0; cursorCol = 0; draw() }
+            'P' -> historyMove(-1)
+            'N' -> historyMove(+1)
+            'R' -> startSearch()
+            'H' -> backspace()
+            'J', 'M' -> return accept()
+            else -> Unit
+        }
+        return Outcome.Continue
+    }
+
+    private fun insert(s: String) {
+        if (buf.length + s.length > maxLength) { bell(); return }
+        val atEnd = cursor == buf.length
+        val (row, col) = position(cursor)
+        buf.insert(cursor, s)
+        cursor += s.length
+        val cells = CharacterWidth.of(s)
+        if (render && echo && atEnd && search == null && col + cells < width && row == cursorRow) {
+            out.append(s) // typing at the end of a line that does not reach the margin: just echo
+            cursorCol = col + cells
+        } else {
+            refresh()
+        }
+    }
+
+    private fun backspace() {
+        if (cursor == 0) return
+        val from = previous(cursor)
+        val removed = buf.substring(from, cursor)
+        val atEnd = cursor == buf.length
+        val (_, colBefore) = position(cursor)
+        buf.delete(from, cursor)
+        cursor = from
+        val cells = CharacterWidth.of(removed)
+        val (row, col) = position(cursor)
+        if (render && echo && atEnd && row == cursorRow && col + cells == colBefore && cells > 0) {
+            out.append("\b".repeat(cells)).append(" ".repeat(cells)).append("\b".repeat(cells))
+            cursorCol = col
+        } else {
+            refresh()
+        }
+    }
+
+    private fun deleteForward() {
+        if (cursor == buf.length) return
+        buf.delete(cursor, next(cursor))
+        refresh()
+    }
+
+    private fun kill(from: Int, to: Int) {
+        if (from >= to) return
+        killed = buf.substring(from, to)
+        buf.delete(from, to)
+        cursor = from
+        refresh()
+    }
+
+    private fun transpose() {
+        if (buf.length < 2 || cursor == 0) return
+        val at = if (cursor == buf.length) previous(cursor) else cursor
+        val before = previous(at)
+        val a = buf.substring(before, at)
+        val b = buf.substring(at, next(at))
+        buf.replace(before, next(at), b + a)
+        cursor = before + a.length + b.length
+        refresh()
+    }
+
+    private fun moveTo(index: Int) {
+        val target = index.coerceIn(0, buf.length)
+        if (target == cursor) return
+        cursor = target
+        if (render && echo) placeCursor()
+    }
+
+    private fun accept(): Outcome {
+        val line = buf.toString()
+        moveTo(buf.length)
+        if (render) out.append('\n')
+        if (echo) history?.add(line)
+        resetLine()
+        return Outcome.Done(line)
+    }
+
+    private fun interrupted(): Outcome {
+        search = null
+        moveTo(buf.length)
+        if (render) out.append("^C\n") else out.append('\n')
+        resetLine()
+        return Outcome.Interrupted
+    }
+
+    private fun resetLine() {
+        buf.setLength(0)
+        cursor = 0
+        cursorRow = 0
+        cursorCol = 0
+        historyIndex = -1
+    }
+
+    // ---- history ----
+
+    private fun historyMove(step: Int) {
+        val h = history ?: return
+        if (!echo) return
+        val entries = h.entries
+        if (entries.isEmpty()) return
+        if (historyIndex == -1) {
+            if (step > 0) return
+            savedLine = buf.toString()
+            historyIndex = entries.size
+        }
+        val next = historyIndex + step
+        when {
+            next < 0 -> { bell(); return }
+            next >= entries.size -> { historyIndex = -1; replaceLine(savedLine) }
+            else -> { historyIndex = next; replaceLine(entries[next]) }
+        }
+    }
+
+    private fun replaceLine(line: String) {
+        buf.setLength(0)
+        buf.append(line.take(maxLength))
+        cursor = buf.length
+        refresh()
+    }
+
+    // ---- reverse search ----
+
+    private fun startSearch() {
+        if (history == null || !echo) return
+        search = StringBuilder()
+        searchMatch = -1
+        searchSaved = buf.toString()
+        refresh()
+    }
+
+    private fun searchKey(key: Key): Outcome {
+        val query = search!!
+        val entries = history!!.entries
+        when {
+            key is Key.Text -> {
+                query.appendCodePoint(key.codePoint)
+                findMatch(entries, if (searchMatch >= 0) searchMatch else entries.size - 1)
+            }
+            key == Key.Backspace || key == Key.EraseCharacter -> {
+                if (query.isNotEmpty()) query.setLength(previousIn(query, query.length))
+                searchMatch = -1
+                if (query.isNotEmpty()) findMatch(entries, entries.size - 1)
+            }
+            key == Key.Control('R') -> if (query.isNotEmpty()) findMatch(entries, (if (searchMatch >= 0) searchMatch else entries.size) - 1)
+            key == Key.Control('G') || key == Key.Escape -> {
+                search = null
+                buf.setLength(0)
+                buf.append(searchSaved)
+                cursor = buf.length
+            }
+            else -> {
+                endSearch(entries)
+                refresh()
+                return editKey(key)
+            }
+        }
+        refresh()
+        return Outcome.Continue
+    }
+
+    private fun findMatch(entries: List<String>, from: Int) {
+        val query = search.toString()
+        for (i in from downTo 0) {
+            if (i < entries.size && entries[i].contains(query)) { searchMatch = i; return }
+        }
+        bell()
+    }
+
+    private fun endSearch(entries: List<String>) {
+        val match = entries.getOrNull(searchMatch)
+        val at = match?.indexOf(search.toString()) ?: -1
+        search = null
+        if (match != null) {
+            buf.setLength(0)
+            buf.append(match.take(maxLength))
+            cursor = at.coerceIn(0, buf.length)
+        }
+    }
+
+    // ---- completion ----
+
+    private fun complete() {
+        val c = completer ?: return bell()
+        if (!echo) return
+        val request = CompletionRequest(buf.toString(), cursor)
+        val candidates = runCatching { c.complete(request) }.getOrDefault(emptyList()).distinct()
+        when {
+            candidates.isEmpty() -> bell()
+            candidates.size == 1 -> replaceWord(request, candidates[0] + if (cursor == buf.length) " " else "")
+            else -> {
+                val common = commonPrefix(candidates)
+                if (common.length > request.word.length) {
+                    replaceWord(request, common)
+                } else if (lastWasTab) {
+                    listCandidates(candidates.sorted())
+                } else {
+                    bell()
+                }
+            }
+        }
+    }
+
+    private fun replaceWord(request: CompletionRequest, replacement: String) {
+        if (buf.length - request.word.length + replacement.length > maxLength) return bell()
+        buf.replace(request.wordStart, cursor, replacement)
+        cursor = request.wordStart + replacement.length
+        refresh()
+    }
+
+    private fun listCandidates(candidates: List<String>) {
+        if (render) {
+            placeCursorAt(buf.length)
+            out.append('\n')
+            val cellWidth = candidates.maxOf { CharacterWidth.of(it) } + 2
+            val columns = (width / cellWidth).coerceAtLeast(1)
+            val rows = (candidates.size + columns - 1) / columns
+            for (r in 0 until rows) {
+                val line = StringBuilder()
+                for (col in 0 until columns) {
+                    val item = candidates.getOrNull(col * rows + r) ?: continue
+                    line.append(item)
+                    if (col < columns - 1 && candidates.getOrNull((col + 1) * rows + r) != null) {
+                        line.append(" ".repeat(cellWidth - CharacterWidth.of(item)))
+                    }
+                }
+                out.append(line).append('\n')
+            }
+            cursorRow = 0
+            cursorCol = 0
+            draw()
+        }
+    }
+
+    // ---- drawing ----
+
+    private fun bell() {
+        if (render) out.append('\u0007')
+    }
+
+    private fun refresh() {
+        // With echo off the screen shows the prompt and nothing else whatever the input: redrawing
+        // it on every key would be output where there must be none.
+        if (!render || !echo) return
+        moveToPromptStart()
+        out.append("\u001b[J")
+        draw()
+    }
+
+    private fun moveToPromptStart() {
+        if (cursorRow > 0) out.append("\u001b[").append(cursorRow).append('A')
+        out.append('\r')
+        cursorRow = 0
+        cursorCol = 0
+    }
+
+    /** Draws prompt and text from the start of the prompt row, then puts the cursor in place. */
+    private fun draw() {
+        out.append(shownPrompt())
+        val shown = shownText()
+        out.append(shown)
+        val (endRow, endCol) = layout(shownPromptCells(), shown, shown.length)
+        // Text that ends exactly at the margin leaves the terminal cursor there; step onto the next row.
+        if (endCol == 0 && endRow > 0) out.append("\r\n")
+        cursorRow = endRow
+        cursorCol = endCol
+        // Drawing leaves the terminal cursor after the text; placeCursor moves it only if it belongs
+        // elsewhere, so a prompt waiting for input is the last thing sent (what `expect` waits for).
+        placeCursor()
+    }
+
+    private fun placeCursor() = placeCursorAt(cursor)
+
+    private fun placeCursorAt(index: Int) {
+        val (row, col) = position(index)
+        if (row == cursorRow && col == cursorCol) return
+        if (row < cursorRow) out.append("\u001b[").append(cursorRow - row).append('A')
+        if (row > cursorRow) out.append("\u001b[").append(row - cursorRow).append('B')
+        when {
+            col == 0 -> out.append('\r')
+            row != cursorRow -> out.append("\r\u001b[").append(col).append('C')
+            col < cursorCol -> out.append("\u001b[").append(cursorCol - col).append('D')
+            else -> out.append("\u001b[").append(col - cursorCol).append('C')
+        }
+        cursorRow = row
+        cursorCol = col
+    }
+
+    /** Row and column (from the prompt start) where the character at [index] of the text goes. */
+    private fun position(index: Int): Pair<Int, Int> {
+        val s = search
+        if (s != null) {
+            val match = shownText()
+            val at = match.indexOf(s.toString()).let { if (it < 0) match.length else it }
+            return layout(shownPromptCells(), match, at)
+        }
+        return if (echo) layout(promptCells, buf, index) else layout(promptCells, "", 0)
+    }
+
+    private fun layout(startCells: Int, text: CharSequence, upTo: Int): Pair<Int, Int> {
+        var row = startCells / width
+        var col = startCells % width
+        var i = 0
+        while (i < upTo) {
+            val cp = Character.codePointAt(text, i)
+            val w = CharacterWidth.of(cp)
+            if (col + w > width) { row++; col = 0 }
+            col += w
+            if (col >= width) { row++; col = 0 }
+            i += Character.charCount(cp)
+        }
+        return row to col
+    }
+
+    private fun shownPrompt(): String = search?.let { "(reverse-i-search)`$it': " } ?: prompt
+
+    private fun shownPromptCells(): Int = search?.let { visibleWidth(shownPrompt()) } ?: promptCells
+
+    private fun shownText(): String = when {
+        !echo -> ""
+        search != null -> history?.get(searchMatch) ?: ""
+        else -> buf.toString()
+    }
+
+    // ---- text helpers ----
+
+    /** The start of the character cluster before [index]: combining marks stay with their base. */
+    private fun previous(index: Int): Int {
+        var i = previousIn(buf, index)
+        while (i > 0 && CharacterWidth.of(Character.codePointAt(buf, i)) == 0) i = previousIn(buf, i)
+        return i
+    }
+
+    /** The end of the character cluster at [index]. */
+    private fun next(index: Int): Int {
+        if (index >= buf.length) return buf.length
+        var i = index + Character.charCount(Character.codePointAt(buf, index))
+        while (i < buf.length && CharacterWidth.of(Character.codePointAt(buf, i)) == 0) i += Character.charCount(Character.codePointAt(buf, i))
+        return i
+    }
+
+    private fun wordStartBefore(index: Int): Int {
+        var i = index
+        while (i > 0 && !isWordChar(buf[i - 1])) i--
+        while (i > 0 && isWordChar(buf[i - 1])) i--
+        return i
+    }
+
+    private fun wordEndAfter(index: Int): Int {
+        var i = index
+        while (i < buf.length && !isWordChar(buf[i])) i++
+        while (i < buf.length && isWordChar(buf[i])) i++
+        return i
+    }
+
+    private fun spaceWordStartBefore(index: Int): Int {
+        var i = index
+        while (i > 0 && buf[i - 1] == ' ') i--
+        while (i > 0 && buf[i - 1] != ' ') i--
+        return i
+    }
+
+    private fun isWordChar(c: Char) = c.isLetterOrDigit() || c.isSurrogate()
+
+    private companion object {
+        const val MIN_WIDTH = 4
+
+        fun previousIn(text: CharSequence, index: Int): Int {
+            if (index <= 0) return 0
+            var i = index - 1
+            if (i > 0 && text[i].isLowSurrogate() && text[i - 1].isHighSurrogate()) i--
+            return i
+        }
+
+        fun commonPrefix(words: List<String>): String {
+            var prefix = words.first()
+            for (w in words) while (!w.startsWith(prefix)) prefix = prefix.dropLast(1)
+            return prefix
+        }
+
+        /** Cells [text] takes on screen, skipping ANSI escape sequences (colours in prompts). */
+        fun visibleWidth(text: String): Int {
+            var cells = 0
+            var i = 0
+            while (i < text.length) {
+                val c = text[i]
+                if (c == '\u001b') {
+                    i++
+                    if (i < text.length && text[i] == '[') {
+                        i++
+                        while (i < text.length && text[i] !in '@'..'~') i++
+                    }
+                    i++
+                    continue
+                }
+                val cp = Character.codePointAt(text, i)
+                if (cp >= ' '.code) cells += CharacterWidth.of(cp)
+                i += Character.charCount(cp)
+            }
+            return cells
+        }
+    }
+}
