@@ -3,6 +3,7 @@ package dev.telnetkit.samples
 import dev.telnetkit.dsl.telnetServer
 import dev.telnetkit.server.TelnetServer
 import dev.telnetkit.server.TelnetSession
+import dev.telnetkit.terminal.Completer
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.coroutineScope
@@ -34,10 +35,16 @@ private val commands = listOf(
     "bye - Leave the server. (aliases: exit, quit)",
 )
 
+/** Tab completes the first word from the visible command names. */
+private val commandNames = Completer { request ->
+    if (request.previousWords.isNotEmpty()) emptyList()
+    else listOf("echo", "copy", "repeat", "timer", "info", "help", "bye", "exit", "quit").filter { it.startsWith(request.word) }
+}
+
 private suspend fun TelnetSession.runDemo() = coroutineScope {
     writeLine(DEMO_WELCOME)
     while (true) {
-        val line = readLine(DEMO_PROMPT) ?: break
+        val line = readLine(DEMO_PROMPT, completer = commandNames) ?: break
         val words = line.trim().split(Regex("\\s+")).filter { it.isNotEmpty() }
         if (words.isEmpty()) continue
         val args = words.drop(1)

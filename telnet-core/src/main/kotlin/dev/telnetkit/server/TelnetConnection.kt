@@ -206,7 +206,7 @@ internal class TelnetConnection(
             delay(left.toMillis().coerceAtLeast(1).milliseconds)
         }
         logger.info { "session ${session.id} (${session.remoteAddress}) idle for ${timeout.seconds} s: closing" }
-        session.writeMessage(settings.idleNotice)
+        session.writeFarewell(settings.idleNotice)
         session.close()
     }
 

@@ -136,8 +136,7 @@ public class TelnetServer(
         acceptJob?.cancel()
         runCatching { serverSocket?.close() }
         for (session in liveSessions.values) {
-            session.writeMessage(settings.shutdownNotice)
-            session.requestEnd()
+            session.writeFarewell(settings.shutdownNotice)
         }
         withTimeoutOrNull(grace.toKotlinDuration()) { sessionJobs.children.toList().joinAll() }
         sessionJobs.cancelAndJoin()

@@ -199,6 +199,18 @@ public class TelnetSession internal constructor(
         history: Boolean = true,
         completer: Completer? = null,
     ): String? {
+        // In line mode the client echoes what is typed; for a hidden read, ask it to stop (WILL ECHO)
+        // and give echoing back afterwards. A client that refuses keeps echoing: nothing more to do.
+        val hideLocally = !echo && !serverEchoes && synchronized(protocolLock) { protocol.peerNegotiates }
+        if (hideLocally) synchronized(protocolLock) { protocol.request(OptionSide.LOCAL, TelnetOption.ECHO, true) }
+        try {
+            return readEditedLine(prompt, echo, history, completer)
+        } finally {
+            if (hideLocally) synchronized(protocolLock) { protocol.request(OptionSide.LOCAL, TelnetOption.ECHO, false) }
+        }
+    }
+
+    private suspend fun readEditedLine(prompt: String, echo: Boolean, history: Boolean, completer: Completer?): String? {
         val editor = synchronized(screenLock) {
             check(activeEditor == null) { "another readLine is already waiting" }
             if (ending) return null
@@ -212,6 +224,7 @@ public class TelnetSession internal constructor(
             while (true) {
                 val key = nextKey() ?: return if (ending) null else editor.text.takeIf { it.isNotEmpty() }
                 synchronized(screenLock) {
+                    if (ending) return null
                     editor.render = serverEchoes
                     val outcome = editor.handle(key)
                     send(editor.takeOutput())
@@ -227,7 +240,7 @@ public class TelnetSession internal constructor(
                 }
             }
         } finally {
-            synchronized(screenLock) { activeEditor = null }
+            synchronized(screenLock) { if (activeEditor === editor) activeEditor = null }
         }
     }
 
@@ -252,6 +265,24 @@ public class TelnetSession internal constructor(
                 SessionInput.EraseLine -> keys.addLast(Key.EraseLine)
             }
         }
+    }
+
+    /**
+     * A last line before the session ends (idle timeout, server stop): printed below whatever the
+     * user was typing, with no prompt drawn again after it. Reads return null from now on.
+     */
+    internal fun writeFarewell(text: String) {
+        synchronized(screenLock) {
+            ending = true
+            activeEditor?.let { editor ->
+                editor.render = serverEchoes
+                editor.leaveLine()
+                send(editor.takeOutput())
+            }
+            activeEditor = null
+            send(if (text.endsWith("\n")) text else text + "\n")
+        }
+        input.close()
     }
 
     /** Ends the session: the handler's reads return null and the connection closes once it returns. */

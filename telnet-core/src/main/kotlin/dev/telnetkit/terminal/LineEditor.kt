@@ -135,6 +135,21 @@ public class LineEditor(
         }
     }
 
+    /**
+     * Leaves the line as it stands on screen and moves below it, for a last message before the
+     * session ends: the typed text stays visible (or hidden, with echo off) and nothing is redrawn.
+     */
+    public fun leaveLine() {
+        if (render) {
+            placeCursorAt(if (echo) buf.length else 0)
+            out.append('\n')
+        } else {
+            out.append('\n')
+        }
+        cursorRow = 0
+        cursorCol = 0
+    }
+
     // ---- editing ----
 
     private fun editKey(key: Key): Outcome {

@@ -1,0 +1,63 @@
+package dev.telnetkit.server
+
+import dev.telnetkit.protocol.OptionSide
+import dev.telnetkit.protocol.TelnetOption
+import dev.telnetkit.testkit.TerminalProfile
+import io.kotest.core.spec.style.FunSpec
+import io.kotest.core.test.config.DefaultTestConfig
+import io.kotest.matchers.shouldBe
+import kotlinx.coroutines.CompletableDeferred
+import kotlinx.coroutines.withTimeout
+import java.time.Duration
+import kotlin.time.Duration.Companion.seconds
+import kotlin.time.toKotlinDuration
+
+class LineModeFallbackSpec : FunSpec({
+    defaultTestConfig = DefaultTestConfig(timeout = 30.seconds)
+    val fixture = serverFixture()
+
+    test("a client that answers nothing still gets the prompt within connect-maxwait, and is served in line mode") {
+        val maxWait = Duration.ofMillis(300)
+        val session = CompletableDeferred<TelnetSession>()
+        val server = fixture.start(testSettings(connectMaxWait = maxWait)) { s ->
+            session.complete(s)
+            echoShell().handle(s)
+        }
+        val client = fixture.connect(server, TerminalProfile.RAW)
+
+        // Silence never re-arms the wait, so it ends after one connect-maxwait; the margin is generous.
+        client.awaitPrompt("> ", timeout = maxWait.toKotlinDuration() + 3.seconds)
+        val s = withTimeout(5.seconds) { session.await() }
+        s.serverEchoes shouldBe false
+        s.terminalType shouldBe "unknown"
+        s.size shouldBe TerminalSize.DEFAULT
+
+        client.sendLine("hello")
+        client.awaitPrompt("> ") shouldBe "got [hello]\r\n"
+        // netcat sends a bare LF.
+        client.send("from netcat\n")
+        client.awaitPrompt("> ") shouldBe "got [from netcat]\r\n"
+    }
+
+    test("a client that refuses every option works in line mode: no server echo, a line comes back processed") {
+        val session = CompletableDeferred<TelnetSession>()
+        // A long connect wait: refusals settle the negotiation, so the prompt must not wait for it.
+        val server = fixture.start(testSettings(connectMaxWait = Duration.ofSeconds(20))) { s ->
+            session.complete(s)
+            echoShell().handle(s)
+        }
+        val client = fixture.connect(server, TerminalProfile.REFUSE_ALL)
+
+        client.awaitPrompt("> ", timeout = 10.seconds)
+        val s = withTimeout(5.seconds) { session.await() }
+        s.serverEchoes shouldBe false
+        client.isEnabled(OptionSide.REMOTE, TelnetOption.ECHO) shouldBe false
+        client.isEnabled(OptionSide.REMOTE, TelnetOption.SGA) shouldBe false
+
+        client.sendLine("hello world")
+        // Nothing echoed, character by character or otherwise: only the answer, then the prompt.
+        client.awaitPrompt("> ") shouldBe "got [hello world]\r\n"
+        client.sendLine("")
+        client.awaitPrompt("> ") shouldBe "got []\r\n"
+    }
+})
