@@ -1,14 +1,17 @@
 package dev.telnetkit.samples
 
-import dev.telnetkit.dsl.telnetServer
+import dev.telnetkit.server.ServerSettings
 import dev.telnetkit.server.TelnetServer
-import dev.telnetkit.server.TelnetSession
-import dev.telnetkit.terminal.Completer
+import dev.telnetkit.shell.Authenticator
+import dev.telnetkit.shell.Command
+import dev.telnetkit.shell.CommandException
+import dev.telnetkit.shell.CommandHandler
+import dev.telnetkit.shell.CommandShell
+import dev.telnetkit.shell.LoginSettings
+import dev.telnetkit.shell.PromptProvider
+import dev.telnetkit.shell.ShellSettings
 import kotlinx.coroutines.delay
-import kotlinx.coroutines.launch
-import kotlinx.coroutines.coroutineScope
-import kotlinx.coroutines.cancelChildren
-import kotlin.time.Duration
+import java.time.Duration
 
 /** The demo's prompt, as in the telnetsrv documentation's test server. */
 const val DEMO_PROMPT: String = "Telnet Server> "
@@ -16,65 +19,83 @@ const val DEMO_PROMPT: String = "Telnet Server> "
 /** The demo's welcome line. */
 const val DEMO_WELCOME: String = "You have connected to the telnet server."
 
-/**
- * The demo server: the reference behaviour of DESIGN.md on a plain line loop (the full command
- * shell with quoting, aliases in help and hidden commands arrives with the shell).
- */
-fun demoServer(host: String, port: Int, idleTimeout: Duration? = null): TelnetServer = telnetServer {
-    this.host = host
-    this.port = port
-    if (idleTimeout != null) this.idleTimeout = idleTimeout
-    session { runDemo() }
-}
-
-private val commands = listOf(
-    "echo <text to echo> - Echo text back to the console. (aliases: copy, repeat)",
-    "timer <seconds> <message> - Show a message after a number of seconds.",
-    "info - Show what the server knows about this terminal.",
-    "help - Show this list. (alias: ?)",
-    "bye - Leave the server. (aliases: exit, quit)",
+/** The demo's commands: the reference behaviour of DESIGN.md. */
+val demoCommands: List<Command> = listOf(
+    Command(
+        name = "echo",
+        aliases = listOf("copy", "repeat"),
+        usage = "<text to echo>",
+        summary = "Echo text back to the console.",
+        description = "Writes its parameters back, separated by single spaces.\n" +
+            "Quote a parameter to keep its spaces as they are: echo \"a   b\".",
+        handler = CommandHandler { call -> call.writeResponse(call.args.joinToString(" ")) },
+    ),
+    Command(
+        name = "timer",
+        usage = "<seconds> <message>",
+        summary = "Show a message after a number of seconds.",
+        description = "Waits the given number of seconds (0 to 86400), then shows the message,\n" +
+            "even while you are typing: your line is kept as it was.",
+        handler = CommandHandler { call ->
+            val seconds = call.args.firstOrNull()?.toIntOrNull()
+            if (seconds == null || seconds !in 0..86_400 || call.args.size < 2) throw CommandException("Usage: timer <seconds> <message>")
+            val message = call.args.drop(1).joinToString(" ")
+            call.writeResponse("Waiting $seconds seconds...")
+            call.session.launch {
+                delay(seconds * 1000L)
+                call.session.writeMessage(message)
+            }
+        },
+    ),
+    Command(
+        name = "info",
+        summary = "Show what the server knows about this session.",
+        handler = CommandHandler { call ->
+            val s = call.session
+            call.writeResponse("User: ${s.username ?: "(not logged in)"}")
+            call.writeResponse("Terminal type: ${s.terminalType}")
+            call.writeResponse("Width: ${s.width}")
+            call.writeResponse("Height: ${s.height}")
+            call.writeResponse("Encoding: ${s.encoding.name()}")
+            call.writeResponse("Mode: ${if (s.serverEchoes) "character" else "line"}")
+            call.writeResponse("History: ${s.history.size} lines")
+        },
+    ),
+    Command(
+        name = "history",
+        summary = "List the lines you entered.",
+        handler = CommandHandler { call ->
+            call.session.history.entries.forEachIndexed { i, line -> call.writeResponse("%4d  %s".format(i + 1, line)) }
+        },
+    ),
+    Command(
+        name = "term",
+        hidden = true,
+        summary = "Show every terminal type name the client gave.",
+        handler = CommandHandler { call ->
+            call.writeResponse(call.session.terminalTypes.ifEmpty { listOf(call.session.terminalType) }.joinToString(", "))
+        },
+    ),
 )
 
-/** Tab completes the first word from the visible command names. */
-private val commandNames = Completer { request ->
-    if (request.previousWords.isNotEmpty()) emptyList()
-    else listOf("echo", "copy", "repeat", "timer", "info", "help", "bye", "exit", "quit").filter { it.startsWith(request.word) }
-}
+/** The demo login: any non-empty name with any non-empty password. The samples show real checks. */
+val demoLogin: LoginSettings = LoginSettings(
+    authenticator = Authenticator { _, user, password -> user.isNotBlank() && password.isNotEmpty() },
+)
 
-private suspend fun TelnetSession.runDemo() = coroutineScope {
-    writeLine(DEMO_WELCOME)
-    while (true) {
-        val line = readLine(DEMO_PROMPT, completer = commandNames) ?: break
-        val words = line.trim().split(Regex("\\s+")).filter { it.isNotEmpty() }
-        if (words.isEmpty()) continue
-        val args = words.drop(1)
-        when (words[0].lowercase()) {
-            "echo", "copy", "repeat" -> writeLine(args.joinToString(" "))
-            "timer" -> {
-                val seconds = args.firstOrNull()?.toIntOrNull()
-                if (seconds == null || seconds !in 0..86_400 || args.size < 2) {
-                    writeLine("Usage: timer <seconds> <message>")
-                } else {
-                    val message = args.drop(1).joinToString(" ")
-                    writeLine("Waiting $seconds seconds...")
-                    launch {
-                        delay(seconds * 1000L)
-                        writeMessage(message)
-                    }
-                }
-            }
-            "info" -> {
-                writeLine("Terminal type: $terminalType")
-                writeLine("Size: ${width}x$height")
-                writeLine("Encoding: ${encoding.name()}")
-                writeLine("Remote address: $remoteAddress")
-                writeLine("Mode: ${if (serverEchoes) "character" else "line"}")
-            }
-            "term" -> writeLine("$terminalType ${terminalTypes.joinToString(",")}")
-            "help", "?" -> commands.forEach { writeLine(it) }
-            "bye", "exit", "quit" -> { writeLine("Goodbye."); break }
-            else -> writeLine("Unknown command '${words[0]}'. Type 'help' for a list.")
-        }
-    }
-    coroutineContext.cancelChildren()
+/** The demo shell. */
+fun demoShell(login: Boolean = false): CommandShell = CommandShell(
+    ShellSettings(
+        commands = demoCommands,
+        prompt = PromptProvider { DEMO_PROMPT },
+        welcome = DEMO_WELCOME,
+        login = if (login) demoLogin else null,
+    ),
+)
+
+/** The demo server on [host]:[port]. */
+fun demoServer(host: String, port: Int, login: Boolean = false, idleTimeout: Duration? = null): TelnetServer {
+    val defaults = ServerSettings()
+    val settings = ServerSettings(host = host, port = port, idleTimeout = idleTimeout ?: defaults.idleTimeout)
+    return TelnetServer(settings, demoShell(login))
 }

@@ -4,16 +4,17 @@ import kotlinx.coroutines.runBlocking
 import java.time.Duration
 import kotlin.system.exitProcess
 
-private const val USAGE = """Usage: java -jar telnetkit-samples.jar [--host HOST] [--port PORT]
+private const val USAGE = """Usage: java -jar telnetkit-samples.jar [--host HOST] [--port PORT] [--login]
 
 Starts the TelnetKit demo server.
 
   --host HOST   address to listen on (default 127.0.0.1; Telnet is clear text)
   --port PORT   TCP port, 0 for any free one (default 2323)
+  --login       ask for a user name and password (any non-empty pair is accepted)
   --help        show this help"""
 
 /** Command-line options of the demo. */
-data class DemoOptions(val host: String = "127.0.0.1", val port: Int = 2323)
+data class DemoOptions(val host: String = "127.0.0.1", val port: Int = 2323, val login: Boolean = false)
 
 /** Parses [args]; throws [IllegalArgumentException] with a message for the user on bad input. */
 fun parseDemoOptions(args: Array<String>): DemoOptions? {
@@ -23,6 +24,7 @@ fun parseDemoOptions(args: Array<String>): DemoOptions? {
     while (i < args.size) {
         when (val arg = args[i]) {
             "--help", "-h" -> return null
+            "--login" -> options = options.copy(login = true)
             "--host" -> options = options.copy(host = value(arg).also { require(it.isNotBlank()) { "--host must not be empty" } })
             "--port" -> {
                 val text = value(arg)
@@ -45,7 +47,7 @@ fun main(args: Array<String>) {
         System.err.println("Try --help.")
         exitProcess(2)
     }
-    val server = demoServer(options.host, options.port)
+    val server = demoServer(options.host, options.port, options.login)
     try {
         runBlocking { server.start() }
     } catch (e: Exception) {

@@ -55,7 +55,9 @@ internal object EnvironmentCodec {
 
     /**
      * `SEND` payloads asking for the given variables, each frame at most [MAX_FRAME_PAYLOAD] bytes.
-     * Empty [vars] and [userVars] ask for every VAR and every USERVAR the client will tell.
+     * Empty [vars] and [userVars] ask for every VAR and every USERVAR the client will tell. Names are
+     * never split across frames; a name too long to fit in a frame by itself is refused with an
+     * [IllegalArgumentException].
      */
     fun sendFrames(vars: List<String>, userVars: List<String>): List<ByteArray> {
         if (vars.isEmpty() && userVars.isEmpty()) return listOf(byteArrayOf(SEND.toByte(), VAR.toByte(), USERVAR.toByte()))
@@ -69,6 +71,10 @@ internal object EnvironmentCodec {
                     if (v <= USERVAR) write(ESC)
                     write(v)
                 }
+            }
+            // A name is never split across frames, so one that cannot fit even alone cannot be sent.
+            require(1 + entry.size() <= MAX_FRAME_PAYLOAD) {
+                "NEW-ENVIRON variable name too long for one SEND frame of $MAX_FRAME_PAYLOAD bytes: ${entry.size() - 1} bytes"
             }
             if (frame.size() > 1 && frame.size() + entry.size() > MAX_FRAME_PAYLOAD) {
                 frames.add(frame.toByteArray())

@@ -12,6 +12,8 @@ import io.ktor.utils.io.readAvailable
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.Job
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.channels.ClosedSendChannelException
@@ -57,6 +59,9 @@ internal class TelnetConnection(
         try {
             coroutineScope {
                 val writer = launch { runCatching { output.pump(writeChannel) }.onFailure { if (it !is CancellationException) cutOff("write failed: ${it.message}") } }
+                // Background jobs of the session (timers and the like) end with its handler.
+                val background = SupervisorJob(coroutineContext.job)
+                session.scope = CoroutineScope(coroutineContext + background)
                 session.protocol = TelnetProtocol(settings.protocol, session::sendRaw, ::onProtocolEvent)
                 synchronized(session.protocolLock) { session.protocol.open() }
                 val reader = launch { readLoop(readChannel) }
@@ -78,6 +83,7 @@ internal class TelnetConnection(
                     logger.error(e) { "session ${session.id} (${session.remoteAddress}): handler failed" }
                     session.writeMessage("Internal error; closing the session.")
                 }
+                background.cancel()
                 idle?.cancel()
                 lingering.cancel()
                 reader.cancel()
@@ -146,15 +152,17 @@ internal class TelnetConnection(
         when (event) {
             is ProtocolEvent.Data -> {
                 session.touched()
-                val text = textDecoder.decode(event.bytes)
+                var text = textDecoder.decode(event.bytes)
+                // In character mode Ctrl-C is the interrupt key (in line mode the client sends IAC IP).
+                // Taken by a listener (a running command), it is not also left for the next prompt.
+                if (text.indexOf(CTRL_C) >= 0 && session.serverEchoes && session.interruptRequested()) {
+                    text = text.replace(CTRL_C.toString(), "")
+                }
                 if (text.isNotEmpty()) inputs.add(SessionInput.Text(text))
-                // In character mode Ctrl-C is the interrupt key; in line mode the client sends IAC IP.
-                if (text.indexOf(CTRL_C) >= 0 && session.serverEchoes) session.interruptRequested()
             }
             is ProtocolEvent.Interrupt -> {
                 session.touched()
-                session.interruptRequested()
-                inputs.add(SessionInput.Interrupt)
+                if (!session.interruptRequested()) inputs.add(SessionInput.Interrupt)
             }
             ProtocolEvent.EraseCharacter -> inputs.add(SessionInput.EraseCharacter)
             ProtocolEvent.EraseLine -> inputs.add(SessionInput.EraseLine)

@@ -4,6 +4,7 @@ import dev.telnetkit.protocol.OptionSide
 import dev.telnetkit.protocol.TelnetEncoder
 import dev.telnetkit.protocol.TelnetOption
 import dev.telnetkit.protocol.TelnetProtocol
+import dev.telnetkit.terminal.AnsiStyle
 import dev.telnetkit.terminal.Completer
 import dev.telnetkit.terminal.History
 import dev.telnetkit.terminal.Key
@@ -12,6 +13,11 @@ import dev.telnetkit.terminal.LineEditor
 import kotlinx.coroutines.currentCoroutineContext
 import kotlinx.coroutines.ensureActive
 import kotlinx.coroutines.withTimeoutOrNull
+import kotlinx.coroutines.CoroutineExceptionHandler
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.launch
+import io.github.oshai.kotlinlogging.KotlinLogging
 import kotlinx.coroutines.channels.Channel
 import java.nio.charset.Charset
 import java.time.Duration
@@ -19,6 +25,8 @@ import java.time.Instant
 import java.util.concurrent.CopyOnWriteArrayList
 import java.util.concurrent.atomic.AtomicLongArray
 import kotlin.time.toKotlinDuration
+
+private val logger = KotlinLogging.logger {}
 
 /**
  * One client connection, as its handler sees it: what the terminal told us, and the ways to write
@@ -132,6 +140,27 @@ public class TelnetSession internal constructor(
      */
     public val serverEchoes: Boolean get() = isEnabled(OptionSide.LOCAL, TelnetOption.ECHO)
 
+    /**
+     * Calls [listener] whenever the user asks to interrupt, until removed. While any listener is
+     * registered, the interrupt goes to the listeners only (a running command is cancelled and the
+     * next prompt does not see a stray Ctrl-C); otherwise it abandons the line being typed.
+     */
+    public fun addInterruptListener(listener: InterruptListener) {
+        interruptListeners.add(listener)
+    }
+
+    /** Stops calling [listener]. */
+    public fun removeInterruptListener(listener: InterruptListener) {
+        interruptListeners.remove(listener)
+    }
+
+    /**
+     * Starts [block] as a child of this session (a timer, a background job): it is cancelled when
+     * the session ends, and a failure in it is logged without ending the session.
+     */
+    public fun launch(block: suspend CoroutineScope.() -> Unit): Job =
+        scope.launch(CoroutineExceptionHandler { _, e -> logger.error(e) { "session $id: background job failed" } }) { block() }
+
     /** Calls [listener] on every window resize until removed. */
     public fun addResizeListener(listener: ResizeListener) {
         resizeListeners.add(listener)
@@ -160,6 +189,30 @@ public class TelnetSession internal constructor(
 
     /** Writes [text] and a line break. */
     public suspend fun writeLine(text: String = ""): Unit = write(text + "\n")
+
+    /** Writes [text] as a command's normal output, followed by a line break. */
+    public suspend fun writeResponse(text: String): Unit = writeLine(text)
+
+    /** Writes [text] as an error line, formatted by the session's [errorFormatter]. */
+    public suspend fun writeError(text: String): Unit = writeLine(errorFormatter.format(this, text))
+
+    /** How `writeError` formats errors; the shell sets it from its settings. */
+    @Volatile public var errorFormatter: ErrorFormatter = ErrorFormatter.PLAIN
+
+    /** The name the user logged in with, or null when there was no login. */
+    @Volatile public var username: String? = null
+        internal set
+
+    /**
+     * Whether ANSI styles are used: true unless turned off here or the terminal type is dumb,
+     * unknown or not told (raw clients such as netcat).
+     */
+    @Volatile public var ansiEnabled: Boolean = true
+        get() = field && terminalType !in AnsiStyle.PLAIN_TERMINALS
+
+    /** [text] in the given [styles], or plain when [ansiEnabled] is false. */
+    public fun styled(text: String, vararg styles: AnsiStyle): String =
+        if (ansiEnabled) AnsiStyle.apply(text, *styles) else text
 
     /**
      * Shows [text] as a message of its own, from any thread, without suspending. While [readLine]
@@ -318,9 +371,15 @@ public class TelnetSession internal constructor(
         resizeListeners.forEach { runCatching { it.onResize(newSize) } }
     }
 
-    internal fun interruptRequested() {
+    /** Tells the interrupt listeners; false if there were none (the interrupt goes to the line editor). */
+    internal fun interruptRequested(): Boolean {
+        if (interruptListeners.isEmpty()) return false
         interruptListeners.forEach { runCatching { it.onInterrupt() } }
+        return true
     }
+
+    /** The session's scope; set by the connection before the handler runs. */
+    internal lateinit var scope: CoroutineScope
 
     internal fun touched() {
         lastInputNanos = System.nanoTime()

@@ -1,0 +1,189 @@
+package dev.telnetkit.shell
+
+import dev.telnetkit.server.InterruptListener
+import dev.telnetkit.server.SessionHandler
+import dev.telnetkit.server.TelnetSession
+import dev.telnetkit.terminal.Completer
+import io.github.oshai.kotlinlogging.KotlinLogging
+import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.NonCancellable
+import kotlinx.coroutines.coroutineScope
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.withContext
+import kotlinx.coroutines.withTimeoutOrNull
+import kotlin.time.Duration.Companion.seconds
+import kotlin.time.toKotlinDuration
+
+private val logger = KotlinLogging.logger {}
+
+/**
+ * The command shell: a [SessionHandler] that shows the welcome text, runs the login, then reads
+ * command lines (with continuation lines for a trailing backslash or an open quote), parses them
+ * with [CommandLineParser] and runs the matching [Command].
+ *
+ * Built in: `help` and `?` (list, or `help NAME`), `bye`, `exit` and `quit`; Ctrl-D on an empty
+ * line leaves as `bye` does. Ctrl-C or Telnet IP cancels a running command (interrupting a
+ * blocking one) and returns to the prompt with `^C`. Input typed while a command runs waits for
+ * the next prompt. A failing handler costs one error line, never the session.
+ */
+public class CommandShell(private val settings: ShellSettings) : SessionHandler {
+    private val registry = CommandRegistry(settings.commands)
+
+    /** The commands of this shell. */
+    public val commands: List<Command> get() = registry.commands
+
+    override suspend fun handle(session: TelnetSession) {
+        session.errorFormatter = settings.errorFormatter
+        if (!settings.ansi) session.ansiEnabled = false
+        if (settings.welcome.isNotEmpty()) session.writeLine(settings.welcome)
+        settings.login?.let { login -> if (!LoginFlow(login).run(session)) return }
+        var started = false
+        try {
+            settings.onSessionStart?.run(session)
+            started = true
+            commandLoop(session)
+        } finally {
+            if (started || settings.onSessionStart == null) settings.onSessionEnd?.let { hook ->
+                withContext(NonCancellable) {
+                    withTimeoutOrNull(HOOK_TIMEOUT) {
+                        try {
+                            hook.run(session)
+                        } catch (e: Exception) {
+                            logger.error(e) { "session ${session.id}: onSessionEnd failed" }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private suspend fun commandLoop(session: TelnetSession) {
+        val completer = Completer { complete(it.line, it.cursor) }
+        while (true) {
+            val first = session.readLine(settings.prompt.prompt(session), completer = completer) ?: break
+            val raw = StringBuilder(first)
+            var parsed = CommandLineParser.parse(raw.toString())
+            var lines = 1
+            while (parsed is CommandLineParser.Result.Incomplete) {
+                if (lines >= settings.maxContinuationLines) break
+                val next = session.readLine(settings.continuationPrompt, history = false) ?: return
+                raw.append('\n').append(next)
+                lines++
+                parsed = CommandLineParser.parse(raw.toString())
+            }
+            if (parsed !is CommandLineParser.Result.Complete) {
+                session.writeError("The command spans more than ${settings.maxContinuationLines} lines; it was dropped.")
+                continue
+            }
+            val words = parsed.words
+            if (words.isEmpty()) continue
+            if (!dispatch(session, words, raw.toString())) return
+        }
+        if (settings.goodbye.isNotEmpty()) session.writeLine(settings.goodbye)
+    }
+
+    /** Runs the command in [words]; false when the user asked to leave. */
+    private suspend fun dispatch(session: TelnetSession, words: List<String>, raw: String): Boolean {
+        val name = words[0]
+        when (CommandRegistry.key(name)) {
+            "bye", "exit", "quit" -> {
+                if (settings.goodbye.isNotEmpty()) session.writeLine(settings.goodbye)
+                return false
+            }
+            "help", "?" -> { help(session, words.drop(1)); return true }
+        }
+        val command = registry.find(name) ?: run {
+            unknown(session, name, null)
+            return true
+        }
+        var target = command
+        var used = 1
+        while (target.subcommands.isNotEmpty() && used < words.size) {
+            target = registry.findIn(target, words[used]) ?: break
+            used++
+        }
+        if (target.handler == null) {
+            // A group without a subcommand (or with an unknown one).
+            if (used < words.size) unknown(session, words.subList(0, used + 1).joinToString(" "), target, words[used])
+            else help(session, words.subList(0, used))
+            return true
+        }
+        run(session, CommandCall(session, target, words[used - 1], words.drop(used), raw))
+        return true
+    }
+
+    private suspend fun run(session: TelnetSession, call: CommandCall) = coroutineScope {
+        var interrupted = false
+        val job = launch {
+            try {
+                call.command.handler!!.run(call)
+            } catch (e: CancellationException) {
+                throw e
+            } catch (e: CommandException) {
+                session.writeError(e.message ?: "${call.name}: failed")
+            } catch (e: Throwable) {
+                logger.error(e) { "session ${session.id}: command '${call.command.name}' failed" }
+                session.writeError("${call.name}: internal error; the details are in the server log.")
+            }
+        }
+        val listener = InterruptListener {
+            interrupted = true
+            job.cancel()
+        }
+        session.addInterruptListener(listener)
+        try {
+            job.join()
+        } finally {
+            session.removeInterruptListener(listener)
+        }
+        if (interrupted && job.isCancelled) session.writeLine("^C")
+    }
+
+    private suspend fun help(session: TelnetSession, topic: List<String>) {
+        if (topic.isEmpty()) {
+            HelpText.list(registry.commands).forEach { session.writeResponse(it) }
+            return
+        }
+        val first = registry.find(topic[0])
+        if (first == null) {
+            when (CommandRegistry.key(topic[0])) {
+                "help", "?" -> session.writeResponse("help [command] - Show the commands, or describe one. (alias: ?)")
+                "bye", "exit", "quit" -> session.writeResponse("bye - End the session. (aliases: exit, quit)")
+                else -> unknown(session, topic[0], null)
+            }
+            return
+        }
+        val path = mutableListOf(first)
+        for (word in topic.drop(1)) {
+            val sub = registry.findIn(path.last(), word) ?: return unknown(session, (path.map { it.name } + word).joinToString(" "), path.last(), word)
+            path.add(sub)
+        }
+        HelpText.describe(path).forEach { session.writeResponse(it) }
+    }
+
+    private suspend fun unknown(session: TelnetSession, shown: String, group: Command?, word: String = shown) {
+        val suggestion = registry.suggest(word, group)
+        val hint = if (suggestion != null) " Did you mean '${if (group != null) group.name + " " else ""}$suggestion'?" else " Type 'help' for a list."
+        session.writeError("Unknown command '$shown'.$hint")
+    }
+
+    /** Tab: command names for the first word, subcommand names in a group, else the command's completer. */
+    private fun complete(line: String, cursor: Int): List<String> {
+        val request = dev.telnetkit.terminal.CompletionRequest(line, cursor)
+        val before = request.previousWords
+        if (before.isEmpty()) return registry.completeName(request.word)
+        var command = registry.find(before[0]) ?: return emptyList()
+        var used = 1
+        while (command.subcommands.isNotEmpty()) {
+            if (used == before.size) return registry.completeName(request.word, command)
+            command = registry.findIn(command, before[used]) ?: return emptyList()
+            used++
+        }
+        return command.completer?.complete(request) ?: emptyList()
+    }
+
+    private companion object {
+        val HOOK_TIMEOUT = 10.seconds
+    }
+}
