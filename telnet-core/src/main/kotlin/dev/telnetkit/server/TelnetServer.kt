@@ -72,6 +72,7 @@ public class TelnetServer(
     public val sessions: List<TelnetSession> get() = liveSessions.values.sortedBy { it.id }
 
     /** Binds the port and starts accepting connections. Returns this server. */
+    @JvmSynthetic
     public suspend fun start(): TelnetServer {
         check(started.compareAndSet(false, true)) { "the server was already started" }
         val selectorManager = SelectorManager(Dispatchers.IO)
@@ -130,6 +131,7 @@ public class TelnetServer(
      * and its reads return null so its handler can finish; sessions still running after [grace]
      * are cancelled. Returns when everything has ended. Calling it again just waits.
      */
+    @JvmSynthetic
     public suspend fun stop(grace: Duration = Duration.ofSeconds(5)) {
         require(!grace.isNegative) { "grace must not be negative" }
         if (!stopping.compareAndSet(false, true)) return awaitTermination()
@@ -147,9 +149,41 @@ public class TelnetServer(
     }
 
     /** Suspends until the server has stopped. */
+    @JvmSynthetic
     public suspend fun awaitTermination() {
         terminated.await()
     }
+
+    /**
+     * Shows [message] to every open session accepted by [filter] (all by default) with
+     * `writeMessage`: above the prompt and the half-typed line of each. Returns how many got it.
+     */
+    @JvmOverloads
+    public fun broadcast(message: String, filter: SessionFilter = SessionFilter.ALL): Int {
+        var count = 0
+        for (session in liveSessions.values) {
+            if (filter.accept(session)) {
+                session.writeMessage(message)
+                count++
+            }
+        }
+        return count
+    }
+
+    /** [start] for Java: binds and starts accepting, blocking until bound. */
+    @JvmName("start")
+    @Throws(java.io.IOException::class)
+    public fun startBlocking(): TelnetServer = runBlocking { start() }
+
+    /** [stop] for Java: blocks until the server has stopped. */
+    @JvmName("stop")
+    @JvmOverloads
+    public fun stopBlocking(grace: Duration = Duration.ofSeconds(5)): Unit = runBlocking { stop(grace) }
+
+    /** [awaitTermination] for Java: blocks until the server has stopped. */
+    @JvmName("awaitTermination")
+    @Throws(InterruptedException::class)
+    public fun awaitTerminationBlocking(): Unit = runBlocking { awaitTermination() }
 
     /**
      * Stops the server with no grace period, blocking the calling thread until it has. For
@@ -162,8 +196,12 @@ public class TelnetServer(
 
     private fun ServerSocket.isClosedSafe(): Boolean = runCatching { socketContext.isCompleted }.getOrDefault(true)
 
-    private companion object {
-        const val BACKLOG = 1024
-        val ACCEPT_BACKOFF = 100.milliseconds
+    public companion object {
+        private const val BACKLOG = 1024
+        private val ACCEPT_BACKOFF = 100.milliseconds
+
+        /** Starts a server declaration for Java; see [TelnetServerBuilder]. */
+        @JvmStatic
+        public fun builder(): TelnetServerBuilder = TelnetServerBuilder()
     }
 }

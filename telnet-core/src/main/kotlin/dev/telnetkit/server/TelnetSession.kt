@@ -17,6 +17,7 @@ import kotlinx.coroutines.CoroutineExceptionHandler
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.launch
+import kotlinx.coroutines.runBlocking
 import io.github.oshai.kotlinlogging.KotlinLogging
 import kotlinx.coroutines.channels.Channel
 import java.nio.charset.Charset
@@ -158,6 +159,7 @@ public class TelnetSession internal constructor(
      * Starts [block] as a child of this session (a timer, a background job): it is cancelled when
      * the session ends, and a failure in it is logged without ending the session.
      */
+    @JvmSynthetic
     public fun launch(block: suspend CoroutineScope.() -> Unit): Job =
         scope.launch(CoroutineExceptionHandler { _, e -> logger.error(e) { "session $id: background job failed" } }) { block() }
 
@@ -175,6 +177,7 @@ public class TelnetSession internal constructor(
      * Writes [text]; `\n` goes out as CR LF. Suspends while the client is slow to read; a client
      * that reads nothing for [ServerSettings.outputStallTimeout] is cut off.
      */
+    @JvmSynthetic
     public suspend fun write(text: String) {
         // A cancellation point even when nothing suspends: once the client is cut off (or the session
         // is cancelled) the queue is empty and closed, so a writing loop would otherwise spin forever.
@@ -188,12 +191,15 @@ public class TelnetSession internal constructor(
     }
 
     /** Writes [text] and a line break. */
+    @JvmSynthetic
     public suspend fun writeLine(text: String = ""): Unit = write(text + "\n")
 
     /** Writes [text] as a command's normal output, followed by a line break. */
+    @JvmSynthetic
     public suspend fun writeResponse(text: String): Unit = writeLine(text)
 
     /** Writes [text] as an error line, formatted by the session's [errorFormatter]. */
+    @JvmSynthetic
     public suspend fun writeError(text: String): Unit = writeLine(errorFormatter.format(this, text))
 
     /** How `writeError` formats errors; the shell sets it from its settings. */
@@ -246,6 +252,7 @@ public class TelnetSession internal constructor(
      * Returns null when the input has ended: the client closed it, typed Ctrl-D on an empty line,
      * or the session is ending. Only one read may be active at a time.
      */
+    @JvmSynthetic
     public suspend fun readLine(
         prompt: String = "",
         echo: Boolean = true,
@@ -337,6 +344,35 @@ public class TelnetSession internal constructor(
         }
         input.close()
     }
+
+    // ---- blocking forms, for Java and for handlers that run on their own thread ----
+    // Never call these from a coroutine: they block the thread until the output is queued.
+
+    /** [write] for Java and blocking handlers. */
+    @JvmName("write")
+    public fun writeBlocking(text: String): Unit = runBlocking { write(text) }
+
+    /** [writeLine] for Java and blocking handlers. */
+    @JvmName("writeLine")
+    @JvmOverloads
+    public fun writeLineBlocking(text: String = ""): Unit = runBlocking { writeLine(text) }
+
+    /** [writeResponse] for Java and blocking handlers. */
+    @JvmName("writeResponse")
+    public fun writeResponseBlocking(text: String): Unit = runBlocking { writeResponse(text) }
+
+    /** [writeError] for Java and blocking handlers. */
+    @JvmName("writeError")
+    public fun writeErrorBlocking(text: String): Unit = runBlocking { writeError(text) }
+
+    /** [readLine] for Java and blocking handlers: null when the input has ended. */
+    @JvmName("readLine")
+    @JvmOverloads
+    public fun readLineBlocking(prompt: String = "", echo: Boolean = true, history: Boolean = true, completer: Completer? = null): String? =
+        runBlocking { readLine(prompt, echo, history, completer) }
+
+    /** Values this session's handlers keep between commands. */
+    public val attributes: SessionAttributes = SessionAttributes()
 
     /** Ends the session: the handler's reads return null and the connection closes once it returns. */
     public fun close() {

@@ -1,6 +1,7 @@
 package dev.telnetkit.shell
 
 import dev.telnetkit.terminal.Completer
+import kotlinx.coroutines.future.await
 
 /**
  * A command of the shell: its names, its help texts and what it does. Immutable; checked when
@@ -47,7 +48,75 @@ public class Command @JvmOverloads constructor(
 
     override fun toString(): String = "Command($name)"
 
-    private companion object {
-        fun isValidName(s: String) = s.isNotEmpty() && s.all { it > ' ' && it != '\u007f' && it !in "\"'\\" }
+    /**
+     * Builds a [Command] step by step, for Java:
+     *
+     * ```java
+     * Command echo = Command.named("echo").aliases("copy", "repeat")
+     *     .usage("<text to echo>").summary("Echo text back to the console.")
+     *     .handler((session, args) -> session.writeResponse(String.join(" ", args)))
+     *     .build();
+     * ```
+     */
+    public class Builder internal constructor(private val name: String) {
+        private var aliases: List<String> = emptyList()
+        private var usage = ""
+        private var summary = ""
+        private var description = ""
+        private var hidden = false
+        private var completer: Completer? = null
+        private var handler: CommandHandler? = null
+        private val subcommands = ArrayList<Command>()
+
+        /** Other names for the command. */
+        public fun aliases(vararg aliases: String): Builder = apply { this.aliases = aliases.toList() }
+
+        /** The parameter synopsis shown in help, such as `<text to echo>`. */
+        public fun usage(usage: String): Builder = apply { this.usage = usage }
+
+        /** One line for the `help` list. */
+        public fun summary(summary: String): Builder = apply { this.summary = summary }
+
+        /** The long text of `help NAME`. */
+        public fun description(description: String): Builder = apply { this.description = description }
+
+        /** Leaves the command out of `help` and completion. */
+        public fun hidden(hidden: Boolean): Builder = apply { this.hidden = hidden }
+
+        /** Completes the command's parameters on Tab. */
+        public fun completer(completer: Completer): Builder = apply { this.completer = completer }
+
+        /** What the command does; it may block, and Ctrl-C interrupts it. */
+        public fun handler(handler: SimpleCommandHandler): Builder = apply {
+            this.handler = CommandHandler.blocking { call -> handler.handle(call.session, call.args) }
+        }
+
+        /** What the command does, with the whole [CommandCall] (raw input, name as typed); it may block. */
+        public fun callHandler(handler: BlockingCommandHandler): Builder = apply { this.handler = CommandHandler.blocking(handler) }
+
+        /** What the command does, asynchronously: the command ends when the stage completes. */
+        public fun asyncHandler(handler: AsyncCommandHandler): Builder = apply {
+            this.handler = CommandHandler { call -> handler.handle(call.session, call.args).await() }
+        }
+
+        /** A Kotlin handler, for code that mixes both styles. */
+        public fun suspendHandler(handler: CommandHandler): Builder = apply { this.handler = handler }
+
+        /** Adds a subcommand, making this command a group. */
+        public fun subcommand(command: Command): Builder = apply { subcommands.add(command) }
+
+        /** Adds a subcommand, making this command a group. */
+        public fun subcommand(command: Builder): Builder = subcommand(command.build())
+
+        /** The command; throws [IllegalArgumentException] naming it if something is wrong. */
+        public fun build(): Command = Command(name, aliases, usage, summary, description, hidden, completer, handler, subcommands.toList())
+    }
+
+    public companion object {
+        /** Starts building a command called [name]. */
+        @JvmStatic
+        public fun named(name: String): Builder = Builder(name)
+
+        private fun isValidName(s: String) = s.isNotEmpty() && s.all { it > ' ' && it != '\u007f' && it !in "\"'\\" }
     }
 }

@@ -19,8 +19,18 @@ public class CommandCall internal constructor(
     public val raw: String,
 ) {
     /** Writes [text] and a line break: the command's normal output. */
+    @JvmSynthetic
     public suspend fun writeResponse(text: String): Unit = session.writeResponse(text)
 
     /** Writes [text] as an error line, formatted by the shell's error style. */
+    @JvmSynthetic
     public suspend fun writeError(text: String): Unit = session.writeError(text)
+
+    /** [writeResponse] for Java and blocking handlers. */
+    @JvmName("writeResponse")
+    public fun writeResponseBlocking(text: String): Unit = session.writeResponseBlocking(text)
+
+    /** [writeError] for Java and blocking handlers. */
+    @JvmName("writeError")
+    public fun writeErrorBlocking(text: String): Unit = session.writeErrorBlocking(text)
 }

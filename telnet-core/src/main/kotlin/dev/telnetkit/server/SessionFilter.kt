@@ -1,0 +1,13 @@
+package dev.telnetkit.server
+
+/** Chooses sessions, for example for [TelnetServer.broadcast]. */
+public fun interface SessionFilter {
+    /** True to include [session]. */
+    public fun accept(session: TelnetSession): Boolean
+
+    public companion object {
+        /** Every session. */
+        @JvmField
+        public val ALL: SessionFilter = SessionFilter { true }
+    }
+}

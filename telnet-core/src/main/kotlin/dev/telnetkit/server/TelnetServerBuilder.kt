@@ -1,0 +1,143 @@
+package dev.telnetkit.server
+
+import dev.telnetkit.protocol.ProtocolSettings
+import dev.telnetkit.shell.AnnotatedCommands
+import dev.telnetkit.shell.Authenticator
+import dev.telnetkit.shell.BlockingAuthenticator
+import dev.telnetkit.shell.BlockingSessionHook
+import dev.telnetkit.shell.Command
+import dev.telnetkit.shell.CommandShell
+import dev.telnetkit.shell.LoginSettings
+import dev.telnetkit.shell.PromptProvider
+import dev.telnetkit.shell.SessionHook
+import dev.telnetkit.shell.ShellSettings
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.runInterruptible
+import java.nio.charset.Charset
+import java.time.Duration
+
+/**
+ * Declares a [TelnetServer] with its command shell, for Java (Kotlin code reads better with the
+ * `telnetServer { }` DSL of telnet-dsl). Obtained from [TelnetServer.builder].
+ *
+ * ```java
+ * TelnetServer server = TelnetServer.builder()
+ *     .port(2323)
+ *     .prompt("Telnet Server> ")
+ *     .command(Command.named("echo").aliases("copy", "repeat")
+ *         .usage("<text to echo>").summary("Echo text back to the console.")
+ *         .handler((session, args) -> session.writeResponse(String.join(" ", args))))
+ *     .build();
+ * server.start();
+ * ```
+ */
+public class TelnetServerBuilder internal constructor() {
+    private var host = "127.0.0.1"
+    private var port = 2323
+    private var connectMaxWait: Duration = Duration.ofSeconds(1)
+    private var idleTimeout: Duration = Duration.ofMinutes(5)
+    private var outputBufferLimit = 1 shl 20
+    private var maxLineLength = 4096
+    private var historySize = 500
+    private var encoding: Charset = Charsets.UTF_8
+    private var prompt: PromptProvider = PromptProvider { "> " }
+    private var continuationPrompt = "... "
+    private var welcome = ""
+    private var goodbye = "Goodbye."
+    private var login: LoginSettings? = null
+    private var onStart: SessionHook? = null
+    private var onEnd: SessionHook? = null
+    private var errorFormatter: ErrorFormatter = ErrorFormatter.PLAIN
+    private var ansi = true
+    private val commands = ArrayList<Command>()
+
+    /** The address to bind (default 127.0.0.1). */
+    public fun host(host: String): TelnetServerBuilder = apply { this.host = host }
+
+    /** The TCP port (default 2323; 0 picks a free one). */
+    public fun port(port: Int): TelnetServerBuilder = apply { this.port = port }
+
+    /** How long to wait for the client's negotiation answers (default 1 s). */
+    public fun connectMaxWait(wait: Duration): TelnetServerBuilder = apply { connectMaxWait = wait }
+
+    /** Close sessions idle this long (default 5 minutes; zero turns it off). */
+    public fun idleTimeout(timeout: Duration): TelnetServerBuilder = apply { idleTimeout = timeout }
+
+    /** Unread output per session before a client that does not read is cut off (default 1 MiB). */
+    public fun outputBufferLimit(bytes: Int): TelnetServerBuilder = apply { outputBufferLimit = bytes }
+
+    /** The longest input line (default 4096). */
+    public fun maxLineLength(length: Int): TelnetServerBuilder = apply { maxLineLength = length }
+
+    /** Lines of history per session (default 500). */
+    public fun historySize(size: Int): TelnetServerBuilder = apply { historySize = size }
+
+    /** The preferred charset (default UTF-8). */
+    public fun encoding(charset: Charset): TelnetServerBuilder = apply { encoding = charset }
+
+    /** A fixed prompt. */
+    public fun prompt(prompt: String): TelnetServerBuilder = apply { this.prompt = PromptProvider { prompt } }
+
+    /** A prompt computed per session each time it is shown. */
+    public fun prompt(prompt: PromptProvider): TelnetServerBuilder = apply { this.prompt = prompt }
+
+    /** The prompt of continued lines (default `... `). */
+    public fun continuationPrompt(prompt: String): TelnetServerBuilder = apply { continuationPrompt = prompt }
+
+    /** Shown first, before the login. */
+    public fun welcome(text: String): TelnetServerBuilder = apply { welcome = text }
+
+    /** Shown when the user leaves with `bye` or Ctrl-D (default `Goodbye.`). */
+    public fun goodbye(text: String): TelnetServerBuilder = apply { goodbye = text }
+
+    /** Adds a command. */
+    public fun command(command: Command): TelnetServerBuilder = apply { commands.add(command) }
+
+    /** Adds a command from its builder. */
+    public fun command(command: Command.Builder): TelnetServerBuilder = command(command.build())
+
+    /** Adds every method of [handlers] marked with [dev.telnetkit.annotations.Command]. */
+    public fun commands(handlers: Any): TelnetServerBuilder = apply { commands.addAll(AnnotatedCommands.from(handlers)) }
+
+    /** Asks for a user name and password; [authenticator] decides (it may block). */
+    public fun login(authenticator: BlockingAuthenticator): TelnetServerBuilder = login(
+        LoginSettings(Authenticator { session, user, password ->
+            runInterruptible(Dispatchers.IO) { authenticator.authenticate(session, user, password) }
+        }),
+    )
+
+    /** Login with every setting given (attempts, delays, timeout, which prompts). */
+    public fun login(settings: LoginSettings): TelnetServerBuilder = apply { login = settings }
+
+    /** Runs after the welcome text and the login; it may block. */
+    public fun onSessionStart(hook: BlockingSessionHook): TelnetServerBuilder = apply { onStart = blocking(hook) }
+
+    /** Runs exactly once when a started session ends; it may block. */
+    public fun onSessionEnd(hook: BlockingSessionHook): TelnetServerBuilder = apply { onEnd = blocking(hook) }
+
+    /** How `writeError` shows errors. */
+    public fun errorFormatter(formatter: ErrorFormatter): TelnetServerBuilder = apply { errorFormatter = formatter }
+
+    /** False turns ANSI styles off for every session. */
+    public fun ansi(enabled: Boolean): TelnetServerBuilder = apply { ansi = enabled }
+
+    /** The server; throws [IllegalArgumentException] naming the setting or command that is wrong. */
+    public fun build(): TelnetServer {
+        require(commands.isNotEmpty()) { "TelnetServer.builder(): add at least one command" }
+        val settings = ServerSettings(
+            host = host, port = port, connectMaxWait = connectMaxWait, idleTimeout = idleTimeout,
+            outputBufferLimit = outputBufferLimit, maxLineLength = maxLineLength, historySize = historySize,
+            protocol = ProtocolSettings(charsets = (listOf(encoding) + listOf(Charsets.UTF_8, Charsets.ISO_8859_1, Charsets.US_ASCII)).distinct()),
+        )
+        val shell = CommandShell(
+            ShellSettings(
+                commands = commands.toList(), prompt = prompt, continuationPrompt = continuationPrompt,
+                welcome = welcome, goodbye = goodbye, login = login, onSessionStart = onStart, onSessionEnd = onEnd,
+                errorFormatter = errorFormatter, ansi = ansi,
+            ),
+        )
+        return TelnetServer(settings, shell)
+    }
+
+    private fun blocking(hook: BlockingSessionHook) = SessionHook { session -> runInterruptible(Dispatchers.IO) { hook.run(session) } }
+}

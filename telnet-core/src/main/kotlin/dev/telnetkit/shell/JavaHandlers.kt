@@ -1,0 +1,41 @@
+package dev.telnetkit.shell
+
+import dev.telnetkit.server.TelnetSession
+import java.util.concurrent.CompletionStage
+
+/**
+ * A command handler for Java: the session and the parameters. It may block; Ctrl-C interrupts
+ * the thread it runs on.
+ *
+ * ```java
+ * Command.named("echo").handler((session, args) -> session.writeResponse(String.join(" ", args)))
+ * ```
+ */
+public fun interface SimpleCommandHandler {
+    /** Runs the command. */
+    @Throws(Exception::class)
+    public fun handle(session: TelnetSession, args: List<String>)
+}
+
+/**
+ * A command handler that answers with a [CompletionStage]; the command ends when it completes,
+ * and Ctrl-C cancels it (`CompletableFuture.cancel`).
+ */
+public fun interface AsyncCommandHandler {
+    /** Starts the command; the shell waits for the returned stage. */
+    public fun handle(session: TelnetSession, args: List<String>): CompletionStage<*>
+}
+
+/** Decides a login from Java; it may block. True accepts; false or an exception rejects. */
+public fun interface BlockingAuthenticator {
+    /** Whether [username] with [password] may log in from [session]. */
+    @Throws(Exception::class)
+    public fun authenticate(session: TelnetSession, username: String, password: String): Boolean
+}
+
+/** A session hook for Java (`onSessionStart`, `onSessionEnd`); it may block. */
+public fun interface BlockingSessionHook {
+    /** Called with the [session]. */
+    @Throws(Exception::class)
+    public fun run(session: TelnetSession)
+}

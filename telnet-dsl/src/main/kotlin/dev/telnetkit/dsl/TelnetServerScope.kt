@@ -1,0 +1,222 @@
+package dev.telnetkit.dsl
+
+import dev.telnetkit.protocol.ProtocolSettings
+import dev.telnetkit.protocol.TelnetDecoder
+import dev.telnetkit.server.ErrorFormatter
+import dev.telnetkit.server.ServerSettings
+import dev.telnetkit.server.SessionHandler
+import dev.telnetkit.server.TelnetServer
+import dev.telnetkit.server.TelnetSession
+import dev.telnetkit.shell.Authenticator
+import dev.telnetkit.shell.Command
+import dev.telnetkit.shell.CommandShell
+import dev.telnetkit.shell.LoginSettings
+import dev.telnetkit.shell.PromptProvider
+import dev.telnetkit.shell.SessionHook
+import dev.telnetkit.shell.ShellSettings
+import dev.telnetkit.terminal.History
+import java.nio.charset.Charset
+import kotlin.time.Duration
+import kotlin.time.Duration.Companion.milliseconds
+import kotlin.time.Duration.Companion.minutes
+import kotlin.time.Duration.Companion.seconds
+import kotlin.time.toJavaDuration
+
+/**
+ * Declares a [TelnetServer]; see [telnetServer]. Every property starts at the library default,
+ * and building checks them all with messages that name the setting.
+ */
+@TelnetDsl
+public class TelnetServerScope internal constructor() {
+    /** The address to bind; loopback by default because Telnet is clear text. */
+    public var host: String = "127.0.0.1"
+
+    /** The TCP port; 0 picks a free one. */
+    public var port: Int = 2323
+
+    /** How long to wait for a client's negotiation answers before starting the session anyway. */
+    public var connectMaxWait: Duration = 1.seconds
+
+    /** Close a session after this long without input; [Duration.ZERO] turns it off. */
+    public var idleTimeout: Duration = 5.minutes
+
+    /** The line shown before an idle session is closed. */
+    public var idleNotice: String = "Idle timeout: closing the connection."
+
+    /** The line shown to every session when the server stops. */
+    public var shutdownNotice: String = "The server is shutting down."
+
+    /** The session's preferred charset, offered first with CHARSET; UTF-8 by default. */
+    public var encoding: Charset = Charsets.UTF_8
+
+    /** Unread output per session, in bytes, before a client that does not read is cut off. */
+    public var outputBufferLimit: Int = 1 shl 20
+
+    /** How long a writer waits for a client that reads nothing before it is cut off. */
+    public var outputStallTimeout: Duration = 60.seconds
+
+    /** The longest input line accepted. */
+    public var maxLineLength: Int = 4096
+
+    /** The largest subnegotiation accepted from a client, in bytes. */
+    public var maxSubnegotiation: Int = TelnetDecoder.DEFAULT_MAX_SUBNEGOTIATION
+
+    /** Lines kept in each session's history. */
+    public var historySize: Int = History.DEFAULT_MAX_SIZE
+
+    /** How long a lone ESC waits for the rest of an escape sequence. */
+    public var escapeTimeout: Duration = 150.milliseconds
+
+    /** The prompt; see also [prompt] with a function of the session. */
+    public var prompt: String = "> "
+
+    /** The prompt for a line continued by a backslash or an open quote. */
+    public var continuationPrompt: String = "... "
+
+    /** Shown first, before the login; empty for none. */
+    public var welcome: String = ""
+
+    /** Shown when the user leaves with `bye` or Ctrl-D; empty for none. */
+    public var goodbye: String = "Goodbye."
+
+    /** False turns ANSI styles off for every session. */
+    public var ansi: Boolean = true
+
+    /** The most lines one command may span. */
+    public var maxContinuationLines: Int = 64
+
+    private var promptProvider: PromptProvider? = null
+    private var handler: SessionHandler? = null
+    private var loginSettings: LoginSettings? = null
+    private var startHook: SessionHook? = null
+    private var endHook: SessionHook? = null
+    private var errorFormatter: ErrorFormatter = ErrorFormatter.PLAIN
+    private val commands = ArrayList<Command>()
+
+    /** The prompt as a function of the session, computed each time it is shown. */
+    public fun prompt(block: (TelnetSession) -> String) {
+        promptProvider = PromptProvider { block(it) }
+    }
+
+    /** Declares a command; see [CommandBuilder]. */
+    public fun command(name: String, aliases: List<String> = emptyList(), configure: CommandBuilder.() -> Unit) {
+        commands.add(CommandBuilder(name, aliases).apply(configure).build())
+    }
+
+    /** Adds commands built elsewhere, for example from an annotated object ([annotatedCommands]). */
+    public fun commands(list: List<Command>) {
+        commands.addAll(list)
+    }
+
+    /**
+     * Asks for a user name and a password before the shell starts; [check] decides (false or an
+     * exception rejects, and the user is never told which part was wrong).
+     */
+    public fun login(
+        askUsername: Boolean = true,
+        askPassword: Boolean = true,
+        maxAttempts: Int = 3,
+        failureDelay: Duration = 1.seconds,
+        timeout: Duration = 60.seconds,
+        check: suspend TelnetSession.(username: String, password: String) -> Boolean,
+    ) {
+        loginSettings = LoginSettings(
+            authenticator = Authenticator { session, user, password -> session.check(user, password) },
+            askUsername = askUsername, askPassword = askPassword, maxAttempts = maxAttempts,
+            failureDelay = failureDelay.toJavaDuration(), timeout = timeout.toJavaDuration(),
+        )
+    }
+
+    /** Runs after the welcome text and the login, with the session as receiver. */
+    public fun onSessionStart(block: suspend TelnetSession.() -> Unit) {
+        startHook = SessionHook { it.block() }
+    }
+
+    /** Runs exactly once when a started session ends, however it ended. */
+    public fun onSessionEnd(block: suspend TelnetSession.() -> Unit) {
+        endHook = SessionHook { it.block() }
+    }
+
+    /** How `writeError` shows an error, for example `errorFormat { text -> styled(text, AnsiStyle.RED) }`. */
+    public fun errorFormat(block: TelnetSession.(text: String) -> String) {
+        errorFormatter = ErrorFormatter { session, text -> session.block(text) }
+    }
+
+    /**
+     * Replaces the command shell with your own session handler, for servers that are not command
+     * shells (games, menus). Commands, login and hooks are then not used.
+     */
+    public fun session(block: suspend TelnetSession.() -> Unit) {
+        handler = SessionHandler { it.block() }
+    }
+
+    internal fun build(): TelnetServer {
+        val custom = handler
+        require(custom == null || (commands.isEmpty() && loginSettings == null)) {
+            "telnetServer { }: session { } replaces the command shell; declare commands and login, or session { }, not both"
+        }
+        require(custom != null || commands.isNotEmpty()) {
+            "telnetServer { }: declare at least one command, or what a session does with session { … }"
+        }
+        val charsets = (listOf(encoding) + DEFAULT_CHARSETS).distinct()
+        val settings = ServerSettings(
+            host = host,
+            port = port,
+            connectMaxWait = connectMaxWait.toJavaDuration(),
+            idleTimeout = idleTimeout.toJavaDuration(),
+            idleNotice = idleNotice,
+            shutdownNotice = shutdownNotice,
+            outputBufferLimit = outputBufferLimit,
+            outputStallTimeout = outputStallTimeout.toJavaDuration(),
+            maxLineLength = maxLineLength,
+            protocol = ProtocolSettings(charsets = charsets, maxSubnegotiation = maxSubnegotiation),
+            historySize = historySize,
+            escapeTimeout = escapeTimeout.toJavaDuration(),
+        )
+        val sessionHandler = custom ?: CommandShell(
+            ShellSettings(
+                commands = commands.toList(),
+                prompt = promptProvider ?: prompt.let { p -> PromptProvider { p } },
+                continuationPrompt = continuationPrompt,
+                welcome = welcome,
+                goodbye = goodbye,
+                login = loginSettings,
+                onSessionStart = startHook,
+                onSessionEnd = endHook,
+                errorFormatter = errorFormatter,
+                ansi = ansi,
+                maxContinuationLines = maxContinuationLines,
+            ),
+        )
+        return TelnetServer(settings, sessionHandler)
+    }
+
+    private companion object {
+        val DEFAULT_CHARSETS = listOf(Charsets.UTF_8, Charsets.ISO_8859_1, Charsets.US_ASCII)
+    }
+}
+
+/**
+ * Declares a Telnet server with its command shell. Nothing is bound until [TelnetServer.start].
+ *
+ * ```kotlin
+ * val server = telnetServer {
+ *     port = 2323
+ *     prompt = "Telnet Server> "
+ *     welcome = "You have connected to the telnet server."
+ *     command("echo", aliases = listOf("copy", "repeat")) {
+ *         usage = "<text to echo>"
+ *         summary = "Echo text back to the console."
+ *         run { args -> writeResponse(args.joinToString(" ")) }
+ *     }
+ * }
+ * server.start()
+ * ```
+ *
+ * @throws IllegalArgumentException naming the setting or command, if one is wrong.
+ */
+public fun telnetServer(configure: TelnetServerScope.() -> Unit): TelnetServer =
+    TelnetServerScope().apply(configure).build()
+
+/** Stops gracefully within [grace]; see [TelnetServer.stop]. */
+public suspend fun TelnetServer.stop(grace: Duration): Unit = stop(grace.toJavaDuration())
