@@ -1,5 +1,6 @@
 package dev.telnetkit.samples
 
+import dev.telnetkit.protocol.ProtocolSettings
 import dev.telnetkit.server.ServerSettings
 import dev.telnetkit.server.TelnetServer
 import dev.telnetkit.shell.Authenticator
@@ -94,8 +95,17 @@ fun demoShell(login: Boolean = false): CommandShell = CommandShell(
 )
 
 /** The demo server on [host]:[port]. */
-fun demoServer(host: String, port: Int, login: Boolean = false, idleTimeout: Duration? = null): TelnetServer {
-    val defaults = ServerSettings()
-    val settings = ServerSettings(host = host, port = port, idleTimeout = idleTimeout ?: defaults.idleTimeout)
-    return TelnetServer(settings, demoShell(login))
+fun demoServer(host: String, port: Int, login: Boolean = false, idleTimeout: Duration? = null): TelnetServer =
+    demoServer(DemoOptions(host = host, port = port, login = login, idleTimeout = idleTimeout ?: DemoOptions().idleTimeout))
+
+/** The demo server with every setting of the command line. */
+fun demoServer(options: DemoOptions): TelnetServer {
+    val settings = ServerSettings(
+        host = options.host,
+        port = options.port,
+        idleTimeout = options.idleTimeout,
+        connectMaxWait = options.connectMaxWait,
+        protocol = ProtocolSettings(charsets = (listOf(options.encoding) + ProtocolSettings().charsets).distinct()),
+    )
+    return TelnetServer(settings, demoShell(options.login))
 }

@@ -1,26 +1,63 @@
 package dev.telnetkit.samples
 
+import ch.qos.logback.classic.Level
+import ch.qos.logback.classic.LoggerContext
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder
+import ch.qos.logback.core.FileAppender
+import dev.telnetkit.server.TelnetServer
 import kotlinx.coroutines.runBlocking
+import org.slf4j.LoggerFactory
+import sun.misc.Signal
+import java.nio.charset.Charset
 import java.time.Duration
 import kotlin.system.exitProcess
 
-private const val USAGE = """Usage: java -jar telnetkit-samples.jar [--host HOST] [--port PORT] [--login]
+private const val USAGE = """Usage: java -jar telnetkit-samples.jar [options]
 
-Starts the TelnetKit demo server.
+Starts a TelnetKit sample server (the demo unless --sample says otherwise).
 
-  --host HOST   address to listen on (default 127.0.0.1; Telnet is clear text)
-  --port PORT   TCP port, 0 for any free one (default 2323)
-  --login       ask for a user name and password (any non-empty pair is accepted)
-  --help        show this help"""
+  --sample NAME           demo (default), java, chat or counter
+  --host HOST             address to listen on (default 127.0.0.1; Telnet is clear text)
+  --port PORT             TCP port, 0 for any free one (default 2323)
+  --login                 ask for a user name and password (demo: any non-empty pair;
+                          java: the password is the name reversed; counter always logs in)
+  --encoding NAME         preferred charset offered to clients (default UTF-8)
+  --idle-timeout SECONDS  close idle sessions after this long, 0 for never (default 300)
+  --connect-maxwait SECS  wait this long for a client's negotiation answers (default 1)
+  --log-level LEVEL       TRACE, DEBUG, INFO, WARN, ERROR or OFF (default INFO)
+  --log-file FILE         also write the log to FILE
+  --help                  show this help
 
-/** Command-line options of the demo. */
-data class DemoOptions(val host: String = "127.0.0.1", val port: Int = 2323, val login: Boolean = false)
+SIGTERM or Ctrl-C stops the server gracefully: users are told and their sessions end cleanly."""
 
-/** Parses [args]; throws [IllegalArgumentException] with a message for the user on bad input. */
+/** Command-line options of the samples. */
+data class DemoOptions(
+    val host: String = "127.0.0.1",
+    val port: Int = 2323,
+    val login: Boolean = false,
+    val sample: String = "demo",
+    val encoding: Charset = Charsets.UTF_8,
+    val idleTimeout: Duration = Duration.ofMinutes(5),
+    val connectMaxWait: Duration = Duration.ofSeconds(1),
+    val logLevel: String = "INFO",
+    val logFile: String? = null,
+)
+
+private val SAMPLES = listOf("demo", "java", "chat", "counter")
+private val LEVELS = listOf("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF")
+
+/** Parses [args]; null for `--help`; throws [IllegalArgumentException] with a message for the user. */
 fun parseDemoOptions(args: Array<String>): DemoOptions? {
     var options = DemoOptions()
     var i = 0
-    fun value(name: String): String = args.getOrNull(++i) ?: throw IllegalArgumentException("$name needs a value")
+    fun value(name: String): String = args.getOrNull(++i)?.takeUnless { it.startsWith("--") }
+        ?: throw IllegalArgumentException("$name needs a value")
+    fun seconds(name: String, max: Double): Duration {
+        val text = value(name)
+        val n = text.toDoubleOrNull()
+        require(n != null && n >= 0 && n <= max && n.isFinite()) { "$name must be a number of seconds from 0 to ${max.toLong()}, got '$text'" }
+        return Duration.ofMillis((n * 1000).toLong())
+    }
     while (i < args.size) {
         when (val arg = args[i]) {
             "--help", "-h" -> return null
@@ -32,11 +69,61 @@ fun parseDemoOptions(args: Array<String>): DemoOptions? {
                 require(port != null && port in 0..65535) { "--port must be a number from 0 to 65535, got '$text'" }
                 options = options.copy(port = port)
             }
+            "--sample" -> {
+                val name = value(arg).lowercase()
+                require(name in SAMPLES) { "--sample must be one of ${SAMPLES.joinToString(", ")}, got '$name'" }
+                options = options.copy(sample = name)
+            }
+            "--encoding" -> {
+                val name = value(arg)
+                val charset = runCatching { Charset.forName(name) }.getOrNull()
+                require(charset != null && "A\r\n".toByteArray(charset).contentEquals(byteArrayOf(65, 13, 10))) {
+                    "--encoding must be an ASCII-compatible charset known to Java (UTF-8, ISO-8859-1, ...), got '$name'"
+                }
+                options = options.copy(encoding = charset)
+            }
+            "--idle-timeout" -> options = options.copy(idleTimeout = seconds(arg, 7.0 * 24 * 3600))
+            "--connect-maxwait" -> options = options.copy(connectMaxWait = seconds(arg, 60.0))
+            "--log-level" -> {
+                val level = value(arg).uppercase()
+                require(level in LEVELS) { "--log-level must be one of ${LEVELS.joinToString(", ")}, got '$level'" }
+                options = options.copy(logLevel = level)
+            }
+            "--log-file" -> options = options.copy(logFile = value(arg))
             else -> throw IllegalArgumentException("unknown option '$arg'")
         }
         i++
     }
     return options
+}
+
+/** The server [options] ask for, not started. */
+fun sampleServer(options: DemoOptions): TelnetServer = when (options.sample) {
+    "java" -> JavaSample.create(options.host, options.port, options.login, options.idleTimeout, options.connectMaxWait, options.encoding)
+    "chat" -> ChatRoom().server(options)
+    "counter" -> ConnectionCounter().server(options)
+    else -> demoServer(options)
+}
+
+private fun configureLogging(options: DemoOptions) {
+    val context = LoggerFactory.getILoggerFactory() as? LoggerContext ?: return
+    val root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
+    root.level = Level.toLevel(options.logLevel)
+    val file = options.logFile ?: return
+    val encoder = PatternLayoutEncoder().apply {
+        this.context = context
+        pattern = "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level %logger{20} - %msg%n"
+        start()
+    }
+    val appender = FileAppender<ch.qos.logback.classic.spi.ILoggingEvent>().apply {
+        this.context = context
+        name = "FILE"
+        this.file = file
+        this.encoder = encoder
+        start()
+    }
+    require(appender.isStarted) { "--log-file: cannot write to '$file'" }
+    root.addAppender(appender)
 }
 
 fun main(args: Array<String>) {
@@ -47,15 +134,23 @@ fun main(args: Array<String>) {
         System.err.println("Try --help.")
         exitProcess(2)
     }
-    val server = demoServer(options.host, options.port, options.login)
+    try {
+        configureLogging(options)
+    } catch (e: IllegalArgumentException) {
+        System.err.println("telnetkit-samples: ${e.message}")
+        exitProcess(2)
+    }
+    val server = sampleServer(options)
     try {
         runBlocking { server.start() }
     } catch (e: Exception) {
         System.err.println("telnetkit-samples: cannot listen on ${options.host}:${options.port}: ${e.message}")
         exitProcess(1)
     }
-    println("TelnetKit demo listening on ${options.host}:${server.port} — connect with: telnet ${options.host} ${server.port}")
-    // SIGTERM and Ctrl-C: tell the sessions, let them end, then exit 0.
-    Runtime.getRuntime().addShutdownHook(Thread({ runBlocking { server.stop(Duration.ofSeconds(5)) } }, "telnetkit-shutdown"))
+    println("TelnetKit ${options.sample} sample listening on ${options.host}:${server.port} - connect with: telnet ${options.host} ${server.port}")
+    // SIGTERM and Ctrl-C: tell the sessions, let them end (onSessionEnd runs), then exit 0.
+    val stop = { _: Signal -> Thread({ runBlocking { server.stop(Duration.ofSeconds(5)) } }, "telnetkit-stop").start() }
+    Signal.handle(Signal("TERM"), stop)
+    Signal.handle(Signal("INT"), stop)
     runBlocking { server.awaitTermination() }
 }
