@@ -1,0 +1,74 @@
+package dev.telnetkit.samples
+
+import dev.telnetkit.samples.readme.ReadmeJava
+import dev.telnetkit.samples.readme.readmeKotlinServer
+import dev.telnetkit.testkit.TelnetTestClient
+import io.kotest.core.spec.style.FunSpec
+import io.kotest.matchers.collections.shouldContain
+import io.kotest.matchers.shouldBe
+import java.io.File
+
+/** README.md's code blocks are the marked regions of compiled sample sources, and they run. */
+class ReadmeSnippetsSpec : FunSpec({
+    val root = generateSequence(File("").absoluteFile) { it.parentFile }.first { File(it, "README.md").isFile && File(it, "samples").isDirectory }
+    val readme = File(root, "README.md").readText()
+
+    fun blocks(language: String): List<String> =
+        Regex("```$language\\n(.*?)```", Regex.Option.DOT_MATCHES_ALL).findAll(readme).map { it.groupValues[1].trimEnd() }.toList()
+
+    fun region(file: String, name: String): String {
+        val text = File(root, file).readLines()
+        val start = text.indexOfFirst { it.trim() == "// README:start $name" }
+        val end = text.indexOfFirst { it.trim() == "// README:end $name" }
+        check(start >= 0 && end > start) { "$file has no README region '$name'" }
+        return text.subList(start + 1, end).joinToString("\n").trimIndent().trimEnd()
+    }
+
+    test("the README's Kotlin block is the compiled Kotlin sample region") {
+        blocks("kotlin") shouldContain region("samples/src/main/kotlin/dev/telnetkit/samples/readme/ReadmeKotlin.kt", "kotlin")
+    }
+
+    test("the README's Java block is the compiled Java sample region") {
+        blocks("java") shouldContain region("samples/src/main/java/dev/telnetkit/samples/readme/ReadmeJava.java", "java")
+    }
+
+    test("every Kotlin and Java block of the README is one of the compiled regions") {
+        val known = setOf(
+            region("samples/src/main/kotlin/dev/telnetkit/samples/readme/ReadmeKotlin.kt", "kotlin"),
+            region("samples/src/main/java/dev/telnetkit/samples/readme/ReadmeJava.java", "java"),
+        )
+        (blocks("kotlin") + blocks("java")).filterNot { it in known } shouldBe emptyList()
+    }
+
+    test("the README's Kotlin server runs: login, echo and the greeting") {
+        val server = readmeKotlinServer(0).start()
+        try {
+            TelnetTestClient.connect("127.0.0.1", server.port).use { client ->
+                client.awaitText("You have connected to the telnet server.")
+                client.awaitPrompt("Username: ")
+                client.sendLine("ann")
+                client.awaitPrompt("Password: ")
+                client.sendLine("secret")
+                client.awaitText("Hello, ann on a 80x24 xterm-256color.")
+                client.awaitPrompt("Telnet Server> ")
+                client.sendLine("repeat one  two")
+                client.awaitText("one two\r\n")
+            }
+        } finally {
+            server.stop()
+        }
+    }
+
+    test("the README's Java server runs: echo answers") {
+        val server = ReadmeJava.create(0).start()
+        try {
+            TelnetTestClient.connect("127.0.0.1", server.port).use { client ->
+                client.awaitPrompt("Telnet Server> ")
+                client.sendLine("copy a b")
+                client.awaitText("a b\r\n")
+            }
+        } finally {
+            server.stop()
+        }
+    }
+})
