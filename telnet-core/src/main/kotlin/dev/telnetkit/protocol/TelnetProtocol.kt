@@ -30,6 +30,7 @@ public class TelnetProtocol(
     private var offered = false
     private var awaitingEnvironment = false
     private var awaitingCharset = false
+    private var charsetAgreed = false
     private var awaitingSpeed = false
     private var awaitingDisplay = false
 
@@ -115,7 +116,8 @@ public class TelnetProtocol(
                     awaitingEnvironment = true
                     EnvironmentCodec.sendFrames(emptyList(), emptyList()).forEach { sendSub(option, it) }
                 }
-                TelnetOption.CHARSET -> {
+                // Unless the client's own REQUEST already settled the charset.
+                TelnetOption.CHARSET -> if (!charsetAgreed) {
                     awaitingCharset = true
                     sendSub(option, CharsetCodec.request(settings.charsets.map { it.name() }))
                 }
@@ -218,6 +220,7 @@ public class TelnetProtocol(
     }
 
     private fun switchCharset(chosen: Charset) {
+        charsetAgreed = true
         if (chosen == charset) return
         charset = chosen
         events(ProtocolEvent.CharsetChanged(chosen))
