@@ -14,7 +14,7 @@ class ReadmeSnippetsSpec : FunSpec({
     val readme = File(root, "README.md").readText()
 
     fun blocks(language: String): List<String> =
-        Regex("```$language\\n(.*?)```", Regex.Option.DOT_MATCHES_ALL).findAll(readme).map { it.groupValues[1].trimEnd() }.toList()
+        Regex("```$language\\n(.*?)```", RegexOption.DOT_MATCHES_ALL).findAll(readme).map { it.groupValues[1].trimEnd() }.toList()
 
     fun region(file: String, name: String): String {
         val text = File(root, file).readLines()

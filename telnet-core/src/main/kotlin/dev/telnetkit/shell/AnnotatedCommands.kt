@@ -20,12 +20,23 @@ public object AnnotatedCommands {
             .sortedBy { it.name }
         require(methods.isNotEmpty()) { "${handlers.javaClass.name} has no public method marked @Command" }
         val commands = methods.map { command(handlers, it) }
+        // Checked here, not only by the registry, so that the message names both methods.
+        val claimed = HashMap<String, Method>()
+        for ((method, command) in methods.zip(commands)) for (n in command.names) {
+            val previous = claimed.put(CommandRegistry.key(n), method)
+            require(previous == null) {
+                if (previous == method) "${where(method)}: lists the name '$n' twice"
+                else "${where(method)}: the name '$n' is already claimed by ${where(previous!!)}"
+            }
+        }
         CommandRegistry.checkUnique(commands, handlers.javaClass.name)
         return commands
     }
 
+    private fun where(method: Method) = "${method.declaringClass.name}.${method.name}"
+
     private fun command(target: Any, method: Method): Command {
-        val where = "${method.declaringClass.name}.${method.name}"
+        val where = where(method)
         val note = method.getAnnotation(dev.telnetkit.annotations.Command::class.java)
         val kinds = method.parameterTypes.toList()
         require(kinds.lastOrNull()?.name != "kotlin.coroutines.Continuation") {
@@ -44,6 +55,11 @@ public object AnnotatedCommands {
             "$where: a @Command method returns void or String, not ${method.returnType.name}"
         }
         val name = note.names.ifEmpty { method.name.lowercase(Locale.ROOT) }
+        // A public method of a class that is not public itself (a package-private handler class, as
+        // Java code often has) is not accessible to reflection from this package without this.
+        if (!java.lang.reflect.Modifier.isPublic(method.declaringClass.modifiers)) {
+            require(method.trySetAccessible()) { "$where: cannot be called; make ${method.declaringClass.name} public" }
+        }
         val handler = CommandHandler.blocking { c ->
             val result = try {
                 method.invoke(target, *call(c))

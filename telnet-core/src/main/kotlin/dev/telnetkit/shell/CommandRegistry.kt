@@ -37,13 +37,19 @@ public class CommandRegistry(commands: List<Command>) {
         return names.filter { it.startsWith(prefix, ignoreCase = true) }.distinct().sorted()
     }
 
-    /** The visible name closest to [typed] (at most two edits away), for "Did you mean". */
+    /**
+     * The visible name closest to [typed] (at most two edits away, one for words of up to three
+     * letters, and fewer edits than [typed] has letters), for "Did you mean".
+     */
     public fun suggest(typed: String, within: Command? = null): String? {
         val pool = (within?.subcommands ?: commands).filter { !it.hidden }.flatMap { it.names } +
             if (within == null) BUILT_IN_NAMES else emptyList()
         val t = key(typed)
         val limit = if (t.length <= 3) 1 else 2
-        return pool.map { it to editDistance(t, key(it)) }.filter { it.second <= limit }.minByOrNull { it.second }?.first
+        // Closer than the typed word's length: the suggestion keeps something of what was typed
+        // (otherwise a one-letter typo would always "mean" the one-letter built-in `?`).
+        return pool.map { it to editDistance(t, key(it)) }.filter { it.second <= limit && it.second < t.length }
+            .minByOrNull { it.second }?.first
     }
 
     public companion object {

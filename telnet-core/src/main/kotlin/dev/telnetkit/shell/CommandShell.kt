@@ -6,6 +6,7 @@ import dev.telnetkit.server.TelnetSession
 import dev.telnetkit.terminal.Completer
 import io.github.oshai.kotlinlogging.KotlinLogging
 import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.delay
@@ -115,7 +116,10 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
 
     private suspend fun run(session: TelnetSession, call: CommandCall) = coroutineScope {
         var interrupted = false
-        val job = launch {
+        // Started only once the interrupt listener is in place: otherwise a Ctrl-C that arrives as
+        // soon as the handler runs finds no listener, waits as type-ahead for the next prompt, and
+        // the command is never cancelled.
+        val job = launch(start = CoroutineStart.LAZY) {
             try {
                 call.command.handler!!.run(call)
             } catch (e: CancellationException) {
@@ -133,6 +137,7 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
         }
         session.addInterruptListener(listener)
         try {
+            job.start()
             job.join()
         } finally {
             session.removeInterruptListener(listener)

@@ -12,11 +12,13 @@ package dev.telnetkit.terminal
  * caller decides the pause is long enough and calls [flush].
  *
  * Enter is CR or LF; an LF right after a CR belongs to the same Enter (NUL after CR is dropped too).
- * A CSI sequence longer than a sane bound is abandoned, so garbage cannot grow memory.
+ * A CSI sequence longer than a sane bound is no longer stored but still swallowed up to its final
+ * byte, so garbage can neither grow memory nor come out as text.
  */
 public class KeyDecoder {
     private var state = GROUND
     private val params = StringBuilder()
+    private var overlong = false
     private var afterCr = false
     private var highSurrogate: Char? = null
 
@@ -40,8 +42,12 @@ public class KeyDecoder {
         }
     }
 
-    /** The pause after a lone ESC is over: a pending ESC becomes [Key.Escape]; a cut sequence is dropped. */
+    /**
+     * The pause after a lone ESC is over: a pending ESC becomes [Key.Escape]; a cut sequence is
+     * dropped; a high surrogate still waiting for its other half becomes U+FFFD, as a lone one does.
+     */
     public fun flush(emit: (Key) -> Unit) {
+        if (highSurrogate != null) emit(Key.Text(REPLACEMENT))
         if (state == ESC) emit(Key.Escape)
         state = GROUND
         params.setLength(0)
@@ -73,7 +79,7 @@ public class KeyDecoder {
     private fun escape(c: Char, emit: (Key) -> Unit) {
         state = GROUND
         when (c) {
-            '[' -> { state = CSI; params.setLength(0) }
+            '[' -> { state = CSI; params.setLength(0); overlong = false }
             'O' -> state = SS3
             'b', 'B' -> emit(Key.WordLeft)
             'f', 'F' -> emit(Key.WordRight)
@@ -86,11 +92,11 @@ public class KeyDecoder {
 
     private fun csi(c: Char, emit: (Key) -> Unit) {
         if (c in '0'..'9' || c == ';' || c in '<'..'?') {
-            if (params.length < MAX_PARAMS) params.append(c) else state = GROUND
+            if (params.length < MAX_PARAMS) params.append(c) else overlong = true // garbage: swallow, don't store
             return
         }
         state = GROUND
-        if (c !in '@'..'~') return // not a final byte: abandon the sequence
+        if (c !in '@'..'~' || overlong) return // not a final byte, or garbage: abandon the sequence
         val p = params.toString()
         val modifier = p.substringAfter(';', "").toIntOrNull() ?: 1
         val ctrl = modifier == 5 || modifier == 3 // Ctrl or Alt

@@ -21,8 +21,9 @@ package dev.telnetkit.terminal
  * off (line mode: the client edits and echoes itself) nothing but the prompt and messages is drawn.
  *
  * Output uses `\n` for line breaks (the session turns it into CR LF) and these ANSI sequences:
- * `ESC [ n A`/`B`/`C` (cursor up, down, right), `ESC [ J` (erase below), `ESC [ H ESC [ 2 J`
- * (clear screen), CR, BS and BEL. Not thread-safe: the session serialises calls with its output.
+ * `ESC [ n A`/`B`/`C`/`D` (cursor up, down, right, left), `ESC [ J` (erase below), `ESC [ K`
+ * (erase to the end of the row), `ESC [ H ESC [ 2 J` (clear screen), CR, BS and BEL. Not
+ * thread-safe: the session serialises calls with its output.
  */
 public class LineEditor(
     /** The longest line accepted, in chars; typing beyond it rings the bell. */
@@ -65,7 +66,7 @@ public class LineEditor(
     private var cursorCol = 0
     private var width = width.coerceAtLeast(MIN_WIDTH)
     private var prompt = ""
-    private var promptCells = 0
+    private var promptShown = "" // the prompt's visible characters, escape sequences left out
     private var killed = ""
     private var lastWasTab = false
     private var historyIndex = -1
@@ -91,7 +92,7 @@ public class LineEditor(
         val cut = fullPrompt.lastIndexOf('\n')
         if (cut >= 0) out.append(fullPrompt, 0, cut + 1)
         prompt = fullPrompt.substring(cut + 1)
-        promptCells = visibleWidth(prompt)
+        promptShown = visibleText(prompt)
         cursorRow = 0
         cursorCol = 0
         if (render) draw() else out.append(prompt)
@@ -142,7 +143,7 @@ public class LineEditor(
     public fun leaveLine() {
         if (render) {
             placeCursorAt(if (echo) buf.length else 0)
-            out.append('\n')
+            lineBreakAfterText()
         } else {
             out.append('\n')
         }
@@ -189,7 +190,7 @@ public class LineEditor(
             'W' -> kill(spaceWordStartBefore(cursor), cursor)
             'Y' -> if (killed.isNotEmpty()) insert(killed)
             'T' -> transpose()
-            'L' -> { out.append("\u001b[H\u001b[2J"); cursorRow = 0; cursorCol = 0; draw() }
+            'L' -> if (render) { out.append("\u001b[H\u001b[2J"); cursorRow = 0; cursorCol = 0; draw() }
             'P' -> historyMove(-1)
             'N' -> historyMove(+1)
             'R' -> startSearch()
@@ -268,7 +269,7 @@ public class LineEditor(
     private fun accept(): Outcome {
         val line = buf.toString()
         moveTo(buf.length)
-        if (render) out.append('\n')
+        if (render) lineBreakAfterText()
         if (echo) history?.add(line)
         resetLine()
         return Outcome.Done(line)
@@ -312,9 +313,16 @@ public class LineEditor(
 
     private fun replaceLine(line: String) {
         buf.setLength(0)
-        buf.append(line.take(maxLength))
+        buf.append(fitted(line))
         cursor = buf.length
         refresh()
+    }
+
+    /** [line] cut to [maxLength] (history may hold longer lines), never between the halves of a surrogate pair. */
+    private fun fitted(line: String): String {
+        if (line.length <= maxLength) return line
+        val end = if (line[maxLength - 1].isHighSurrogate()) maxLength - 1 else maxLength
+        return line.substring(0, end)
     }
 
     // ---- reverse search ----
@@ -371,7 +379,7 @@ public class LineEditor(
         search = null
         if (match != null) {
             buf.setLength(0)
-            buf.append(match.take(maxLength))
+            buf.append(fitted(match))
             cursor = at.coerceIn(0, buf.length)
         }
     }
@@ -409,7 +417,7 @@ public class LineEditor(
     private fun listCandidates(candidates: List<String>) {
         if (render) {
             placeCursorAt(buf.length)
-            out.append('\n')
+            lineBreakAfterText()
             val cellWidth = candidates.maxOf { CharacterWidth.of(it) } + 2
             val columns = (width / cellWidth).coerceAtLeast(1)
             val rows = (candidates.size + columns - 1) / columns
@@ -445,6 +453,19 @@ public class LineEditor(
         draw()
     }
 
+    /** With the cursor at the end of the text: moves to the start of the row below the line. */
+    private fun lineBreakAfterText() {
+        if (cursorCol == 0 && cursorRow > 0 && echo && buf.isNotEmpty()) {
+            // The text ends exactly at the margin and the cursor waits on the row below, which the
+            // terminal counts as part of the line. Like readline, erase the last character and write
+            // it again: the row ends there, and the line break leaves no blank row.
+            val last = buf.substring(previous(buf.length))
+            val cells = CharacterWidth.of(last)
+            if (cells > 0) out.append("\u001b[A\r\u001b[").append(width - cells).append("C\u001b[K").append(last)
+        }
+        out.append('\n')
+    }
+
     private fun moveToPromptStart() {
         if (cursorRow > 0) out.append("\u001b[").append(cursorRow).append('A')
         out.append('\r')
@@ -457,9 +478,11 @@ public class LineEditor(
         out.append(shownPrompt())
         val shown = shownText()
         out.append(shown)
-        val (endRow, endCol) = layout(shownPromptCells(), shown, shown.length)
-        // Text that ends exactly at the margin leaves the terminal cursor there; step onto the next row.
-        if (endCol == 0 && endRow > 0) out.append("\r\n")
+        val (endRow, endCol) = layout(shownPromptText(), shown, shown.length)
+        // Text that ends exactly at the margin leaves the terminal cursor in the last column with a
+        // wrap pending. As readline does, a space makes the terminal wrap (so it knows the next row
+        // continues this line, and reflows them together on resize) and CR returns to its start.
+        if (endCol == 0 && endRow > 0) out.append(" \r")
         cursorRow = endRow
         cursorCol = endCol
         // Drawing leaves the terminal cursor after the text; placeCursor moves it only if it belongs
@@ -490,29 +513,44 @@ public class LineEditor(
         if (s != null) {
             val match = shownText()
             val at = match.indexOf(s.toString()).let { if (it < 0) match.length else it }
-            return layout(shownPromptCells(), match, at)
+            return cellOf(shownPromptText(), match, at)
         }
-        return if (echo) layout(promptCells, buf, index) else layout(promptCells, "", 0)
+        return if (echo) cellOf(promptShown, buf, index) else layout(promptShown, "", 0)
     }
 
-    private fun layout(startCells: Int, text: CharSequence, upTo: Int): Pair<Int, Int> {
-        var row = startCells / width
-        var col = startCells % width
-        var i = 0
-        while (i < upTo) {
-            val cp = Character.codePointAt(text, i)
-            val w = CharacterWidth.of(cp)
-            if (col + w > width) { row++; col = 0 }
-            col += w
-            if (col >= width) { row++; col = 0 }
-            i += Character.charCount(cp)
+    /**
+     * The cell of the character at [index] of [text] after [prompt]: where [layout] ends, except that
+     * a wide character that does not fit at the end of a row is drawn, and so has the cursor, on the next.
+     */
+    private fun cellOf(prompt: CharSequence, text: CharSequence, index: Int): Pair<Int, Int> {
+        val (row, col) = layout(prompt, text, index)
+        if (index < text.length && col + CharacterWidth.of(Character.codePointAt(text, index)) > width) return row + 1 to 0
+        return row to col
+    }
+
+    /** Row and column after [prompt] and the first [upTo] chars of [text], laid out as the terminal wraps them. */
+    private fun layout(prompt: CharSequence, text: CharSequence, upTo: Int): Pair<Int, Int> {
+        var row = 0
+        var col = 0
+        for (part in 0..1) {
+            val s = if (part == 0) prompt else text
+            val end = if (part == 0) prompt.length else upTo
+            var i = 0
+            while (i < end) {
+                val cp = Character.codePointAt(s, i)
+                val w = CharacterWidth.of(cp)
+                if (col + w > width) { row++; col = 0 } // a wide character does not fit: next row
+                col += w
+                if (col >= width) { row++; col = 0 }
+                i += Character.charCount(cp)
+            }
         }
         return row to col
     }
 
     private fun shownPrompt(): String = search?.let { "(reverse-i-search)`$it': " } ?: prompt
 
-    private fun shownPromptCells(): Int = search?.let { visibleWidth(shownPrompt()) } ?: promptCells
+    private fun shownPromptText(): String = search?.let { visibleText(shownPrompt()) } ?: promptShown
 
     private fun shownText(): String = when {
         !echo -> ""
@@ -537,24 +575,25 @@ public class LineEditor(
         return i
     }
 
+    // Word moves step over whole characters (a letter with its combining marks) and judge each by its base.
     private fun wordStartBefore(index: Int): Int {
         var i = index
-        while (i > 0 && !isWordChar(buf[i - 1])) i--
-        while (i > 0 && isWordChar(buf[i - 1])) i--
+        while (i > 0 && !isWordChar(buf[previous(i)])) i = previous(i)
+        while (i > 0 && isWordChar(buf[previous(i)])) i = previous(i)
         return i
     }
 
     private fun wordEndAfter(index: Int): Int {
         var i = index
-        while (i < buf.length && !isWordChar(buf[i])) i++
-        while (i < buf.length && isWordChar(buf[i])) i++
+        while (i < buf.length && !isWordChar(buf[i])) i = next(i)
+        while (i < buf.length && isWordChar(buf[i])) i = next(i)
         return i
     }
 
     private fun spaceWordStartBefore(index: Int): Int {
         var i = index
-        while (i > 0 && buf[i - 1] == ' ') i--
-        while (i > 0 && buf[i - 1] != ' ') i--
+        while (i > 0 && buf[previous(i)] == ' ') i = previous(i)
+        while (i > 0 && buf[previous(i)] != ' ') i = previous(i)
         return i
     }
 
@@ -576,9 +615,9 @@ public class LineEditor(
             return prefix
         }
 
-        /** Cells [text] takes on screen, skipping ANSI escape sequences (colours in prompts). */
-        fun visibleWidth(text: String): Int {
-            var cells = 0
+        /** The characters of [text] that show on screen, without ANSI escape sequences (colours in prompts). */
+        fun visibleText(text: String): String {
+            val shown = StringBuilder()
             var i = 0
             while (i < text.length) {
                 val c = text[i]
@@ -592,10 +631,10 @@ public class LineEditor(
                     continue
                 }
                 val cp = Character.codePointAt(text, i)
-                if (cp >= ' '.code) cells += CharacterWidth.of(cp)
+                if (cp >= ' '.code) shown.appendCodePoint(cp)
                 i += Character.charCount(cp)
             }
-            return cells
+            return shown.toString()
         }
     }
 }

@@ -79,6 +79,16 @@ public class TelnetTestClient private constructor(
     /** Every byte received, as it came off the wire. */
     public val receivedBytes: ByteArray get() = synchronized(stateLock) { raw.toByteArray() }
 
+    /**
+     * What a terminal of the profile's size (80x24 when the profile has no width) would show after
+     * every text received so far. It is fed under the client's lock; read it in an [awaitScreen]
+     * predicate, or once the conversation is quiet.
+     */
+    public val screen: VirtualScreen = VirtualScreen(
+        if (profile.width >= 2) profile.width else 80,
+        if (profile.width >= 2 && profile.height >= 1) profile.height else 24,
+    )
+
     /** True once the server closed the connection (or [close] was called). */
     public val isClosed: Boolean get() = closed
 
@@ -149,8 +159,15 @@ public class TelnetTestClient private constructor(
     /** Sends `IAC command`, for example [TelnetCommand.AYT] or [TelnetCommand.IP]. */
     public suspend fun sendCommand(command: Int): Unit = sendBytes(TelnetEncoder.command(command))
 
-    /** Reports a new window size with NAWS, as a terminal does when resized. */
-    public suspend fun resize(width: Int, height: Int): Unit = withContext(Dispatchers.IO) { sendNaws(width, height) }
+    /**
+     * Reports a new window size with NAWS, as a terminal does when resized; [screen] is resized
+     * (and reflowed) first, as a terminal's screen is before it tells the server.
+     */
+    public suspend fun resize(width: Int, height: Int): Unit = withContext(Dispatchers.IO) {
+        if (width >= 2 && height >= 1) synchronized(stateLock) { screen.resize(width, height) }
+        version.value++
+        sendNaws(width, height)
+    }
 
     /**
      * Waits until [expected] appears after the read mark; returns the text up to and including
@@ -180,6 +197,24 @@ public class TelnetTestClient private constructor(
             if (text.length - from >= prompt.length && text.endsWith(prompt)) text.length else null
         }
         return seen.removeSuffix(prompt)
+    }
+
+    /**
+     * Waits until [predicate] holds for [screen], checking it again whenever text arrives; returns
+     * the screen. Does not move the read mark. Throws [AssertionError] showing the screen on timeout.
+     */
+    public suspend fun awaitScreen(timeout: Duration = DEFAULT_TIMEOUT, predicate: (VirtualScreen) -> Boolean): VirtualScreen {
+        val met = withTimeoutOrNull(timeout) {
+            while (true) {
+                val seen = version.value
+                if (synchronized(stateLock) { predicate(screen) }) return@withTimeoutOrNull true
+                if (closed) return@withTimeoutOrNull false
+                version.first { it != seen }
+            }
+            @Suppress("UNREACHABLE_CODE") false
+        }
+        if (met == true) return screen
+        throw AssertionError("the screen did not show what was expected within $timeout${if (closed) " (connection closed)" else ""}:\n$screen")
     }
 
     /** Waits until the server closes the connection; true if it did within [timeout]. */
@@ -233,7 +268,9 @@ public class TelnetTestClient private constructor(
             if (need > back) cut = pending.size - back
             break
         }
-        text.append(String(pending, 0, cut, Charsets.UTF_8))
+        val chunk = String(pending, 0, cut, Charsets.UTF_8)
+        text.append(chunk)
+        screen.feed(chunk)
         pendingUtf8.reset()
         pendingUtf8.write(pending, cut, pending.size - cut)
     }
