@@ -10,12 +10,15 @@ import java.nio.charset.Charset
  * @property maxSubnegotiation the largest subnegotiation payload kept, in bytes.
  * @property maxTerminalTypes how many TTYPE replies to ask for before giving up on the cycle.
  * @property maxEnvironmentVariables how many NEW-ENVIRON variables to keep.
+ * @property maxNegotiationsPerOption WILL/WONT/DO/DONT messages accepted per option from one
+ *   client; beyond it the option's messages are ignored (a guard against negotiation loops and storms).
  */
 public class ProtocolSettings @JvmOverloads constructor(
     public val charsets: List<Charset> = listOf(Charsets.UTF_8, Charsets.ISO_8859_1, Charsets.US_ASCII),
     public val maxSubnegotiation: Int = TelnetDecoder.DEFAULT_MAX_SUBNEGOTIATION,
     public val maxTerminalTypes: Int = 8,
     public val maxEnvironmentVariables: Int = 64,
+    public val maxNegotiationsPerOption: Int = 50,
 ) {
     init {
         require(charsets.isNotEmpty()) { "at least one charset is needed" }
@@ -23,6 +26,7 @@ public class ProtocolSettings @JvmOverloads constructor(
             "charsets must be ASCII-compatible, got ${charsets.filter { CharsetCodec.usable(it.name()) == null }}"
         }
         require(maxTerminalTypes in 1..64) { "maxTerminalTypes must be in 1..64, was $maxTerminalTypes" }
+        require(maxNegotiationsPerOption in 4..250) { "maxNegotiationsPerOption must be in 4..250, was $maxNegotiationsPerOption" }
         require(maxEnvironmentVariables in 0..4096) { "maxEnvironmentVariables must be in 0..4096, was $maxEnvironmentVariables" }
     }
 }

@@ -47,7 +47,7 @@ public class TelnetProtocol(
         when (event) {
             is TelnetEvent.Data -> events(ProtocolEvent.Data(event.bytes))
             is TelnetEvent.Command -> command(event.code)
-            is TelnetEvent.Negotiation -> {
+            is TelnetEvent.Negotiation -> if (withinBudget(event.option)) {
                 negotiator.receive(event.verb, event.option, negotiationSink)
                 if (!offered) offerCharacterMode()
             }
@@ -83,6 +83,24 @@ public class TelnetProtocol(
     /** Asks for [option] to be enabled or disabled on [side] (see [OptionNegotiator.request]). */
     public fun request(side: OptionSide, option: Int, enable: Boolean) {
         negotiator.request(side, option, enable, negotiationSink)
+    }
+
+    // Negotiation messages received per option, saturating; allocated on first use (256 bytes).
+    private var negotiationCounts: ByteArray? = null
+
+    /** False once a client has sent more than the allowed messages about [option]: ignore them. */
+    private fun withinBudget(option: Int): Boolean {
+        val counts = negotiationCounts ?: ByteArray(256).also { negotiationCounts = it }
+        val n = counts[option].toInt() and 0xff
+        if (n >= settings.maxNegotiationsPerOption) {
+            if (n == settings.maxNegotiationsPerOption) {
+                counts[option] = (n + 1).toByte()
+                events(ProtocolEvent.Warning("more than ${settings.maxNegotiationsPerOption} negotiations of ${TelnetOption.name(option)}: ignoring them"))
+            }
+            return false
+        }
+        counts[option] = (n + 1).toByte()
+        return true
     }
 
     private fun offerCharacterMode() {

@@ -22,6 +22,9 @@ import java.time.Duration
  * @property maxLineLength the longest input line accepted; typing beyond it rings the bell.
  * @property areYouThereAnswer the line written when the client sends `IAC AYT`.
  * @property historySize the most lines kept in each session's history.
+ * @property maxSessions sessions open at once; a connection over it is told [busyMessage] and closed.
+ * @property maxSessionsPerAddress sessions open at once from one remote address; over it, the same.
+ * @property busyMessage the line a connection over a session limit is shown before it is closed.
  * @property escapeTimeout how long a lone ESC waits for the rest of an escape sequence before it
  *   counts as the Escape key.
  * @property protocol charsets offered and protocol limits.
@@ -40,6 +43,9 @@ public class ServerSettings @JvmOverloads constructor(
     public val protocol: ProtocolSettings = ProtocolSettings(),
     public val historySize: Int = History.DEFAULT_MAX_SIZE,
     public val escapeTimeout: Duration = Duration.ofMillis(150),
+    public val maxSessions: Int = 10_000,
+    public val maxSessionsPerAddress: Int = 100,
+    public val busyMessage: String = "Server busy, try later.",
 ) {
     init {
         require(host.isNotBlank()) { "host must not be blank" }
@@ -49,6 +55,8 @@ public class ServerSettings @JvmOverloads constructor(
         require(outputBufferLimit >= 1024) { "outputBufferLimit must be at least 1024 bytes, was $outputBufferLimit" }
         require(!outputStallTimeout.isNegative && !outputStallTimeout.isZero) { "outputStallTimeout must be positive, was $outputStallTimeout" }
         require(maxLineLength in 1..(1 shl 20)) { "maxLineLength must be in 1..1048576, was $maxLineLength" }
+        require(maxSessions >= 1) { "maxSessions must be at least 1, was $maxSessions" }
+        require(maxSessionsPerAddress >= 1) { "maxSessionsPerAddress must be at least 1, was $maxSessionsPerAddress" }
         require(historySize in 0..100_000) { "historySize must be in 0..100000, was $historySize" }
         require(!escapeTimeout.isNegative && escapeTimeout <= Duration.ofSeconds(5)) { "escapeTimeout must be in 0..5 s, was $escapeTimeout" }
     }
@@ -57,5 +65,6 @@ public class ServerSettings @JvmOverloads constructor(
     public fun withPort(port: Int): ServerSettings = ServerSettings(
         host, port, connectMaxWait, idleTimeout, idleNotice, shutdownNotice, outputBufferLimit,
         outputStallTimeout, maxLineLength, areYouThereAnswer, protocol, historySize, escapeTimeout,
+        maxSessions, maxSessionsPerAddress, busyMessage,
     )
 }

@@ -188,7 +188,7 @@ internal class TelnetConnection(
             is ProtocolEvent.TerminalSpeed -> session.terminalSpeed = "${event.transmit},${event.receive}"
             is ProtocolEvent.DisplayLocation -> session.displayLocation = event.location
             is ProtocolEvent.OptionChanged -> session.optionChanged(event.side, event.option, event.enabled)
-            is ProtocolEvent.Warning -> logger.debug { "session ${session.id}: ${event.message}" }
+            is ProtocolEvent.Warning -> logger.debug { "session ${session.id}: ${LogText.escape(event.message)}" }
         }
     }
 

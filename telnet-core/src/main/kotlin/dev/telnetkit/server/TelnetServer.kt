@@ -6,6 +6,8 @@ import io.ktor.network.sockets.ServerSocket
 import io.ktor.network.sockets.aSocket
 import io.ktor.network.sockets.port
 import io.ktor.network.sockets.toJavaAddress
+import io.ktor.network.sockets.openWriteChannel
+import io.ktor.utils.io.writeFully
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.CoroutineName
@@ -56,6 +58,8 @@ public class TelnetServer(
     private val scope = CoroutineScope(supervisor + Dispatchers.Default + CoroutineName("telnet-server"))
     private val sessionJobs = SupervisorJob(supervisor)
     private val liveSessions = ConcurrentHashMap<Long, TelnetSession>()
+    private val liveCount = java.util.concurrent.atomic.AtomicInteger()
+    private val perAddress = ConcurrentHashMap<String, Int>()
     private val ids = AtomicLong()
     private val started = AtomicBoolean()
     private val stopping = AtomicBoolean()
@@ -107,10 +111,44 @@ public class TelnetServer(
                 delay(ACCEPT_BACKOFF)
                 continue
             }
+            val address = client.remoteAddress.toJavaAddress() as? InetSocketAddress
+            val host = address?.address?.hostAddress ?: address?.hostString ?: client.remoteAddress.toString()
+            val remote = if (address != null) "$host:${address.port}" else host
+            val perHost = perAddress.compute(host) { _, n -> (n ?: 0) + 1 }!!
+            if (liveCount.incrementAndGet() > settings.maxSessions || perHost > settings.maxSessionsPerAddress) {
+                release(host)
+                logger.warn { "refused $remote: ${if (perHost > settings.maxSessionsPerAddress) "$perHost sessions from that address" else "${settings.maxSessions} sessions open"}" }
+                scope.launch(sessionJobs) { refuseBusy(client) }
+                continue
+            }
             val id = ids.incrementAndGet()
-            val remote = (client.remoteAddress.toJavaAddress() as? InetSocketAddress)
-                ?.let { "${it.address?.hostAddress ?: it.hostString}:${it.port}" } ?: client.remoteAddress.toString()
-            scope.launch(sessionJobs + CoroutineName("telnet-session-$id")) { runSession(client, id, remote) }
+            scope.launch(sessionJobs + CoroutineName("telnet-session-$id")) {
+                try {
+                    runSession(client, id, remote)
+                } finally {
+                    release(host)
+                }
+            }
+        }
+    }
+
+    private fun release(host: String) {
+        liveCount.decrementAndGet()
+        perAddress.computeIfPresent(host) { _, n -> if (n <= 1) null else n - 1 }
+    }
+
+    /** Tells a connection over a session limit, briefly, and closes it. */
+    private suspend fun refuseBusy(client: io.ktor.network.sockets.Socket) {
+        try {
+            withTimeoutOrNull(BUSY_WRITE_TIMEOUT) {
+                val channel = client.openWriteChannel(autoFlush = false)
+                channel.writeFully((settings.busyMessage + "\r\n").toByteArray(Charsets.UTF_8))
+                channel.flushAndClose()
+            }
+        } catch (e: Exception) {
+            logger.debug { "busy notice not delivered: ${e.message}" }
+        } finally {
+            client.close()
         }
     }
 
@@ -199,6 +237,7 @@ public class TelnetServer(
     public companion object {
         private const val BACKLOG = 1024
         private val ACCEPT_BACKOFF = 100.milliseconds
+        private val BUSY_WRITE_TIMEOUT = 2000.milliseconds
 
         /** Starts a server declaration for Java; see [TelnetServerBuilder]. */
         @JvmStatic

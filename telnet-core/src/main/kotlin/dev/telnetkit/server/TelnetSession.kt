@@ -67,6 +67,9 @@ public class TelnetSession internal constructor(
     private var activeEditor: LineEditor? = null
     @Volatile private var ending = false
 
+    /** The client's IP address, without the port. */
+    public val remoteHost: String get() = remoteAddress.substringBeforeLast(':').removePrefix("[").removeSuffix("]")
+
     /** When the connection was accepted. */
     public val startTime: Instant = Instant.now()
 

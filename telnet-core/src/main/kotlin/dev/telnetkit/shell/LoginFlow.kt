@@ -9,10 +9,18 @@ import kotlin.time.toKotlinDuration
 
 private val logger = KotlinLogging.logger {}
 
+private const val MAX_DELAY_STEPS = 30
+
 /** Runs the login prompts of [settings] for one session. */
 internal class LoginFlow(private val settings: LoginSettings) {
     /** True once the user is in; false when the attempts or the time ran out, or the input ended. */
     suspend fun run(session: TelnetSession): Boolean {
+        val address = session.remoteHost
+        if (settings.throttle.lockedFor(address) > 0) {
+            logger.warn { "session ${session.id} ($address): login refused, the address is locked out after failed logins" }
+            session.writeLine("Too many failed logins from your address; try again later.")
+            return false
+        }
         val outcome = withTimeoutOrNull(settings.timeout.toKotlinDuration()) { attempts(session) }
         if (outcome == null) {
             logger.info { "session ${session.id} (${session.remoteAddress}): login timed out" }
@@ -35,14 +43,23 @@ internal class LoginFlow(private val settings: LoginSettings) {
                 logger.warn(e) { "session ${session.id}: the authenticator failed; counting it as a rejection" }
                 false
             }
+            val address = session.remoteHost
             if (accepted) {
+                settings.throttle.succeeded(address)
                 session.username = user.takeIf { settings.askUsername }
                 return true
             }
             logger.info { "session ${session.id} (${session.remoteAddress}): login attempt $attempt failed" }
             // Never say which part was wrong.
             session.writeLine("Login incorrect.")
-            if (attempt < settings.maxAttempts) delay(settings.failureDelay.toKotlinDuration() * attempt)
+            if (settings.throttle.failed(address)) {
+                logger.warn { "address $address locked out for ${settings.lockoutDuration.seconds} s after ${settings.lockoutThreshold} failed logins" }
+                session.writeLine("Too many failed logins from your address; try again later.")
+                return false
+            }
+            // Slower with each failure in this session, and with each recent one from the address.
+            val steps = maxOf(attempt, settings.throttle.failures(address)).coerceAtMost(MAX_DELAY_STEPS)
+            if (attempt < settings.maxAttempts) delay(settings.failureDelay.toKotlinDuration() * steps)
         }
         session.writeLine("Too many failed attempts.")
         return false
