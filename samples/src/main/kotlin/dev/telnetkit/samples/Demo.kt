@@ -10,9 +10,13 @@ import dev.telnetkit.shell.CommandHandler
 import dev.telnetkit.shell.CommandShell
 import dev.telnetkit.shell.LoginSettings
 import dev.telnetkit.shell.PromptProvider
+import dev.telnetkit.shell.SessionHook
 import dev.telnetkit.shell.ShellSettings
 import kotlinx.coroutines.delay
+import org.slf4j.LoggerFactory
 import java.time.Duration
+
+private val demoLog = LoggerFactory.getLogger("dev.telnetkit.samples.Demo")
 
 /** The demo's prompt, as in the telnetsrv documentation's test server. */
 const val DEMO_PROMPT: String = "Telnet Server> "
@@ -91,6 +95,10 @@ fun demoShell(login: Boolean = false): CommandShell = CommandShell(
         prompt = PromptProvider { DEMO_PROMPT },
         welcome = DEMO_WELCOME,
         login = if (login) demoLogin else null,
+        // Logged so an operator (and CliSpec) can see that sessions end cleanly, on SIGTERM too.
+        onSessionEnd = SessionHook { s ->
+            demoLog.info("session {} ended for {} after {} s", s.id, s.username ?: "guest", s.duration.seconds)
+        },
     ),
 )
 

@@ -6,6 +6,7 @@ import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
+import io.kotest.matchers.string.shouldNotContain
 import kotlin.time.Duration.Companion.seconds
 
 class DemoSpec : FunSpec({
@@ -19,9 +20,12 @@ class DemoSpec : FunSpec({
                 client.awaitText("hello world\r\n")
                 client.awaitPrompt(DEMO_PROMPT)
                 client.sendLine("info")
-                client.awaitText("Terminal type: xterm-256color")
-                client.awaitText("Size: 100x30")
-                client.awaitPrompt(DEMO_PROMPT)
+                client.awaitPrompt(DEMO_PROMPT) shouldContain "info\r\n" +
+                    "User: (not logged in)\r\n" +
+                    "Terminal type: xterm-256color\r\n" +
+                    "Width: 100\r\n" +
+                    "Height: 30\r\n" +
+                    "Encoding: UTF-8\r\n"
                 client.sendLine("bye")
                 client.awaitText("Goodbye.")
                 client.awaitClosed(5.seconds) shouldBe true
@@ -66,5 +70,31 @@ class DemoSpec : FunSpec({
         shouldThrow<IllegalArgumentException> { parseDemoOptions(arrayOf("--port", "70000")) }.message shouldContain "--port"
         shouldThrow<IllegalArgumentException> { parseDemoOptions(arrayOf("--port")) }.message shouldContain "needs a value"
         shouldThrow<IllegalArgumentException> { parseDemoOptions(arrayOf("--bogus")) }.message shouldContain "unknown option"
+    }
+
+    test("--login turns the login on, alone or with other options, and is off by default") {
+        parseDemoOptions(arrayOf())?.login shouldBe false
+        parseDemoOptions(arrayOf("--login")) shouldBe DemoOptions(login = true)
+        parseDemoOptions(arrayOf("--port", "0", "--login", "--host", "::1")) shouldBe DemoOptions(host = "::1", port = 0, login = true)
+        shouldThrow<IllegalArgumentException> { parseDemoOptions(arrayOf("--login=yes")) }.message shouldContain "unknown option"
+    }
+
+    test("the server built from --login asks for a user name and a hidden password, and info shows the user") {
+        val options = parseDemoOptions(arrayOf("--login", "--host", "127.0.0.1", "--port", "0"))!!
+        val server = sampleServer(options).start()
+        try {
+            TelnetTestClient.connect("127.0.0.1", server.port).use { client ->
+                client.awaitPrompt("Username: ") shouldBe "$DEMO_WELCOME\r\n"
+                client.sendLine("alice")
+                client.awaitPrompt("Password: ") shouldBe "alice\r\n"
+                client.sendLine("hunter2")
+                client.awaitPrompt(DEMO_PROMPT) shouldBe "\r\n"
+                client.sendLine("info")
+                client.awaitPrompt(DEMO_PROMPT) shouldContain "\r\nUser: alice\r\n"
+                client.output shouldNotContain "hunter2"
+            }
+        } finally {
+            server.stop()
+        }
     }
 })

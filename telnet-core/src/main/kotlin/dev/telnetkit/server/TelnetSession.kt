@@ -250,7 +250,9 @@ public class TelnetSession internal constructor(
      *
      * With [echo] false nothing typed reaches the screen, not even its length (for passwords), and
      * the line never enters the history; with [history] false the line is not recorded and Up/Down
-     * do nothing. Ctrl-C (or Telnet IP/BRK) abandons the line and prompts again.
+     * do nothing. Ctrl-C (or Telnet IP/BRK) abandons the line and prompts again, or, with
+     * [interruptible] true, throws [InputInterruptedException] so the caller can abandon more
+     * (the shell drops a command being continued over several lines).
      *
      * Returns null when the input has ended: the client closed it, typed Ctrl-D on an empty line,
      * or the session is ending. Only one read may be active at a time.
@@ -261,19 +263,20 @@ public class TelnetSession internal constructor(
         echo: Boolean = true,
         history: Boolean = true,
         completer: Completer? = null,
+        interruptible: Boolean = false,
     ): String? {
         // In line mode the client echoes what is typed; for a hidden read, ask it to stop (WILL ECHO)
         // and give echoing back afterwards. A client that refuses keeps echoing: nothing more to do.
         val hideLocally = !echo && !serverEchoes && synchronized(protocolLock) { protocol.peerNegotiates }
         if (hideLocally) synchronized(protocolLock) { protocol.request(OptionSide.LOCAL, TelnetOption.ECHO, true) }
         try {
-            return readEditedLine(prompt, echo, history, completer)
+            return readEditedLine(prompt, echo, history, completer, interruptible)
         } finally {
             if (hideLocally) synchronized(protocolLock) { protocol.request(OptionSide.LOCAL, TelnetOption.ECHO, false) }
         }
     }
 
-    private suspend fun readEditedLine(prompt: String, echo: Boolean, history: Boolean, completer: Completer?): String? {
+    private suspend fun readEditedLine(prompt: String, echo: Boolean, history: Boolean, completer: Completer?, interruptible: Boolean): String? {
         val editor = synchronized(screenLock) {
             check(activeEditor == null) { "another readLine is already waiting" }
             if (ending) return null
@@ -295,6 +298,7 @@ public class TelnetSession internal constructor(
                         is LineEditor.Outcome.Done -> return outcome.line
                         LineEditor.Outcome.EndOfInput -> return null
                         LineEditor.Outcome.Interrupted -> {
+                            if (interruptible) throw InputInterruptedException()
                             editor.begin(prompt)
                             send(editor.takeOutput())
                         }
@@ -371,8 +375,16 @@ public class TelnetSession internal constructor(
     /** [readLine] for Java and blocking handlers: null when the input has ended. */
     @JvmName("readLine")
     @JvmOverloads
-    public fun readLineBlocking(prompt: String = "", echo: Boolean = true, history: Boolean = true, completer: Completer? = null): String? =
-        runBlocking { readLine(prompt, echo, history, completer) }
+    public fun readLineBlocking(
+        prompt: String = "",
+        echo: Boolean = true,
+        history: Boolean = true,
+        completer: Completer? = null,
+        interruptible: Boolean = false,
+    ): String? = runBlocking { readLine(prompt, echo, history, completer, interruptible) }
+
+    /** True once the session is ending (closed, idle, server stopping): reads return null from now on. */
+    public val isClosing: Boolean get() = ending
 
     /** Values this session's handlers keep between commands. */
     public val attributes: SessionAttributes = SessionAttributes()

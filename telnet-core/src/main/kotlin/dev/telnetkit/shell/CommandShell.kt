@@ -1,5 +1,6 @@
 package dev.telnetkit.shell
 
+import dev.telnetkit.server.InputInterruptedException
 import dev.telnetkit.server.InterruptListener
 import dev.telnetkit.server.SessionHandler
 import dev.telnetkit.server.TelnetSession
@@ -66,13 +67,27 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
             val raw = StringBuilder(first)
             var parsed = CommandLineParser.parse(raw.toString())
             var lines = 1
+            var abandoned = false
             while (parsed is CommandLineParser.Result.Incomplete) {
                 if (lines >= settings.maxContinuationLines) break
-                val next = session.readLine(settings.continuationPrompt, history = false) ?: return
+                // Ctrl-C drops the whole command; Ctrl-D ends it unfinished, as in bash.
+                val next = try {
+                    session.readLine(settings.continuationPrompt, history = false, interruptible = true)
+                } catch (_: InputInterruptedException) {
+                    abandoned = true
+                    break
+                }
+                if (next == null) {
+                    if (session.isClosing) return
+                    session.writeError("Unexpected end of input: ${(parsed as CommandLineParser.Result.Incomplete).reason}.")
+                    abandoned = true
+                    break
+                }
                 raw.append('\n').append(next)
                 lines++
                 parsed = CommandLineParser.parse(raw.toString())
             }
+            if (abandoned) continue
             if (parsed !is CommandLineParser.Result.Complete) {
                 session.writeError("The command spans more than ${settings.maxContinuationLines} lines; it was dropped.")
                 continue
@@ -81,7 +96,8 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
             if (words.isEmpty()) continue
             if (!dispatch(session, words, raw.toString())) return
         }
-        if (settings.goodbye.isNotEmpty()) session.writeLine(settings.goodbye)
+        // Ctrl-D or the client closing its input; not when the server ended the session.
+        if (settings.goodbye.isNotEmpty() && !session.isClosing) session.writeLine(settings.goodbye)
     }
 
     /** Runs the command in [words]; false when the user asked to leave. */
@@ -169,7 +185,11 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
 
     private suspend fun unknown(session: TelnetSession, shown: String, group: Command?, word: String = shown) {
         val suggestion = registry.suggest(word, group)
-        val hint = if (suggestion != null) " Did you mean '${if (group != null) group.name + " " else ""}$suggestion'?" else " Type 'help' for a list."
+        val hint = when {
+            suggestion != null -> " Did you mean '${if (group != null) group.name + " " else ""}$suggestion'?"
+            group != null -> " Type 'help ${group.name}' for a list."
+            else -> " Type 'help' for a list."
+        }
         session.writeError("Unknown command '$shown'.$hint")
     }
 
