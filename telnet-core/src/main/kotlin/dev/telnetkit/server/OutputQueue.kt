@@ -6,6 +6,7 @@ import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.withTimeoutOrNull
+import kotlinx.coroutines.yield
 import kotlin.time.Duration
 
 /**
@@ -79,6 +80,9 @@ internal class OutputQueue(private val limit: Int) {
             if (batch.isEmpty()) {
                 if (synchronized(lock) { closed && chunks.isEmpty() }) return
                 wake.receive()
+                // Let the writers that woke us finish what they are writing (a response and the
+                // next prompt), so it leaves in one write rather than several.
+                yield()
                 continue
             }
             var written = 0L

@@ -94,7 +94,14 @@ internal class TelnetConnection(
         } finally {
             withContext(NonCancellable) {
                 output.close()
-                if (cutOffReason == null) withTimeoutOrNull(FLUSH_TIMEOUT) { runCatching { writeChannel.flushAndClose() } }
+                // A cancelled session (a server stop past its grace, close()) may have left queued
+                // output the writer never sent, such as the shutdown notice: send it before closing.
+                if (cutOffReason == null) withTimeoutOrNull(FLUSH_TIMEOUT) {
+                    runCatching {
+                        output.pump(writeChannel)
+                        writeChannel.flushAndClose()
+                    }
+                }
                 socket.close()
             }
             cutOffReason?.let { logger.warn { "session ${session.id} (${session.remoteAddress}) cut off: $it" } }

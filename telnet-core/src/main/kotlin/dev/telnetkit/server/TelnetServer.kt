@@ -65,6 +65,8 @@ public class TelnetServer(
     private val stopping = AtomicBoolean()
     private val terminated = CompletableDeferred<Unit>()
     private var selector: SelectorManager? = null
+    // Parent of the selector's loop, so that stop can wait for it to end (see stop).
+    private val selectorJob = Job()
     private var serverSocket: ServerSocket? = null
     private var acceptJob: Job? = null
 
@@ -79,7 +81,7 @@ public class TelnetServer(
     @JvmSynthetic
     public suspend fun start(): TelnetServer {
         check(started.compareAndSet(false, true)) { "the server was already started" }
-        val selectorManager = SelectorManager(Dispatchers.IO)
+        val selectorManager = SelectorManager(Dispatchers.IO + selectorJob)
         val socket = try {
             aSocket(selectorManager).tcp().bind(settings.host, settings.port) {
                 reuseAddress = true
@@ -87,6 +89,7 @@ public class TelnetServer(
             }
         } catch (e: Exception) {
             selectorManager.close()
+            selectorJob.complete()
             scope.coroutineContext[Job]?.cancel()
             terminated.complete(Unit)
             throw e
@@ -182,6 +185,12 @@ public class TelnetServer(
         sessionJobs.cancelAndJoin()
         supervisor.cancelAndJoin()
         runCatching { selector?.close() }
+        // A channel registered with an NIO selector is really closed (its port released) only when
+        // the selector drops its key, so the listening socket may accept for a moment after close().
+        // The selector's loop closes the selector when it ends: wait for that, so the port is free
+        // once stop returns (a restart on the same port works, and nothing connects to a dead server).
+        selectorJob.complete()
+        withTimeoutOrNull(SELECTOR_CLOSE_TIMEOUT) { selectorJob.join() }
         logger.info { "stopped" }
         terminated.complete(Unit)
     }
@@ -237,6 +246,7 @@ public class TelnetServer(
     public companion object {
         private const val BACKLOG = 1024
         private val ACCEPT_BACKOFF = 100.milliseconds
+        private val SELECTOR_CLOSE_TIMEOUT = 2000.milliseconds
         private val BUSY_WRITE_TIMEOUT = 2000.milliseconds
 
         /** Starts a server declaration for Java; see [TelnetServerBuilder]. */

@@ -288,22 +288,25 @@ public class TelnetSession internal constructor(
         }
         try {
             while (true) {
-                val key = nextKey() ?: return if (ending) null else editor.text.takeIf { it.isNotEmpty() }
+                var key: Key = nextKey() ?: return if (ending) null else editor.text.takeIf { it.isNotEmpty() }
                 synchronized(screenLock) {
                     if (ending) return null
                     editor.render = serverEchoes
-                    val outcome = editor.handle(key)
-                    send(editor.takeOutput())
-                    when (outcome) {
-                        is LineEditor.Outcome.Done -> return outcome.line
-                        LineEditor.Outcome.EndOfInput -> return null
-                        LineEditor.Outcome.Interrupted -> {
-                            if (interruptible) throw InputInterruptedException()
-                            editor.begin(prompt)
-                            send(editor.takeOutput())
+                    // Handle every key already decoded before sending anything: a pasted or
+                    // line-mode line is echoed in one write, not one write per character.
+                    while (true) {
+                        when (val outcome = editor.handle(key)) {
+                            is LineEditor.Outcome.Done -> { send(editor.takeOutput()); return outcome.line }
+                            LineEditor.Outcome.EndOfInput -> { send(editor.takeOutput()); return null }
+                            LineEditor.Outcome.Interrupted -> {
+                                if (interruptible) { send(editor.takeOutput()); throw InputInterruptedException() }
+                                editor.begin(prompt)
+                            }
+                            LineEditor.Outcome.Continue -> Unit
                         }
-                        LineEditor.Outcome.Continue -> Unit
+                        key = keys.removeFirstOrNull() ?: break
                     }
+                    send(editor.takeOutput())
                 }
             }
         } finally {

@@ -1,0 +1,349 @@
+package dev.telnetkit.samples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.telnetkit.server.TelnetServer;
+import dev.telnetkit.server.TelnetServerBuilder;
+import dev.telnetkit.server.TelnetSession;
+import dev.telnetkit.shell.Command;
+import dev.telnetkit.shell.CommandException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The Java builder API from Java: {@code TelnetServer.builder()} with {@code Command.named} commands,
+ * driven over a plain socket that answers no negotiation (line mode).
+ */
+@Timeout(60)
+class JavaBuilderTest {
+    private static final String PROMPT = "jt> ";
+    private static final byte IAC = (byte) 255;
+    private static final byte IP = (byte) 244;
+
+    private TelnetServer server;
+
+    @AfterEach
+    void stopServer() {
+        if (server != null) server.close();
+    }
+
+    /** A builder with the settings every test shares: free port, quick line-mode fallback. */
+    private static TelnetServerBuilder base() {
+        return TelnetServer.builder()
+            .host("127.0.0.1")
+            .port(0)
+            .connectMaxWait(Duration.ofMillis(100))
+            .prompt(PROMPT);
+    }
+
+    private static Command.Builder echo() {
+        return Command.named("echo").aliases("copy", "repeat")
+            .usage("<text to echo>")
+            .summary("Echo text back to the console.")
+            .description("Writes its parameters back,\nseparated by single spaces.")
+            .handler((session, args) -> session.writeResponse(String.join(" ", args)));
+    }
+
+    private TelnetServer start(TelnetServerBuilder builder) throws IOException {
+        server = builder.build().start();
+        return server;
+    }
+
+    @Test
+    void builderSettingsReachTheServerAndTheWire() throws Exception {
+        TelnetServer s = start(base().welcome("Welcome, Java user.").goodbye("See you, Java user.").command(echo()));
+        assertEquals(0, s.getSettings().getPort());
+        assertNotEquals(0, s.getPort());
+        assertEquals(Duration.ofMillis(100), s.getSettings().getConnectMaxWait());
+        try (LineClient client = LineClient.connect(s.getPort())) {
+            String before = client.awaitPrompt(PROMPT);
+            assertTrue(before.contains("Welcome, Java user.\r\n"), before);
+            client.sendLine("echo hello   world");
+            assertEquals("hello world\r\n", client.awaitPrompt(PROMPT));
+            client.sendLine("bye");
+            client.awaitText("See you, Java user.");
+            assertTrue(client.awaitClosed(Duration.ofSeconds(5)));
+        }
+    }
+
+    @Test
+    void startStopAndAwaitTerminationBlockInJava() throws Exception {
+        TelnetServer s = base().command(echo()).build();
+        assertSame(s, s.start());
+        int port = s.getPort();
+        AtomicBoolean terminated = new AtomicBoolean();
+        Thread waiter = new Thread(() -> {
+            try {
+                s.awaitTermination();
+                terminated.set(true);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        waiter.start();
+        try (LineClient client = LineClient.connect(port)) {
+            client.awaitPrompt(PROMPT);
+            assertEquals(1, s.getSessions().size());
+            s.stop(Duration.ofSeconds(2));
+            client.awaitText("The server is shutting down.");
+            assertTrue(client.awaitClosed(Duration.ofSeconds(5)));
+        }
+        waiter.join(5000);
+        assertTrue(terminated.get(), "awaitTermination() returned after stop()");
+        assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", port).close());
+    }
+
+    @Test
+    void aliasesAnyCaseAndHelpShowUsageSummaryAndDescription() throws Exception {
+        start(base().command(echo()).command(Command.named("hidden-one").hidden(true).summary("Not listed.")
+            .handler((session, args) -> session.writeResponse("found me"))));
+        try (LineClient client = LineClient.connect(server.getPort())) {
+            client.awaitPrompt(PROMPT);
+            client.sendLine("copy a  b");
+            assertEquals("a b\r\n", client.awaitPrompt(PROMPT));
+            client.sendLine("REPEAT \"c   d\"");
+            assertEquals("c   d\r\n", client.awaitPrompt(PROMPT));
+
+            client.sendLine("help");
+            String help = client.awaitPrompt(PROMPT);
+            assertTrue(help.contains("echo <text to echo> - Echo text back to the console. (aliases: copy, repeat)\r\n"), help);
+            assertTrue(help.contains("help [command]"), help);
+            assertFalse(help.contains("hidden-one"), help);
+
+            client.sendLine("help copy");
+            String one = client.awaitPrompt(PROMPT);
+            assertTrue(one.startsWith("echo <text to echo>\r\n\r\nWrites its parameters back,\r\nseparated by single spaces.\r\n"), one);
+            assertTrue(one.contains("Aliases: copy, repeat"), one);
+
+            client.sendLine("hidden-one");
+            assertEquals("found me\r\n", client.awaitPrompt(PROMPT));
+        }
+    }
+
+    @Test
+    void aBlockingHandlerBlocksOnlyItsOwnSessionAndCtrlCInterruptsIt() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        AtomicBoolean interrupted = new AtomicBoolean();
+        start(base()
+            .command(Command.named("slow").handler((session, args) -> {
+                Thread.sleep(300);
+                session.writeResponse("slept");
+            }))
+            .command(echo())
+            .command(Command.named("hang").handler((session, args) -> {
+                started.countDown();
+                try {
+                    Thread.sleep(60_000);
+                } catch (InterruptedException e) {
+                    interrupted.set(true);
+                    throw e;
+                }
+            })));
+        try (LineClient client = LineClient.connect(server.getPort())) {
+            client.awaitPrompt(PROMPT);
+            client.sendLine("slow");
+            assertEquals("slept\r\n", client.awaitPrompt(PROMPT));
+
+            client.sendLine("hang");
+            assertTrue(started.await(5, TimeUnit.SECONDS));
+            // While one session's handler blocks its thread, another session is served.
+            try (LineClient other = LineClient.connect(server.getPort())) {
+                other.awaitPrompt(PROMPT);
+                other.sendLine("echo meanwhile");
+                assertEquals("meanwhile\r\n", other.awaitPrompt(PROMPT));
+            }
+            assertEquals("", client.unread());
+            client.sendBytes(IAC, IP); // Telnet's interrupt: what Ctrl-C sends in line mode
+            assertEquals("^C\r\n", client.awaitPrompt(PROMPT));
+            assertTrue(interrupted.get(), "the blocked thread was interrupted");
+            client.sendLine("echo still here");
+            assertEquals("still here\r\n", client.awaitPrompt(PROMPT));
+        }
+    }
+
+    @Test
+    void anAsyncHandlerEndsTheCommandWhenItsStageCompletes() throws Exception {
+        start(base().command(echo()).command(Command.named("later").usage("<text>")
+            .asyncHandler((session, args) -> CompletableFuture
+                .supplyAsync(() -> {
+                    try {
+                        Thread.sleep(300);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return String.join(" ", args);
+                })
+                .thenAccept(text -> session.writeResponse("later: " + text)))));
+        try (LineClient client = LineClient.connect(server.getPort())) {
+            client.awaitPrompt(PROMPT);
+            client.sendLine("later a b");
+            // The prompt comes back only after the stage completed, so nothing stands between.
+            assertEquals("later: a b\r\n", client.awaitPrompt(PROMPT));
+            client.sendLine("echo next");
+            assertEquals("next\r\n", client.awaitPrompt(PROMPT));
+        }
+    }
+
+    @Test
+    void aGroupRunsItsSubcommandsAndDescribesThem() throws Exception {
+        start(base().command(Command.named("user").summary("Look at users.")
+            .subcommand(Command.named("add").usage("<name>").summary("Add a user.")
+                .handler((session, args) -> session.writeResponse("added " + args)))
+            .subcommand(Command.named("list").aliases("ls").summary("List users.")
+                .handler((session, args) -> session.writeResponse("ann, bob")))));
+        try (LineClient client = LineClient.connect(server.getPort())) {
+            client.awaitPrompt(PROMPT);
+            client.sendLine("user add carol");
+            assertEquals("added [carol]\r\n", client.awaitPrompt(PROMPT));
+            client.sendLine("USER ls");
+            assertEquals("ann, bob\r\n", client.awaitPrompt(PROMPT));
+
+            client.sendLine("help");
+            assertTrue(client.awaitPrompt(PROMPT).contains("user <command> - Look at users.\r\n"));
+            client.sendLine("user");
+            String groupHelp = client.awaitPrompt(PROMPT);
+            assertTrue(groupHelp.contains("Commands:\r\n  user add <name> - Add a user.\r\n  user list - List users. (alias: ls)\r\n"), groupHelp);
+            client.sendLine("user lsit");
+            assertEquals("Unknown command 'user lsit'. Did you mean 'user list'?\r\n", client.awaitPrompt(PROMPT));
+        }
+    }
+
+    @Test
+    void loginHooksAndTheErrorFormatter() throws Exception {
+        BlockingQueue<String> ended = new LinkedBlockingQueue<>();
+        AtomicReference<Long> startedId = new AtomicReference<>();
+        start(base()
+            .welcome("Members only.")
+            .login((session, user, password) -> {
+                Thread.sleep(10); // a real check may block
+                return password.equals(new StringBuilder(user).reverse().toString());
+            })
+            .onSessionStart(session -> {
+                startedId.set(session.getId());
+                session.writeLine("Hello, " + session.getUsername() + ".");
+            })
+            .onSessionEnd(session -> ended.add(session.getUsername() + "#" + session.getId()))
+            .errorFormatter((session, text) -> "ERROR(" + session.getUsername() + "): " + text)
+            .command(Command.named("whoami").handler((session, args) -> session.writeResponse(session.getUsername())))
+            .command(Command.named("fail").handler((session, args) -> {
+                throw new CommandException("that did not work");
+            })));
+        try (LineClient client = LineClient.connect(server.getPort())) {
+            client.awaitText("Members only.");
+            client.awaitPrompt("Username: ");
+            client.sendLine("ann");
+            client.awaitPrompt("Password: ");
+            client.sendLine("wrong");
+            client.awaitText("Login incorrect.");
+            client.awaitPrompt("Username: ");
+            assertNull(startedId.get(), "onSessionStart waits for the login");
+            client.sendLine("ann");
+            client.awaitPrompt("Password: ");
+            client.sendLine("nna");
+            assertTrue(client.awaitPrompt(PROMPT).endsWith("Hello, ann.\r\n"));
+            client.sendLine("whoami");
+            assertEquals("ann\r\n", client.awaitPrompt(PROMPT));
+            client.sendLine("bogus");
+            assertEquals("ERROR(ann): Unknown command 'bogus'. Type 'help' for a list.\r\n", client.awaitPrompt(PROMPT));
+            client.sendLine("fail");
+            assertEquals("ERROR(ann): that did not work\r\n", client.awaitPrompt(PROMPT));
+            assertTrue(ended.isEmpty());
+            client.sendLine("quit");
+            client.awaitText("Goodbye.");
+            assertTrue(client.awaitClosed(Duration.ofSeconds(5)));
+        }
+        assertEquals("ann#" + startedId.get(), ended.poll(5, TimeUnit.SECONDS));
+        server.stop();
+        assertNull(ended.poll(200, TimeUnit.MILLISECONDS), "onSessionEnd ran exactly once");
+    }
+
+    @Test
+    void onSessionEndRunsWhenTheClientDisconnectsAndWhenTheServerStops() throws Exception {
+        BlockingQueue<Long> ended = new LinkedBlockingQueue<>();
+        start(base().command(echo()).onSessionEnd(session -> ended.add(session.getId())));
+        long first;
+        try (LineClient client = LineClient.connect(server.getPort())) {
+            client.awaitPrompt(PROMPT);
+            first = server.getSessions().get(0).getId();
+        }
+        assertEquals(first, ended.poll(5, TimeUnit.SECONDS));
+
+        LineClient second = LineClient.connect(server.getPort());
+        second.awaitPrompt(PROMPT);
+        long secondId = server.getSessions().get(0).getId();
+        server.stop(Duration.ofSeconds(2));
+        second.awaitText("The server is shutting down.");
+        assertEquals(secondId, ended.poll(5, TimeUnit.SECONDS));
+        second.close();
+        assertNull(ended.poll(200, TimeUnit.MILLISECONDS));
+    }
+
+    @Test
+    void aPromptProviderAndBroadcastFromJava() throws Exception {
+        start(base()
+            .prompt(session -> "s" + session.getId() + "> ")
+            .command(Command.named("shout").handler((session, args) ->
+                session.writeResponse("sent to " + server.broadcast(String.join(" ", args), other -> other != session))))
+            .command(echo()));
+        try (LineClient a = LineClient.connect(server.getPort()); LineClient b = LineClient.connect(server.getPort())) {
+            a.awaitPrompt("> ");
+            b.awaitPrompt("> ");
+            List<TelnetSession> sessions = server.getSessions();
+            assertEquals(2, sessions.size());
+            String aPrompt = a.output().trim();
+            String bPrompt = b.output().trim();
+            assertNotEquals(aPrompt, bPrompt);
+            assertTrue(aPrompt.matches("s\\d+>"), aPrompt);
+
+            a.sendLine("shout hi all");
+            assertEquals("sent to 1\r\n", a.awaitPrompt(aPrompt + " "));
+            b.awaitText("hi all\r\n");
+            b.sendLine("echo x");
+            b.awaitText("x\r\n");
+            assertFalse(a.output().contains("hi all\r\n"), a.output());
+        }
+    }
+
+    @Test
+    void aBuilderWithoutCommandsOrWithBadSettingsFailsWithAClearMessage() {
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> TelnetServer.builder().build());
+        assertTrue(none.getMessage().contains("command"), none.getMessage());
+        IllegalArgumentException port = assertThrows(IllegalArgumentException.class, () -> base().port(70000).command(echo()).build());
+        assertTrue(port.getMessage().contains("port"), port.getMessage());
+        IllegalArgumentException dup = assertThrows(IllegalArgumentException.class,
+            () -> base().command(echo()).command(Command.named("copy").handler((s, a) -> { })).build());
+        assertTrue(dup.getMessage().contains("'echo'") && dup.getMessage().contains("'copy'"), dup.getMessage());
+        IllegalArgumentException noHandler = assertThrows(IllegalArgumentException.class, () -> Command.named("lonely").build());
+        assertTrue(noHandler.getMessage().contains("lonely"), noHandler.getMessage());
+    }
+
+    @Test
+    void closingWithTryWithResourcesStopsTheServer() throws IOException {
+        int port;
+        try (TelnetServer s = base().command(echo()).build().start()) {
+            port = s.getPort();
+            new Socket("127.0.0.1", port).close();
+        }
+        int closedPort = port;
+        assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", closedPort).close());
+    }
+}

@@ -1,0 +1,154 @@
+package dev.telnetkit.samples
+
+import dev.telnetkit.testkit.TelnetTestClient
+import io.kotest.assertions.withClue
+import io.kotest.core.spec.style.FunSpec
+import io.kotest.matchers.booleans.shouldBeTrue
+import io.kotest.matchers.shouldBe
+import io.kotest.matchers.string.shouldContain
+import io.kotest.matchers.string.shouldNotContain
+import io.kotest.matchers.string.shouldStartWith
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.withContext
+import kotlinx.coroutines.withTimeout
+import kotlinx.coroutines.withTimeoutOrNull
+import java.io.File
+import java.net.ServerSocket
+import java.util.concurrent.TimeUnit
+import kotlin.time.Duration
+import kotlin.time.Duration.Companion.seconds
+
+/** The samples' command line, run as a real process: `java … dev.telnetkit.samples.DemoMainKt`. */
+class CliSpec : FunSpec({
+    /** A running `DemoMainKt`, its standard output and error going to files read as they grow. */
+    class Cli(vararg args: String) : AutoCloseable {
+        private val outFile: File = File.createTempFile("telnetkit-cli", ".out").apply { deleteOnExit() }
+        private val errFile: File = File.createTempFile("telnetkit-cli", ".err").apply { deleteOnExit() }
+        val process: Process = ProcessBuilder(
+            listOf(File(System.getProperty("java.home"), "bin/java").path, "-cp", System.getProperty("java.class.path"), "dev.telnetkit.samples.DemoMainKt") +
+                args,
+        ).redirectInput(ProcessBuilder.Redirect.from(File("/dev/null")))
+            .redirectOutput(outFile)
+            .redirectError(errFile)
+            .start()
+
+        val stdout: String get() = outFile.readText()
+        val stderr: String get() = errFile.readText()
+
+        /** Waits for the process to end; its exit code, or null if it did not end within [timeout]. */
+        suspend fun awaitExit(timeout: Duration): Int? = withContext(Dispatchers.IO) {
+            if (process.waitFor(timeout.inWholeMilliseconds, TimeUnit.MILLISECONDS)) {
+                process.exitValue()
+            } else {
+                null
+            }
+        }
+
+        /** Waits until [pattern] matches a line of standard output. */
+        suspend fun awaitStdout(pattern: Regex, timeout: Duration): MatchResult =
+            withTimeoutOrNull(timeout) {
+                while (true) {
+                    pattern.find(stdout)?.let { return@withTimeoutOrNull it }
+                    check(process.isAlive) { "the process ended with ${process.exitValue()}; stdout: $stdout; stderr: $stderr" }
+                    delay(50)
+                }
+                @Suppress("UNREACHABLE_CODE") null
+            } ?: throw AssertionError("no /${pattern.pattern}/ on stdout within $timeout; stdout: $stdout; stderr: $stderr")
+
+        override fun close() {
+            if (process.isAlive) process.destroyForcibly().waitFor(10, TimeUnit.SECONDS)
+            outFile.delete()
+            errFile.delete()
+        }
+    }
+
+    suspend fun exitOf(vararg args: String): Triple<Int?, String, String> = Cli(*args).use { cli ->
+        Triple(cli.awaitExit(60.seconds), cli.stdout, cli.stderr)
+    }
+
+    test("argument errors print a clear message on stderr and exit with 2") {
+        val cases = listOf(
+            listOf("--port", "70000") to "--port must be a number from 0 to 65535, got '70000'",
+            listOf("--port") to "--port needs a value",
+            listOf("--port", "--login") to "--port needs a value",
+            listOf("--bogus") to "unknown option '--bogus'",
+            listOf("--sample", "tetris") to "--sample must be one of demo, java, chat, counter, got 'tetris'",
+            listOf("--encoding", "UTF-16") to "--encoding must be an ASCII-compatible charset",
+            listOf("--idle-timeout", "-5") to "--idle-timeout must be a number of seconds",
+            listOf("--log-level", "LOUD") to "--log-level must be one of TRACE, DEBUG, INFO, WARN, ERROR, OFF, got 'LOUD'",
+        )
+        for ((args, message) in cases) {
+            val (code, stdout, stderr) = exitOf(*args.toTypedArray())
+            withClue(args) {
+                code shouldBe 2
+                stderr shouldStartWith "telnetkit-samples: $message"
+                stderr shouldContain "Try --help."
+                stdout shouldNotContain "listening"
+                stderr shouldNotContain "Exception"
+            }
+        }
+    }
+
+    test("--help prints the usage on stdout and exits with 0") {
+        for (flag in listOf("--help", "-h")) {
+            val (code, stdout, stderr) = exitOf("--port", "0", flag)
+            code shouldBe 0
+            stdout shouldStartWith "Usage: java -jar telnetkit-samples.jar [options]"
+            for (option in listOf("--sample NAME", "--host HOST", "--port PORT", "--login", "--encoding NAME", "--idle-timeout", "--connect-maxwait", "--log-level", "--log-file", "--help")) {
+                stdout shouldContain option
+            }
+            stdout shouldContain "SIGTERM"
+            stdout shouldNotContain "listening"
+            stderr shouldNotContain "Exception"
+        }
+    }
+
+    test("a port that is taken gives a message and exit code 1") {
+        ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress()).use { taken ->
+            val (code, stdout, stderr) = exitOf("--port", taken.localPort.toString())
+            code shouldBe 1
+            stderr shouldContain "telnetkit-samples: cannot listen on 127.0.0.1:${taken.localPort}"
+            stdout shouldNotContain "listening"
+        }
+    }
+
+    test("SIGTERM stops the server gracefully: clients are told, sessions end, the process exits 0") {
+        Cli("--port", "0", "--login", "--connect-maxwait", "0.5", "--log-level", "INFO").use { cli ->
+            val port = cli.awaitStdout(Regex("""listening on 127\.0\.0\.1:(\d+)"""), 60.seconds).groupValues[1].toInt()
+            val ann = TelnetTestClient.connect("127.0.0.1", port)
+            val guest = TelnetTestClient.connect("127.0.0.1", port)
+            try {
+                ann.awaitText(DEMO_WELCOME)
+                ann.awaitPrompt("Username: ")
+                ann.sendLine("ann")
+                ann.awaitPrompt("Password: ")
+                ann.sendLine("secret")
+                ann.awaitPrompt(DEMO_PROMPT)
+                ann.sendLine("echo still alive")
+                ann.awaitText("still alive\r\n")
+                ann.awaitPrompt(DEMO_PROMPT)
+                // A second user is still at the login prompt when the signal comes.
+                guest.awaitPrompt("Username: ")
+
+                cli.process.destroy() // SIGTERM on Linux
+
+                ann.awaitText("The server is shutting down.", 15.seconds)
+                guest.awaitText("The server is shutting down.", 15.seconds)
+                ann.awaitClosed(15.seconds).shouldBeTrue()
+                guest.awaitClosed(15.seconds).shouldBeTrue()
+                withTimeout(30.seconds) { cli.awaitExit(30.seconds) } shouldBe 0
+                // onSessionEnd ran for the logged-in session (the demo logs it), and the server stopped.
+                val ended = Regex("""INFO  d\.t\.samples\.Demo - session (\d+) ended for (\S+)""").findAll(cli.stderr).map { it.groupValues[2] }.toList()
+                ended shouldBe listOf("ann")
+                cli.stderr shouldContain "INFO  d.t.s.TelnetServer - stopped"
+                // Both connections were closed by the server before it stopped.
+                Regex("""session \d+ from 127\.0\.0\.1:\d+ closed after""").findAll(cli.stderr).count() shouldBe 2
+                cli.stderr shouldNotContain "Exception"
+            } finally {
+                ann.close()
+                guest.close()
+            }
+        }
+    }
+})
