@@ -1,0 +1,100 @@
+package dev.telnetkit.testkit
+
+import java.io.File
+import java.util.concurrent.TimeUnit
+
+/**
+ * The real programs interop tests drive, GNU inetutils `telnet` and `tmux`, and the rule for
+ * when they are missing: such a test is skipped, with a printed message naming what is missing
+ * and the Debian package that installs it, unless the environment variable [REQUIRE_VARIABLE]
+ * is `1`; then it runs and fails with that message (so a CI job that must test interop cannot
+ * pass by skipping).
+ *
+ * With kotest:
+ *
+ * ```kotlin
+ * test("...").config(enabledOrReasonIf = {
+ *     InteropClients.skipReason()?.let { Enabled.disabled(it) } ?: Enabled.enabled
+ * }) {
+ *     InteropClients.requireAll()
+ *     TmuxTerminal.telnet("127.0.0.1", server.port).use { terminal -> ... }
+ * }
+ * ```
+ */
+public object InteropClients {
+    /** Set to `1` to make a missing program a test failure instead of a skip. */
+    public const val REQUIRE_VARIABLE: String = "TELNETKIT_REQUIRE_INTEROP"
+
+    /**
+     * A program interop tests need.
+     *
+     * @property name what it is called in messages, such as `telnet (GNU inetutils)`.
+     * @property path where it was found, or null if it was not.
+     * @property aptPackage the Debian/Ubuntu package that installs it.
+     */
+    public class Program(public val name: String, public val path: String?, public val aptPackage: String) {
+        /** True if the program was found. */
+        public val found: Boolean get() = path != null
+
+        /** [path], or an [AssertionError] naming the program and its package. */
+        public fun require(): String = path ?: throw AssertionError("$name is not installed (apt-get install $aptPackage)")
+
+        override fun toString(): String = "$name at ${path ?: "(not found)"}"
+    }
+
+    /**
+     * GNU inetutils telnet: `/usr/bin/inetutils-telnet` if installed under that name, else the first
+     * `telnet` on the PATH whose `--version` says it is GNU inetutils (other telnet clients behave
+     * differently, so they do not count).
+     */
+    public val inetutilsTelnet: Program by lazy {
+        val candidates = listOf("/usr/bin/inetutils-telnet") + onPath("inetutils-telnet") + onPath("telnet")
+        Program("telnet (GNU inetutils)", candidates.distinct().firstOrNull(::isInetutils), "inetutils-telnet")
+    }
+
+    /** tmux, the first on the PATH. */
+    public val tmux: Program by lazy { Program("tmux", onPath("tmux").firstOrNull(), "tmux") }
+
+    /** Every program the interop tests need. */
+    public val all: List<Program> get() = listOf(inetutilsTelnet, tmux)
+
+    /** True if [REQUIRE_VARIABLE] is `1`. */
+    public val required: Boolean get() = System.getenv(REQUIRE_VARIABLE) == "1"
+
+    /** The programs of [programs] that were not found. */
+    public fun missing(programs: List<Program> = all): List<Program> = programs.filter { !it.found }
+
+    /** What is missing and how to install it, such as `tmux is not installed (apt-get install tmux)`; null if nothing is. */
+    public fun missingMessage(programs: List<Program> = all): String? =
+        missing(programs).takeIf { it.isNotEmpty() }?.joinToString("; ") { "${it.name} is not installed (apt-get install ${it.aptPackage})" }
+
+    /**
+     * Why an interop test should be skipped, or null if it should run: null when every program of
+     * [programs] is there, and also when one is missing but [required] is set (the test then runs and
+     * [requireAll] fails it). A reason is printed before it is returned, so a skip shows in the build log.
+     */
+    public fun skipReason(programs: List<Program> = all): String? {
+        val message = missingMessage(programs) ?: return null
+        if (required) return null
+        val reason = "interop test skipped: $message; set $REQUIRE_VARIABLE=1 to make this a failure"
+        println(reason)
+        return reason
+    }
+
+    /** Throws [AssertionError] naming every missing program of [programs] and its package. */
+    public fun requireAll(programs: List<Program> = all) {
+        val message = missingMessage(programs) ?: return
+        throw AssertionError(if (required) "$REQUIRE_VARIABLE=1 but $message" else message)
+    }
+
+    private fun onPath(name: String): List<String> =
+        (System.getenv("PATH") ?: "").split(File.pathSeparator).filter { it.isNotEmpty() }
+            .map { File(it, name) }.filter { it.isFile && it.canExecute() }.map { it.path }
+
+    private fun isInetutils(path: String): Boolean = File(path).canExecute() && runCatching {
+        val process = ProcessBuilder(path, "--version").redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(File("/dev/null"))).start()
+        val text = process.inputStream.bufferedReader().readText()
+        if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly()
+        "GNU inetutils" in text
+    }.getOrDefault(false)
+}
