@@ -9,6 +9,7 @@ import io.ktor.network.sockets.openReadChannel
 import io.ktor.network.sockets.openWriteChannel
 import io.ktor.utils.io.ByteReadChannel
 import io.ktor.utils.io.readAvailable
+import io.ktor.utils.io.availableForRead
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.Job
@@ -45,6 +46,8 @@ internal class TelnetConnection(
     private val output = OutputQueue(settings.outputBufferLimit)
     private val progress = Channel<Unit>(Channel.CONFLATED)
     private val endSignal = CompletableDeferred<Unit>()
+    @Volatile private var runScope: CoroutineScope? = null
+    @Volatile private var lingerJob: Job? = null
     private var sessionJob: Job? = null
     @Volatile private var cutOffReason: String? = null
 
@@ -67,12 +70,8 @@ internal class TelnetConnection(
                 val reader = launch { readLoop(readChannel) }
                 awaitNegotiation()
                 val idle = if (settings.idleTimeout.isZero) null else launch { watchIdle(settings.idleTimeout) }
-                val lingering = launch {
-                    endSignal.await()
-                    // The session was asked to end: give the handler a moment to return, then cancel it.
-                    delay(IDLE_GRACE)
-                    sessionJob?.cancel()
-                }
+                runScope = this
+                if (endSignal.isCompleted) lingerAfterEnd()
                 try {
                     handler.handle(session)
                 } catch (e: CancellationException) {
@@ -85,7 +84,7 @@ internal class TelnetConnection(
                 }
                 background.cancel()
                 idle?.cancel()
-                lingering.cancel()
+                lingerJob?.cancel()
                 reader.cancel()
                 output.close()
                 withTimeoutOrNull(FLUSH_TIMEOUT) { writer.join() }
@@ -109,9 +108,11 @@ internal class TelnetConnection(
     }
 
     private suspend fun readLoop(channel: ByteReadChannel) {
-        val buffer = ByteArray(READ_BUFFER)
         try {
             while (true) {
+                // A buffer per read, sized to what arrived: an idle session holds no read buffer.
+                if (!channel.awaitContent()) break
+                val buffer = ByteArray(channel.availableForRead.coerceIn(1, READ_BUFFER))
                 val n = channel.readAvailable(buffer, 0, buffer.size)
                 if (n < 0) break
                 if (n == 0) continue
@@ -235,7 +236,19 @@ internal class TelnetConnection(
     }
 
     private fun endRequested() {
-        endSignal.complete(Unit)
+        if (endSignal.complete(Unit)) lingerAfterEnd()
+    }
+
+    /** The session was asked to end: give the handler a moment to return, then cancel it. */
+    private fun lingerAfterEnd() {
+        val scope = runScope ?: return
+        synchronized(endSignal) {
+            if (lingerJob != null) return
+            lingerJob = scope.launch {
+                delay(IDLE_GRACE)
+                sessionJob?.cancel()
+            }
+        }
     }
 
     private companion object {
