@@ -5,6 +5,7 @@ import ch.qos.logback.classic.LoggerContext
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder
 import ch.qos.logback.core.FileAppender
 import dev.telnetkit.server.TelnetServer
+import io.github.oshai.kotlinlogging.KotlinLoggingConfiguration
 import kotlinx.coroutines.runBlocking
 import org.slf4j.LoggerFactory
 import sun.misc.Signal
@@ -127,6 +128,8 @@ private fun configureLogging(options: DemoOptions) {
 }
 
 fun main(args: Array<String>) {
+    // The logging facade's own banner would land on stderr before the first real log line.
+    KotlinLoggingConfiguration.logStartupMessage = false
     val options = try {
         parseDemoOptions(args) ?: run { println(USAGE); return }
     } catch (e: IllegalArgumentException) {
