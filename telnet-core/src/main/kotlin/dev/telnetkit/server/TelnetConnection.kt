@@ -124,6 +124,9 @@ internal class TelnetConnection(
             throw e
         } catch (e: Exception) {
             logger.debug { "session ${session.id}: read ended: ${e.message}" }
+            // Not an end of input but a broken connection (reset): nothing more can be read or
+            // written, so end the session now rather than when a running command happens to finish.
+            cutOff("read failed: ${e.message}")
         }
         // End of input: the handler sees it as readLine returning null, after any type-ahead.
         session.input.close()
@@ -224,6 +227,15 @@ internal class TelnetConnection(
         logger.info { "session ${session.id} (${session.remoteAddress}) idle for ${timeout.seconds} s: closing" }
         session.writeFarewell(settings.idleNotice)
         session.close()
+    }
+
+    /**
+     * Closes the connection at once, for a session whose handler does not end even when cancelled
+     * (the coroutine, and the finally that would close the socket, may never finish).
+     */
+    fun abort() {
+        cutOff("did not end when cancelled")
+        runCatching { socket.close() }
     }
 
     private fun cutOff(reason: String) {

@@ -58,6 +58,7 @@ public class TelnetServer(
     private val scope = CoroutineScope(supervisor + Dispatchers.Default + CoroutineName("telnet-server"))
     private val sessionJobs = SupervisorJob(supervisor)
     private val liveSessions = ConcurrentHashMap<Long, TelnetSession>()
+    private val liveConnections = ConcurrentHashMap<Long, TelnetConnection>()
     private val liveCount = java.util.concurrent.atomic.AtomicInteger()
     private val perAddress = ConcurrentHashMap<String, Int>()
     private val ids = AtomicLong()
@@ -158,11 +159,13 @@ public class TelnetServer(
     private suspend fun runSession(client: io.ktor.network.sockets.Socket, id: Long, remote: String) {
         val connection = TelnetConnection(client, settings, id, remote)
         liveSessions[id] = connection.session
+        liveConnections[id] = connection
         logger.info { "session $id opened from $remote" }
         try {
             connection.run(handler)
         } finally {
             liveSessions.remove(id)
+            liveConnections.remove(id)
             logger.info { "session $id from $remote closed after ${connection.session.duration.toMillis()} ms" }
         }
     }
@@ -170,7 +173,10 @@ public class TelnetServer(
     /**
      * Stops gracefully: no new connections; every session is shown [ServerSettings.shutdownNotice]
      * and its reads return null so its handler can finish; sessions still running after [grace]
-     * are cancelled. Returns when everything has ended. Calling it again just waits.
+     * are cancelled. Returns when everything has ended, except a session whose handler does not end
+     * even when cancelled (blocked in code that ignores interrupts): a few seconds after the cancel
+     * its connection is closed and it is left behind, so that stop always returns. Calling it
+     * again just waits.
      */
     @JvmSynthetic
     public suspend fun stop(grace: Duration = Duration.ofSeconds(5)) {
@@ -182,8 +188,16 @@ public class TelnetServer(
             session.writeFarewell(settings.shutdownNotice)
         }
         withTimeoutOrNull(grace.toKotlinDuration()) { sessionJobs.children.toList().joinAll() }
-        sessionJobs.cancelAndJoin()
-        supervisor.cancelAndJoin()
+        sessionJobs.cancel()
+        if (withTimeoutOrNull(STUCK_SESSION_TIMEOUT) { sessionJobs.join() } == null) {
+            for ((id, connection) in liveConnections) {
+                logger.warn { "session $id did not end when cancelled (its handler ignores interrupts?): closing its connection and leaving it" }
+                connection.abort()
+            }
+            supervisor.cancel()
+        } else {
+            supervisor.cancelAndJoin()
+        }
         runCatching { selector?.close() }
         // A channel registered with an NIO selector is really closed (its port released) only when
         // the selector drops its key, so the listening socket may accept for a moment after close().
@@ -247,6 +261,8 @@ public class TelnetServer(
         private const val BACKLOG = 1024
         private val ACCEPT_BACKOFF = 100.milliseconds
         private val SELECTOR_CLOSE_TIMEOUT = 2000.milliseconds
+        // Cancelled sessions get this long to finish (flush, close, onSessionEnd) before stop gives up on them.
+        private val STUCK_SESSION_TIMEOUT = 5000.milliseconds
         private val BUSY_WRITE_TIMEOUT = 2000.milliseconds
 
         /** Starts a server declaration for Java; see [TelnetServerBuilder]. */

@@ -38,7 +38,9 @@ public class KeyDecoder {
             GROUND -> ground(c, wasCr, emit)
             ESC -> escape(c, emit)
             CSI -> csi(c, emit)
-            SS3 -> { state = GROUND; ss3(c)?.let(emit) }
+            // An ESC inside a sequence starts a new one (as in terminals' own parsers): a cut
+            // sequence must not turn the next one into text.
+            SS3 -> if (c == '\u001b') state = ESC else { state = GROUND; ss3(c)?.let(emit) }
         }
     }
 
@@ -91,8 +93,16 @@ public class KeyDecoder {
     }
 
     private fun csi(c: Char, emit: (Key) -> Unit) {
-        if (c in '0'..'9' || c == ';' || c in '<'..'?') {
+        if (c == '\u001b') { state = ESC; return }
+        // Parameter bytes 0x30-0x3F: digits and ; : < = > ?
+        if (c in '0'..'?') {
             if (params.length < MAX_PARAMS) params.append(c) else overlong = true // garbage: swallow, don't store
+            return
+        }
+        // Intermediate bytes 0x20-0x2F (`CSI 2 SP q`, `CSI ? 1 $ y`): a sequence no key uses; swallow
+        // it up to its final byte like garbage, so that none of it comes out as text.
+        if (c in ' '..'/') {
+            overlong = true
             return
         }
         state = GROUND
