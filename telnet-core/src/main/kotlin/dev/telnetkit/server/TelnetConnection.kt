@@ -212,6 +212,8 @@ internal class TelnetConnection(
         val deadline = System.nanoTime() + (maxWait * 5).inWholeNanoseconds
         while (true) {
             if (synchronized(session.protocolLock) { session.protocol.isSettled }) return
+            // The client already left (or half-closed): nothing more will be answered.
+            if (session.input.isClosedForSend) return
             val left = (deadline - System.nanoTime()).nanoseconds
             if (!left.isPositive()) return
             withTimeoutOrNull(minOf(maxWait, left)) { progress.receive() } ?: return

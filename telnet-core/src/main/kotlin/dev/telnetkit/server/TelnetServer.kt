@@ -127,11 +127,7 @@ public class TelnetServer(
             }
             val id = ids.incrementAndGet()
             scope.launch(sessionJobs + CoroutineName("telnet-session-$id")) {
-                try {
-                    runSession(client, id, remote)
-                } finally {
-                    release(host)
-                }
+                runSession(client, id, remote) { release(host) }
             }
         }
     }
@@ -156,14 +152,22 @@ public class TelnetServer(
         }
     }
 
-    private suspend fun runSession(client: io.ktor.network.sockets.Socket, id: Long, remote: String) {
-        val connection = TelnetConnection(client, settings, id, remote)
+    private suspend fun runSession(client: io.ktor.network.sockets.Socket, id: Long, remote: String, releaseSlot: () -> Unit) {
+        val connection = try {
+            TelnetConnection(client, settings, id, remote)
+        } catch (e: Throwable) {
+            releaseSlot()
+            client.close()
+            throw e
+        }
         liveSessions[id] = connection.session
         liveConnections[id] = connection
         logger.info { "session $id opened from $remote" }
         try {
             connection.run(handler)
         } finally {
+            // Free the slot before the session leaves the list, so a client that sees it gone can connect.
+            releaseSlot()
             liveSessions.remove(id)
             liveConnections.remove(id)
             logger.info { "session $id from $remote closed after ${connection.session.duration.toMillis()} ms" }

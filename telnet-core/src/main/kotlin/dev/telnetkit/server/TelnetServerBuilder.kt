@@ -39,6 +39,8 @@ public class TelnetServerBuilder internal constructor() {
     private var outputBufferLimit = 1 shl 20
     private var maxLineLength = 4096
     private var historySize = 500
+    private var maxSessions = 10_000
+    private var maxSessionsPerAddress = 100
     private var encoding: Charset = Charsets.UTF_8
     private var prompt: PromptProvider = PromptProvider { "> " }
     private var continuationPrompt = "... "
@@ -68,6 +70,12 @@ public class TelnetServerBuilder internal constructor() {
 
     /** The longest input line (default 4096). */
     public fun maxLineLength(length: Int): TelnetServerBuilder = apply { maxLineLength = length }
+
+    /** Sessions open at once (default 10,000); over it a connection is told the server is busy. */
+    public fun maxSessions(count: Int): TelnetServerBuilder = apply { maxSessions = count }
+
+    /** Sessions open at once from one remote address (default 100). */
+    public fun maxSessionsPerAddress(count: Int): TelnetServerBuilder = apply { maxSessionsPerAddress = count }
 
     /** Lines of history per session (default 500). */
     public fun historySize(size: Int): TelnetServerBuilder = apply { historySize = size }
@@ -127,6 +135,7 @@ public class TelnetServerBuilder internal constructor() {
         val settings = ServerSettings(
             host = host, port = port, connectMaxWait = connectMaxWait, idleTimeout = idleTimeout,
             outputBufferLimit = outputBufferLimit, maxLineLength = maxLineLength, historySize = historySize,
+            maxSessions = maxSessions, maxSessionsPerAddress = maxSessionsPerAddress,
             protocol = ProtocolSettings(charsets = (listOf(encoding) + listOf(Charsets.UTF_8, Charsets.ISO_8859_1, Charsets.US_ASCII)).distinct()),
         )
         val shell = CommandShell(

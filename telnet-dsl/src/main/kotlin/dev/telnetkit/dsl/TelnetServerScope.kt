@@ -67,6 +67,15 @@ public class TelnetServerScope internal constructor() {
     /** How long a lone ESC waits for the rest of an escape sequence. */
     public var escapeTimeout: Duration = 150.milliseconds
 
+    /** Sessions open at once; a connection over it is shown [busyMessage] and closed. */
+    public var maxSessions: Int = 10_000
+
+    /** Sessions open at once from one remote address; over it, the same. */
+    public var maxSessionsPerAddress: Int = 100
+
+    /** The line a connection over a session limit sees before it is closed. */
+    public var busyMessage: String = "Server busy, try later."
+
     /** The prompt; see also [prompt] with a function of the session. */
     public var prompt: String = "> "
 
@@ -172,6 +181,9 @@ public class TelnetServerScope internal constructor() {
             protocol = ProtocolSettings(charsets = charsets, maxSubnegotiation = maxSubnegotiation),
             historySize = historySize,
             escapeTimeout = escapeTimeout.toJavaDuration(),
+            maxSessions = maxSessions,
+            maxSessionsPerAddress = maxSessionsPerAddress,
+            busyMessage = busyMessage,
         )
         val sessionHandler = custom ?: CommandShell(
             ShellSettings(
