@@ -187,7 +187,7 @@ public class TelnetSession internal constructor(
         currentCoroutineContext().ensureActive()
         if (text.isEmpty()) return
         if (!output.awaitRoom(text.length, settings.outputStallTimeout.toKotlinDuration())) {
-            cutOff("client read nothing for ${settings.outputStallTimeout.seconds} s")
+            cutOff("client read nothing for ${settings.outputStallTimeout.toMillis()} ms")
             return
         }
         synchronized(screenLock) { send(text) }
