@@ -17,6 +17,7 @@ import kotlinx.coroutines.cancel
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.launch
+import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.runInterruptible
 import kotlinx.coroutines.withContext
 import kotlinx.coroutines.withTimeoutOrNull
@@ -27,6 +28,8 @@ import java.net.Socket
 import java.util.Collections
 import kotlin.time.Duration
 import kotlin.time.Duration.Companion.seconds
+import kotlin.time.toJavaDuration
+import kotlin.time.toKotlinDuration
 
 /**
  * A small Telnet client for protocol tests of any Telnet server: it connects, plays a terminal
@@ -146,23 +149,28 @@ public class TelnetTestClient private constructor(
     }
 
     /** Sends [text] as UTF-8 data (255 bytes doubled), with no line end. */
+    @JvmSynthetic
     public suspend fun send(text: String): Unit = withContext(Dispatchers.IO) {
         write(TelnetEncoder.encodeData(text.toByteArray(Charsets.UTF_8), binary = true))
     }
 
     /** Sends [line] followed by `CR LF`, as a Telnet client sends Enter. */
+    @JvmSynthetic
     public suspend fun sendLine(line: String): Unit = send("$line\r\n")
 
     /** Sends [bytes] exactly as given, with no escaping: for commands and hostile input. */
+    @JvmSynthetic
     public suspend fun sendBytes(bytes: ByteArray): Unit = withContext(Dispatchers.IO) { write(bytes) }
 
     /** Sends `IAC command`, for example [TelnetCommand.AYT] or [TelnetCommand.IP]. */
+    @JvmSynthetic
     public suspend fun sendCommand(command: Int): Unit = sendBytes(TelnetEncoder.command(command))
 
     /**
      * Reports a new window size with NAWS, as a terminal does when resized; [screen] is resized
      * (and reflowed) first, as a terminal's screen is before it tells the server.
      */
+    @JvmSynthetic
     public suspend fun resize(width: Int, height: Int): Unit = withContext(Dispatchers.IO) {
         if (width >= 2 && height >= 1) synchronized(stateLock) { screen.resize(width, height) }
         version.value++
@@ -173,6 +181,7 @@ public class TelnetTestClient private constructor(
      * Waits until [expected] appears after the read mark; returns the text up to and including
      * it, and moves the mark past it. Throws [AssertionError] with what was received on timeout.
      */
+    @JvmSynthetic
     public suspend fun awaitText(expected: String, timeout: Duration = DEFAULT_TIMEOUT): String =
         awaitMatch("text '${printable(expected)}'", timeout) { from ->
             val at = text.indexOf(expected, from)
@@ -180,6 +189,7 @@ public class TelnetTestClient private constructor(
         }
 
     /** Waits until [regex] matches after the read mark; returns the match and moves the mark past it. */
+    @JvmSynthetic
     public suspend fun awaitRegex(regex: Regex, timeout: Duration = DEFAULT_TIMEOUT): MatchResult {
         var result: MatchResult? = null
         awaitMatch("pattern /${regex.pattern}/", timeout) { from ->
@@ -192,6 +202,7 @@ public class TelnetTestClient private constructor(
      * Waits until [prompt] is the last thing received (the server is waiting for input) and moves
      * the mark to the end. Returns the text before the prompt.
      */
+    @JvmSynthetic
     public suspend fun awaitPrompt(prompt: String, timeout: Duration = DEFAULT_TIMEOUT): String {
         val seen = awaitMatch("prompt '${printable(prompt)}' at the end", timeout) { from ->
             if (text.length - from >= prompt.length && text.endsWith(prompt)) text.length else null
@@ -203,6 +214,7 @@ public class TelnetTestClient private constructor(
      * Waits until [predicate] holds for [screen], checking it again whenever text arrives; returns
      * the screen. Does not move the read mark. Throws [AssertionError] showing the screen on timeout.
      */
+    @JvmSynthetic
     public suspend fun awaitScreen(timeout: Duration = DEFAULT_TIMEOUT, predicate: (VirtualScreen) -> Boolean): VirtualScreen {
         val met = withTimeoutOrNull(timeout) {
             while (true) {
@@ -218,8 +230,49 @@ public class TelnetTestClient private constructor(
     }
 
     /** Waits until the server closes the connection; true if it did within [timeout]. */
+    @JvmSynthetic
     public suspend fun awaitClosed(timeout: Duration = DEFAULT_TIMEOUT): Boolean =
         withTimeoutOrNull(timeout) { version.first { closed } } != null
+
+    // ---- blocking forms for Java tests (the suspending ones above are hidden from Java) ----
+
+    /** [send] for Java. */
+    @JvmName("send")
+    public fun sendBlocking(text: String): Unit = runBlocking { send(text) }
+
+    /** [sendLine] for Java. */
+    @JvmName("sendLine")
+    public fun sendLineBlocking(line: String): Unit = runBlocking { sendLine(line) }
+
+    /** [sendBytes] for Java. */
+    @JvmName("sendBytes")
+    public fun sendBytesBlocking(bytes: ByteArray): Unit = runBlocking { sendBytes(bytes) }
+
+    /** [sendCommand] for Java. */
+    @JvmName("sendCommand")
+    public fun sendCommandBlocking(command: Int): Unit = runBlocking { sendCommand(command) }
+
+    /** [resize] for Java. */
+    @JvmName("resize")
+    public fun resizeBlocking(width: Int, height: Int): Unit = runBlocking { resize(width, height) }
+
+    /** [awaitText] for Java; throws [AssertionError] on timeout. */
+    @JvmName("awaitText")
+    @JvmOverloads
+    public fun awaitTextBlocking(expected: String, timeout: java.time.Duration = DEFAULT_TIMEOUT.toJavaDuration()): String =
+        runBlocking { awaitText(expected, timeout.toKotlinDuration()) }
+
+    /** [awaitPrompt] for Java; throws [AssertionError] on timeout. */
+    @JvmName("awaitPrompt")
+    @JvmOverloads
+    public fun awaitPromptBlocking(prompt: String, timeout: java.time.Duration = DEFAULT_TIMEOUT.toJavaDuration()): String =
+        runBlocking { awaitPrompt(prompt, timeout.toKotlinDuration()) }
+
+    /** [awaitClosed] for Java. */
+    @JvmName("awaitClosed")
+    @JvmOverloads
+    public fun awaitClosedBlocking(timeout: java.time.Duration = DEFAULT_TIMEOUT.toJavaDuration()): Boolean =
+        runBlocking { awaitClosed(timeout.toKotlinDuration()) }
 
     /** Closes the connection. */
     override fun close() {
@@ -336,6 +389,14 @@ public class TelnetTestClient private constructor(
         private const val CHARSET_REJECTED = 3
 
         /** Connects to [host]:[port] and starts playing [profile]. */
+        /** [connect] for Java: connects to [host]:[port] playing [profile] (an xterm by default). */
+        @JvmStatic
+        @JvmName("connect")
+        @JvmOverloads
+        public fun connectBlocking(host: String, port: Int, profile: TerminalProfile = TerminalProfile.XTERM): TelnetTestClient =
+            runBlocking { connect(host, port, profile) }
+
+        @JvmSynthetic
         public suspend fun connect(host: String, port: Int, profile: TerminalProfile = TerminalProfile.XTERM): TelnetTestClient =
             withContext(Dispatchers.IO) {
                 val socket = Socket()
