@@ -113,7 +113,7 @@ fun demoServer(options: DemoOptions): TelnetServer {
         port = options.port,
         idleTimeout = options.idleTimeout,
         connectMaxWait = options.connectMaxWait,
-        protocol = ProtocolSettings(charsets = (listOf(options.encoding) + ProtocolSettings().charsets).distinct()),
+        protocol = ProtocolSettings(charsets = ProtocolSettings.charsetsPreferring(options.encoding)),
     )
     return TelnetServer(settings, demoShell(options.login))
 }

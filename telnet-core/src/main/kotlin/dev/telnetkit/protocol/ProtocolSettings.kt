@@ -14,7 +14,7 @@ import java.nio.charset.Charset
  *   client; beyond it the option's messages are ignored (a guard against negotiation loops and storms).
  */
 public class ProtocolSettings @JvmOverloads constructor(
-    public val charsets: List<Charset> = listOf(Charsets.UTF_8, Charsets.ISO_8859_1, Charsets.US_ASCII),
+    public val charsets: List<Charset> = DEFAULT_CHARSETS,
     public val maxSubnegotiation: Int = TelnetDecoder.DEFAULT_MAX_SUBNEGOTIATION,
     public val maxTerminalTypes: Int = 8,
     public val maxEnvironmentVariables: Int = 64,
@@ -28,5 +28,15 @@ public class ProtocolSettings @JvmOverloads constructor(
         require(maxTerminalTypes in 1..64) { "maxTerminalTypes must be in 1..64, was $maxTerminalTypes" }
         require(maxNegotiationsPerOption in 4..250) { "maxNegotiationsPerOption must be in 4..250, was $maxNegotiationsPerOption" }
         require(maxEnvironmentVariables in 0..4096) { "maxEnvironmentVariables must be in 0..4096, was $maxEnvironmentVariables" }
+    }
+
+    public companion object {
+        /** The charsets offered by default, most preferred first. */
+        @JvmField
+        public val DEFAULT_CHARSETS: List<Charset> = listOf(Charsets.UTF_8, Charsets.ISO_8859_1, Charsets.US_ASCII)
+
+        /** [encoding] first, then the defaults: the list to offer when a preferred encoding is set. */
+        @JvmStatic
+        public fun charsetsPreferring(encoding: Charset): List<Charset> = (listOf(encoding) + DEFAULT_CHARSETS).distinct()
     }
 }

@@ -136,7 +136,7 @@ public class TelnetServerBuilder internal constructor() {
             host = host, port = port, connectMaxWait = connectMaxWait, idleTimeout = idleTimeout,
             outputBufferLimit = outputBufferLimit, maxLineLength = maxLineLength, historySize = historySize,
             maxSessions = maxSessions, maxSessionsPerAddress = maxSessionsPerAddress,
-            protocol = ProtocolSettings(charsets = (listOf(encoding) + listOf(Charsets.UTF_8, Charsets.ISO_8859_1, Charsets.US_ASCII)).distinct()),
+            protocol = ProtocolSettings(charsets = ProtocolSettings.charsetsPreferring(encoding)),
         )
         val shell = CommandShell(
             ShellSettings(

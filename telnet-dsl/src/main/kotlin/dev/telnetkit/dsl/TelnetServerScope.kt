@@ -167,7 +167,7 @@ public class TelnetServerScope internal constructor() {
         require(custom != null || commands.isNotEmpty()) {
             "telnetServer { }: declare at least one command, or what a session does with session { … }"
         }
-        val charsets = (listOf(encoding) + DEFAULT_CHARSETS).distinct()
+        val charsets = ProtocolSettings.charsetsPreferring(encoding)
         val settings = ServerSettings(
             host = host,
             port = port,
@@ -201,10 +201,6 @@ public class TelnetServerScope internal constructor() {
             ),
         )
         return TelnetServer(settings, sessionHandler)
-    }
-
-    private companion object {
-        val DEFAULT_CHARSETS = listOf(Charsets.UTF_8, Charsets.ISO_8859_1, Charsets.US_ASCII)
     }
 }
 
