@@ -4,7 +4,15 @@ import ch.qos.logback.classic.Level
 import ch.qos.logback.classic.LoggerContext
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder
 import ch.qos.logback.core.FileAppender
+import dev.telnetkit.protocol.ProtocolSettings
+import dev.telnetkit.server.ServerSettings
 import dev.telnetkit.server.TelnetServer
+import dev.telnetkit.shell.Command
+import dev.telnetkit.shell.CommandHandler
+import dev.telnetkit.shell.CommandShell
+import dev.telnetkit.shell.PromptProvider
+import dev.telnetkit.shell.SessionHook
+import dev.telnetkit.shell.ShellSettings
 import io.github.oshai.kotlinlogging.KotlinLoggingConfiguration
 import kotlinx.coroutines.runBlocking
 import org.slf4j.LoggerFactory
@@ -27,6 +35,11 @@ Starts a TelnetKit sample server (the demo unless --sample says otherwise).
   --connect-maxwait SECS  wait this long for a client's negotiation answers (default 1)
   --log-level LEVEL       TRACE, DEBUG, INFO, WARN, ERROR or OFF (default INFO)
   --log-file FILE         also write the log to FILE
+  --max-sessions N        demo: sessions open at once (default 10000)
+  --max-sessions-per-address N
+                          demo: sessions open at once from one address (default 100)
+  --bench-broadcast       demo: add the hidden command `broadcast <text>`, which sends the text
+                          to every session (for telnet-bench; off by default)
   --help                  show this help
 
 SIGTERM or Ctrl-C stops the server gracefully: users are told and their sessions end cleanly."""
@@ -42,6 +55,9 @@ data class DemoOptions(
     val connectMaxWait: Duration = Duration.ofSeconds(1),
     val logLevel: String = "INFO",
     val logFile: String? = null,
+    val maxSessions: Int? = null,
+    val maxSessionsPerAddress: Int? = null,
+    val benchBroadcast: Boolean = false,
 )
 
 private val SAMPLES = listOf("demo", "java", "chat", "counter")
@@ -58,6 +74,12 @@ fun parseDemoOptions(args: Array<String>): DemoOptions? {
         val n = text.toDoubleOrNull()
         require(n != null && n >= 0 && n <= max && n.isFinite()) { "$name must be a number of seconds from 0 to ${max.toLong()}, got '$text'" }
         return Duration.ofMillis((n * 1000).toLong())
+    }
+    fun count(name: String): Int {
+        val text = value(name)
+        val n = text.toIntOrNull()
+        require(n != null && n in 1..1_000_000) { "$name must be a number from 1 to 1000000, got '$text'" }
+        return n
     }
     while (i < args.size) {
         when (val arg = args[i]) {
@@ -91,6 +113,9 @@ fun parseDemoOptions(args: Array<String>): DemoOptions? {
                 options = options.copy(logLevel = level)
             }
             "--log-file" -> options = options.copy(logFile = value(arg))
+            "--max-sessions" -> options = options.copy(maxSessions = count(arg))
+            "--max-sessions-per-address" -> options = options.copy(maxSessionsPerAddress = count(arg))
+            "--bench-broadcast" -> options = options.copy(benchBroadcast = true)
             else -> throw IllegalArgumentException("unknown option '$arg'")
         }
         i++
@@ -103,7 +128,48 @@ fun sampleServer(options: DemoOptions): TelnetServer = when (options.sample) {
     "java" -> JavaSample.create(options.host, options.port, options.login, options.idleTimeout, options.connectMaxWait, options.encoding)
     "chat" -> ChatRoom().server(options)
     "counter" -> ConnectionCounter().server(options)
-    else -> demoServer(options)
+    else -> if (options.maxSessions != null || options.maxSessionsPerAddress != null || options.benchBroadcast) benchDemoServer(options) else demoServer(options)
+}
+
+/**
+ * The demo with the session limits of [options] and, with `--bench-broadcast`, the hidden
+ * `broadcast <text>` command that telnet-bench's fan-out scenario uses. Otherwise the same
+ * settings, commands and hooks as [demoServer].
+ */
+private fun benchDemoServer(options: DemoOptions): TelnetServer {
+    val defaults = ServerSettings()
+    val settings = ServerSettings(
+        host = options.host,
+        port = options.port,
+        idleTimeout = options.idleTimeout,
+        connectMaxWait = options.connectMaxWait,
+        protocol = ProtocolSettings(charsets = ProtocolSettings.charsetsPreferring(options.encoding)),
+        maxSessions = options.maxSessions ?: defaults.maxSessions,
+        maxSessionsPerAddress = options.maxSessionsPerAddress ?: defaults.maxSessionsPerAddress,
+    )
+    lateinit var server: TelnetServer
+    val broadcast = Command(
+        name = "broadcast",
+        hidden = true,
+        usage = "<text>",
+        summary = "Send the text to every session (telnet-bench).",
+        handler = CommandHandler { call -> server.broadcast(call.args.joinToString(" ")) },
+    )
+    val commands = if (options.benchBroadcast) demoCommands + broadcast else demoCommands
+    val endLog = LoggerFactory.getLogger("dev.telnetkit.samples.Demo")
+    val shell = CommandShell(
+        ShellSettings(
+            commands = commands,
+            prompt = PromptProvider { DEMO_PROMPT },
+            welcome = DEMO_WELCOME,
+            login = if (options.login) demoLogin else null,
+            onSessionEnd = SessionHook { s ->
+                endLog.info("session {} ended for {} after {} s", s.id, s.username ?: "guest", s.duration.seconds)
+            },
+        ),
+    )
+    server = TelnetServer(settings, shell)
+    return server
 }
 
 private fun configureLogging(options: DemoOptions) {

@@ -1,10 +1,26 @@
 package dev.telnetkit.bench
 
-/** Entry point of telnet-bench.jar; `jmh [JMH options]` runs the microbenchmarks. */
+import kotlin.system.exitProcess
+
+/**
+ * Entry point of telnet-bench.jar: `run [options]` runs the load scenarios (see [RUN_USAGE]),
+ * `jmh [JMH options]` runs the microbenchmarks.
+ */
 fun main(args: Array<String>) {
-    if (args.firstOrNull() == "jmh") {
-        org.openjdk.jmh.Main.main(args.drop(1).toTypedArray())
-        return
+    when (args.firstOrNull()) {
+        "jmh" -> org.openjdk.jmh.Main.main(args.drop(1).toTypedArray())
+        "run" -> {
+            val options = try {
+                RunOptions.parse(args.drop(1)) ?: run { println(RUN_USAGE); return }
+            } catch (e: IllegalArgumentException) {
+                System.err.println("telnet-bench: ${e.message}")
+                exitProcess(2)
+            }
+            exitProcess(BenchRunner(options).run())
+        }
+        else -> {
+            System.err.println("usage: telnet-bench run [options] | telnet-bench jmh [JMH options]  (run --help for more)")
+            exitProcess(2)
+        }
     }
-    System.err.println("usage: telnet-bench jmh [JMH options]")
 }

@@ -1,0 +1,72 @@
+package dev.telnetkit.bench
+
+import java.io.File
+
+/** Usage of `telnet-bench run`. */
+const val RUN_USAGE: String = """Usage: java -jar telnet-bench.jar run [options]
+
+Without --target: starts the TelnetKit demo (a separate JVM) and the C limit-server, runs every
+scenario against each and prints one table comparing them.
+
+  --target HOST:PORT   measure this server instead (no comparison)
+  --pid PID            the --target server's process, for memory and CPU figures
+  --quick              small sizes and short runs (a smoke run)
+  --prompt TEXT        the prompt to wait for (default "Telnet Server> ")
+  --samples-jar FILE   the demo (default samples/target/telnetkit-samples.jar)
+  --server-jvm OPTS    JVM options of the demo (default "-Xmx4g -XX:+UseG1GC")
+  --tools DIR          the measurement tools (default ../shared/tools)
+  --no-limit-server    skip the limit-server comparison
+  --no-cross-check     skip the telnet-load cross-check
+  --results FILE       raw figures as JSON (default telnet-bench/target/bench-results.json)
+  --chart FILE         memory chart (default telnet-bench/target/memory-vs-sessions.png)
+  --help               this text"""
+
+/** Options of `telnet-bench run`. */
+data class RunOptions(
+    val target: Pair<String, Int>? = null,
+    val pid: Long? = null,
+    val quick: Boolean = false,
+    val prompt: String = "Telnet Server> ",
+    val samplesJar: File = File("samples/target/telnetkit-samples.jar"),
+    val serverJvm: String = ServerProcesses.DEFAULT_DEMO_JVM_OPTIONS,
+    val tools: File = File("../shared/tools"),
+    val limitServer: Boolean = true,
+    val crossCheck: Boolean = true,
+    val results: File = File("telnet-bench/target/bench-results.json"),
+    val chart: File = File("telnet-bench/target/memory-vs-sessions.png"),
+) {
+    companion object {
+        /** Parses [args]; null for --help; throws [IllegalArgumentException] for a mistake. */
+        fun parse(args: List<String>): RunOptions? {
+            var o = RunOptions()
+            var i = 0
+            fun value(name: String): String = args.getOrNull(++i) ?: throw IllegalArgumentException("$name needs a value")
+            while (i < args.size) {
+                when (val arg = args[i]) {
+                    "--help", "-h" -> return null
+                    "--target" -> {
+                        val text = value(arg)
+                        val host = text.substringBeforeLast(':', "")
+                        val port = text.substringAfterLast(':').toIntOrNull()
+                        require(host.isNotEmpty() && port != null && port in 1..65535) { "--target must be HOST:PORT, got '$text'" }
+                        o = o.copy(target = host to port)
+                    }
+                    "--pid" -> o = o.copy(pid = value(arg).toLongOrNull() ?: throw IllegalArgumentException("--pid needs a number"))
+                    "--quick" -> o = o.copy(quick = true)
+                    "--prompt" -> o = o.copy(prompt = value(arg).also { require(it.isNotEmpty()) { "--prompt must not be empty" } })
+                    "--samples-jar" -> o = o.copy(samplesJar = File(value(arg)))
+                    "--server-jvm" -> o = o.copy(serverJvm = value(arg))
+                    "--tools" -> o = o.copy(tools = File(value(arg)))
+                    "--no-limit-server" -> o = o.copy(limitServer = false)
+                    "--no-cross-check" -> o = o.copy(crossCheck = false)
+                    "--results" -> o = o.copy(results = File(value(arg)))
+                    "--chart" -> o = o.copy(chart = File(value(arg)))
+                    else -> throw IllegalArgumentException("unknown option '$arg'")
+                }
+                i++
+            }
+            require(o.pid == null || o.target != null) { "--pid goes with --target" }
+            return o
+        }
+    }
+}

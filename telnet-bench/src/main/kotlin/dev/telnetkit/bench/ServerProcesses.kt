@@ -1,0 +1,91 @@
+package dev.telnetkit.bench
+
+import java.io.File
+import java.net.InetSocketAddress
+import java.net.ServerSocket
+import java.net.Socket
+import java.nio.file.Files
+import java.util.concurrent.TimeUnit
+
+/** A server process the runner started: where it listens and how to stop it. */
+class StartedServer(
+    /** A name for reports. */
+    val name: String,
+    /** The process (its pid is the server's: started through `exec`). */
+    val process: Process,
+    /** Where it listens. */
+    val address: InetSocketAddress,
+    /** The exact command, for the report. */
+    val command: String,
+) : AutoCloseable {
+    /** Stops it: SIGTERM, then SIGKILL after [graceSeconds]. */
+    override fun close() {
+        stop(15)
+    }
+
+    /** Stops it: SIGTERM, then SIGKILL after [graceSeconds]. */
+    fun stop(graceSeconds: Long) {
+        if (!process.isAlive) return
+        process.destroy()
+        if (!process.waitFor(graceSeconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly()
+            process.waitFor(5, TimeUnit.SECONDS)
+        }
+    }
+}
+
+/** Starts the servers the runner compares, each as a separate process with a raised open-files limit. */
+object ServerProcesses {
+    /** JVM options the demo server runs with unless the command line says otherwise. */
+    const val DEFAULT_DEMO_JVM_OPTIONS: String = "-Xmx4g -XX:+UseG1GC"
+
+    /** A free TCP port on 127.0.0.1 (free now; taken by the server right after). */
+    fun freePort(): Int = ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1")).use { it.localPort }
+
+    /** Starts the demo sample from [jar] on a free port, with [jvmOptions]; output goes to [log]. */
+    fun startDemo(jar: File, jvmOptions: String, log: File): StartedServer {
+        require(jar.isFile) { "no samples jar at $jar (build it with: mvn -B -q -DskipTests package)" }
+        val port = freePort()
+        val java = File(System.getProperty("java.home"), "bin/java").path
+        val args = "$java $jvmOptions -jar ${jar.absolutePath} --port $port --idle-timeout 0 --log-level warn " +
+            "--max-sessions 20000 --max-sessions-per-address 20000 --bench-broadcast"
+        return start("TelnetKit demo", args, port, log, 60)
+    }
+
+    /** Builds the C tool in [source] (a folder with a Makefile) in a temporary copy; returns the binary. */
+    fun buildTool(source: File, name: String): File {
+        require(File(source, "Makefile").isFile) { "no Makefile in $source" }
+        val dir = Files.createTempDirectory("telnet-bench-$name").toFile()
+        source.listFiles()!!.filter { it.isFile && (it.name == "Makefile" || it.name.endsWith(".c") || it.name.endsWith(".h")) }
+            .forEach { it.copyTo(File(dir, it.name)) }
+        val make = ProcessBuilder("make", "-s", "-C", dir.path).redirectErrorStream(true).start()
+        val output = make.inputStream.bufferedReader().readText()
+        check(make.waitFor(120, TimeUnit.SECONDS) && make.exitValue() == 0) { "make $name failed:\n$output" }
+        return File(dir, name).also { check(it.canExecute()) { "make built no $it" } }
+    }
+
+    /** Starts limit-server [binary] on a free port. */
+    fun startLimitServer(binary: File, log: File): StartedServer {
+        val port = freePort()
+        return start("limit-server", "${binary.absolutePath} $port", port, log, 10)
+    }
+
+    private fun start(name: String, command: String, port: Int, log: File, timeoutSeconds: Long): StartedServer {
+        log.parentFile?.mkdirs()
+        val process = ProcessBuilder("sh", "-c", "ulimit -n \"\$(ulimit -Hn)\"; exec $command")
+            .redirectErrorStream(true)
+            .redirectOutput(log)
+            .start()
+        val address = InetSocketAddress("127.0.0.1", port)
+        val server = StartedServer(name, process, address, command)
+        val deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive) error("$name exited at start (exit ${process.exitValue()}); see $log")
+            val up = runCatching { Socket().use { it.connect(address, 500) } }.isSuccess
+            if (up) return server
+            Thread.sleep(100)
+        }
+        server.stop(5)
+        error("$name did not listen on port $port within $timeoutSeconds s; see $log")
+    }
+}

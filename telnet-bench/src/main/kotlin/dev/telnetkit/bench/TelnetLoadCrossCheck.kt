@@ -1,0 +1,34 @@
+package dev.telnetkit.bench
+
+import java.io.File
+import java.util.concurrent.TimeUnit
+
+/** The RESULT line of one telnet-load run, as key/value pairs. */
+data class TelnetLoadResult(val values: Map<String, String>) {
+    /** Requests per second, or null. */
+    val rps: Double? get() = values["rps"]?.toDoubleOrNull()
+
+    /** Median latency in microseconds, or null. */
+    val p50Micros: Double? get() = values["p50_us"]?.toDoubleOrNull()
+}
+
+/** Runs /work/shared/tools' telnet-load in echo mode against a server, to cross-check the driver. */
+object TelnetLoadCrossCheck {
+    /** Runs [binary] against [port] with [conns] sessions for [seconds] (after a warm-up); null if it produced no RESULT line. */
+    fun echo(binary: File, port: Int, conns: Int, seconds: Double, warmup: Double, pid: Long?): TelnetLoadResult? {
+        val command = mutableListOf(
+            binary.path, "--port", port.toString(), "--mode", "echo", "--conns", conns.toString(),
+            "--seconds", seconds.toString(), "--warmup", warmup.toString(),
+            "--accept-echo", "--accept-naws", "80x24", "--ttype", "XTERM",
+        )
+        if (pid != null) command += listOf("--pid", pid.toString())
+        val process = ProcessBuilder(command).redirectErrorStream(true).start()
+        val output = process.inputStream.bufferedReader().readText()
+        if (!process.waitFor(seconds.toLong() + warmup.toLong() + 120, TimeUnit.SECONDS)) process.destroyForcibly()
+        val line = output.lineSequence().lastOrNull { it.startsWith("RESULT ") } ?: return null
+        return TelnetLoadResult(
+            line.removePrefix("RESULT ").trim().split(Regex("\\s+"))
+                .mapNotNull { kv -> kv.split('=', limit = 2).takeIf { it.size == 2 }?.let { it[0] to it[1] } }.toMap(),
+        )
+    }
+}
