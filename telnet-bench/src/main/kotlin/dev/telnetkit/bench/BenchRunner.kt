@@ -8,12 +8,15 @@ import java.time.LocalDateTime
 /** `telnet-bench run`: the scenarios against the demo and limit-server (or one --target), one table, raw figures, a chart. */
 class BenchRunner(private val options: RunOptions) {
     private val config = if (options.quick) SuiteConfig.QUICK else SuiteConfig.FULL
+    private val serverCpu = SERVER_CPU.takeIf { options.pin }
     private fun say(text: String) = println(text)
 
     /** Runs everything; returns the process exit status. */
     fun run(): Int {
         say("telnet-bench run, ${LocalDateTime.now().withNano(0)}, ${Runtime.getRuntime().availableProcessors()} processors, " +
-            "driver: one selector thread, ${if (options.quick) "quick" else "full"} sizes, server and driver not pinned")
+            "driver: one selector thread, ${if (options.quick) "quick" else "full"} sizes, " +
+            if (options.pin) "server on CPU 0, driver and telnet-load on CPU 1" else "server and driver not pinned")
+        if (options.pin && !ServerProcesses.pinSelf(DRIVER_CPU)) say("--pin: taskset failed, the driver is not pinned")
         val target = options.target
         val servers = ArrayList<ServerFigures>()
         if (target != null) {
@@ -24,7 +27,7 @@ class BenchRunner(private val options: RunOptions) {
         }
         val log = File(options.results.absoluteFile.parentFile, "demo-server.log")
         val telnetLoad = tool("telnet-load")
-        ServerProcesses.startDemo(options.samplesJar, options.serverJvm, log).use { demo ->
+        ServerProcesses.startDemo(options.samplesJar, options.serverJvm, log, serverCpu).use { demo ->
             say("TelnetKit demo: ${demo.command} (pid ${demo.process.pid()}, log $log)")
             servers += measure("TelnetKit", demo.command, demo.address, ServerProbe(demo.process.pid()), jvm = true, broadcast = true, crossCheckTool = telnetLoad)
         }
@@ -32,7 +35,7 @@ class BenchRunner(private val options: RunOptions) {
             val binary = runCatching { ServerProcesses.buildTool(File(options.tools, "limit-server"), "limit-server") }
                 .onFailure { say("limit-server: not built (${it.message}); no comparison") }.getOrNull()
             if (binary != null) {
-                ServerProcesses.startLimitServer(binary, File(log.parentFile, "limit-server.log")).use { limit ->
+                ServerProcesses.startLimitServer(binary, File(log.parentFile, "limit-server.log"), serverCpu).use { limit ->
                     say("limit-server: ${limit.command} (pid ${limit.process.pid()})")
                     servers += measure("limit-server", limit.command, limit.address, ServerProbe(limit.process.pid()), jvm = false, broadcast = false, crossCheckTool = telnetLoad)
                 }
@@ -67,7 +70,7 @@ class BenchRunner(private val options: RunOptions) {
             val fanOut = if (broadcast) scenarios.broadcast() else null
             val conns = 50
             val cross = crossCheckTool?.let {
-                TelnetLoadCrossCheck.echo(it, address.port, conns, config.echoSeconds, config.echoWarmupSeconds, probe?.pid)
+                TelnetLoadCrossCheck.echo(it, address.port, conns, config.echoSeconds, config.echoWarmupSeconds, probe?.pid, DRIVER_CPU.takeIf { options.pin })
                     .also { r -> progress("telnet-load echo $conns: ${r?.rps ?: "no result"} req/s, p50 ${r?.p50Micros ?: "-"} us") }
             }
             return ServerFigures(name, command, hold, setup, echo, fanOut, cross, conns)
@@ -96,5 +99,10 @@ class BenchRunner(private val options: RunOptions) {
         } else {
             say("raw figures: ${options.results} (no memory figures, no chart)")
         }
+    }
+
+    private companion object {
+        const val SERVER_CPU = 0
+        const val DRIVER_CPU = 1
     }
 }

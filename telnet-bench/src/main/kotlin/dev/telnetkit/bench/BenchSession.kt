@@ -62,6 +62,9 @@ class BenchSession(
     /** The echo request line, `echo <payload>\r\n`, rewritten in place for each request. */
     var request: ByteArray? = null
 
+    /** [request] wrapped once, rewound for each send. */
+    var requestBuffer: ByteBuffer? = null
+
     /** The payload part of [request] as its own array, for the matcher. */
     var payload: ByteArray? = null
 

@@ -15,6 +15,8 @@ data class EchoResult(
     val failures: Failures,
     /** Server CPU time per recorded request, or null without a server pid. */
     val serverCpuMicrosPerRequest: Double?,
+    /** The driver's own CPU over the recorded window, in % of one core (100 = one core busy). */
+    val driverCpuPercent: Double?,
 ) {
     /** Recorded requests per second. */
     val rps: Double get() = if (seconds > 0) requests / seconds else 0.0
@@ -44,6 +46,9 @@ class EchoLoop(
     private var badReplies = 0L
     private var cpuStart = -1L
     private var cpuEnd = -1L
+    private val self = ServerProbe(ProcessHandle.current().pid())
+    private var selfStart = -1L
+    private var selfEnd = -1L
 
     /** Runs the loop; returns what it measured. Sessions are idle (or closed) afterwards. */
     fun run(): EchoResult {
@@ -58,13 +63,16 @@ class EchoLoop(
                 prepare(s, i)
                 outstanding++
                 next(s, t0)
-                driver.send(s, s.request!!)
+                driver.sendRequest(s)
             }
             driver.runUntil(end + requestTimeoutNanos + 1_000_000_000L) { System.nanoTime() >= end && outstanding == 0 }
         } finally {
             driver.phase = null
         }
-        if (cpuEnd < 0) cpuEnd = probe?.cpuTicks() ?: -1
+        if (selfEnd < 0) {
+            selfEnd = self.cpuTicks()
+            cpuEnd = probe?.cpuTicks() ?: -1
+        }
         for (s in sessions) if (s.state == SessionState.ECHO) driver.close(s)
         driver.compact()
         val cpuMicros = if (probe != null && cpuStart >= 0 && cpuEnd >= 0) (cpuEnd - cpuStart) * 1e6 / ServerProbe.CLOCK_TICKS else null
@@ -80,12 +88,19 @@ class EchoLoop(
             badReplies = badReplies,
             failures = driver.failures - before,
             serverCpuMicrosPerRequest = cpuMicros?.let { if (histogram.count > 0) it / histogram.count else null },
+            driverCpuPercent = if (selfStart >= 0 && selfEnd >= 0) (selfEnd - selfStart) / ServerProbe.CLOCK_TICKS / (measureNanos / 1e9) * 100 else null,
         )
     }
 
     override fun tick(now: Long) {
-        if (cpuStart < 0 && now >= measureStart) cpuStart = probe?.cpuTicks() ?: -1
-        if (cpuEnd < 0 && now >= end) cpuEnd = probe?.cpuTicks() ?: -1
+        if (selfStart < 0 && now >= measureStart) {
+            selfStart = self.cpuTicks()
+            cpuStart = probe?.cpuTicks() ?: -1
+        }
+        if (selfEnd < 0 && now >= end) {
+            selfEnd = self.cpuTicks()
+            cpuEnd = probe?.cpuTicks() ?: -1
+        }
     }
 
     override fun onPrompt(session: BenchSession, now: Long) {
@@ -119,6 +134,7 @@ class EchoLoop(
         }
         session.payload = payload
         session.request = "echo ".toByteArray() + payload + byteArrayOf(13, 10)
+        session.requestBuffer = java.nio.ByteBuffer.wrap(session.request!!)
     }
 
     /** Writes the next counter into the request, expects its payload and starts the clock. */

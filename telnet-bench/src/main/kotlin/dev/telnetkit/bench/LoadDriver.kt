@@ -141,6 +141,13 @@ class LoadDriver(
         write(session, ByteBuffer.wrap(bytes, 0, length))
     }
 
+    /** Sends the session's [BenchSession.request] again from its start. */
+    fun sendRequest(session: BenchSession) {
+        val buffer = session.requestBuffer ?: return
+        buffer.clear()
+        write(session, buffer)
+    }
+
     /** Closes [session] without counting a failure. */
     fun close(session: BenchSession) {
         if (session.state == SessionState.CLOSED) return
@@ -211,8 +218,7 @@ class LoadDriver(
         }
         if (session.sendNext) {
             session.sendNext = false
-            val request = session.request
-            if (request != null && session.state != SessionState.CLOSED) send(session, request)
+            if (session.state != SessionState.CLOSED) sendRequest(session)
         }
     }
 

@@ -43,7 +43,7 @@ object MemoryChart {
         g.color = Color.WHITE
         g.fillRect(0, 0, w, h)
         val maxX = (series.flatMap { s -> s.points.map { it.first } }.maxOrNull() ?: 1).coerceAtLeast(1)
-        val maxY = (series.flatMap { s -> s.points.map { it.second } }.maxOrNull() ?: 1.0).coerceAtLeast(1.0) * 1.1
+        val maxY = niceCeiling((series.flatMap { s -> s.points.map { it.second } }.maxOrNull() ?: 1.0).coerceAtLeast(1.0) * 1.05)
         fun px(x: Int) = left + (x.toDouble() / maxX * (w - left - right)).toInt()
         fun py(y: Double) = h - bottom - (y / maxY * (h - top - bottom)).toInt()
         g.font = Font(Font.SANS_SERIF, Font.PLAIN, 12)
@@ -58,7 +58,7 @@ object MemoryChart {
         g.drawRect(left, top, w - left - right, h - top - bottom)
         for (k in 0..5) {
             val y = maxY * k / 5
-            g.drawString("%.0f".format(y), left - 45, py(y) + 4)
+            g.drawString(if (maxY >= 10) "%,.0f".format(y) else "%.1f".format(y), left - 45, py(y) + 4)
             val x = maxX * k / 5
             g.drawString("%,d".format(x), px(x) - 15, h - bottom + 18)
         }
@@ -82,5 +82,13 @@ object MemoryChart {
         g.dispose()
         file.absoluteFile.parentFile?.mkdirs()
         ImageIO.write(image, "png", file)
+    }
+
+    /** The smallest of 1, 2, 5 x 10^k (times 5 grid steps) at or above [v]. */
+    private fun niceCeiling(v: Double): Double {
+        val step = v / 5
+        val magnitude = Math.pow(10.0, kotlin.math.floor(kotlin.math.log10(step)))
+        val nice = listOf(1.0, 2.0, 2.5, 5.0, 10.0).first { it * magnitude >= step } * magnitude
+        return nice * 5
     }
 }

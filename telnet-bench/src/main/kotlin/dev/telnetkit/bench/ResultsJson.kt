@@ -27,7 +27,7 @@ object ResultsJson {
                 "sessions" to e.sessions, "requests" to e.requests, "seconds" to e.seconds, "rps" to e.rps,
                 "p50_us" to e.p50Micros, "p99_us" to e.p99Micros, "p999_us" to e.p999Micros, "max_us" to e.maxMicros,
                 "mean_us" to e.meanMicros, "bad_replies" to e.badReplies, "failures" to failures(e.failures),
-                "server_cpu_us_per_request" to e.serverCpuMicrosPerRequest,
+                "server_cpu_us_per_request" to e.serverCpuMicrosPerRequest, "driver_cpu_percent" to e.driverCpuPercent,
             )
         },
         "broadcast" to f.broadcast?.let { b ->

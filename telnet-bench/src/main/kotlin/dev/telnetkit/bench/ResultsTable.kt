@@ -30,6 +30,7 @@ object ResultsTable {
             echoRow("p99.9 us") { it.p999Micros.toDouble() }
             echoRow("server CPU per request, us", 1) { it.serverCpuMicrosPerRequest }
             echoRow("errors") { it.errors.toDouble() }
+            echoRow("driver CPU, % of a core") { it.driverCpuPercent }
         }
         subject.broadcast?.let { b ->
             rows += Row("broadcast to ${b.receivers}: median ms", b.median?.times(1000), null, 1)

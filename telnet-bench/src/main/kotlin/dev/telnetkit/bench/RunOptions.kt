@@ -15,6 +15,7 @@ scenario against each and prints one table comparing them.
   --samples-jar FILE   the demo (default samples/target/telnetkit-samples.jar)
   --server-jvm OPTS    JVM options of the demo (default "-Xmx4g -XX:+UseG1GC")
   --tools DIR          the measurement tools (default ../shared/tools)
+  --pin                servers on CPU 0, the driver and telnet-load on CPU 1 (default: not pinned)
   --no-limit-server    skip the limit-server comparison
   --no-cross-check     skip the telnet-load cross-check
   --results FILE       raw figures as JSON (default telnet-bench/target/bench-results.json)
@@ -31,6 +32,7 @@ data class RunOptions(
     val serverJvm: String = ServerProcesses.DEFAULT_DEMO_JVM_OPTIONS,
     val tools: File = File("../shared/tools"),
     val limitServer: Boolean = true,
+    val pin: Boolean = false,
     val crossCheck: Boolean = true,
     val results: File = File("telnet-bench/target/bench-results.json"),
     val chart: File = File("telnet-bench/target/memory-vs-sessions.png"),
@@ -57,6 +59,7 @@ data class RunOptions(
                     "--samples-jar" -> o = o.copy(samplesJar = File(value(arg)))
                     "--server-jvm" -> o = o.copy(serverJvm = value(arg))
                     "--tools" -> o = o.copy(tools = File(value(arg)))
+                    "--pin" -> o = o.copy(pin = true)
                     "--no-limit-server" -> o = o.copy(limitServer = false)
                     "--no-cross-check" -> o = o.copy(crossCheck = false)
                     "--results" -> o = o.copy(results = File(value(arg)))

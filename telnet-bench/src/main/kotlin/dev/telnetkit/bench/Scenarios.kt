@@ -185,7 +185,7 @@ class Scenarios(
             result.failures.ioErrors + opened.failures.ioErrors,
         ))
         progress("echo $concurrency: ${"%.0f".format(result.rps)} req/s, p50 ${result.p50Micros} us, p99 ${result.p99Micros} us, " +
-            "p99.9 ${result.p999Micros} us, bad replies ${result.badReplies}, failed ${withSetupFailures.failures}")
+            "p99.9 ${result.p999Micros} us, driver CPU ${result.driverCpuPercent?.let { "%.0f%%".format(it) } ?: "-"}, bad replies ${result.badReplies}, failed ${withSetupFailures.failures}")
         driver.closeAll()
         return withSetupFailures
     }

@@ -43,13 +43,13 @@ object ServerProcesses {
     fun freePort(): Int = ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1")).use { it.localPort }
 
     /** Starts the demo sample from [jar] on a free port, with [jvmOptions]; output goes to [log]. */
-    fun startDemo(jar: File, jvmOptions: String, log: File): StartedServer {
+    fun startDemo(jar: File, jvmOptions: String, log: File, cpu: Int?): StartedServer {
         require(jar.isFile) { "no samples jar at $jar (build it with: mvn -B -q -DskipTests package)" }
         val port = freePort()
         val java = File(System.getProperty("java.home"), "bin/java").path
         val args = "$java $jvmOptions -jar ${jar.absolutePath} --port $port --idle-timeout 0 --log-level warn " +
             "--max-sessions 20000 --max-sessions-per-address 20000 --bench-broadcast"
-        return start("TelnetKit demo", args, port, log, 60)
+        return start("TelnetKit demo", pinned(cpu) + args, port, log, 60)
     }
 
     /** Builds the C tool in [source] (a folder with a Makefile) in a temporary copy; returns the binary. */
@@ -65,10 +65,19 @@ object ServerProcesses {
     }
 
     /** Starts limit-server [binary] on a free port. */
-    fun startLimitServer(binary: File, log: File): StartedServer {
+    fun startLimitServer(binary: File, log: File, cpu: Int?): StartedServer {
         val port = freePort()
-        return start("limit-server", "${binary.absolutePath} $port", port, log, 10)
+        return start("limit-server", pinned(cpu) + "${binary.absolutePath} $port", port, log, 10)
     }
+
+    /** Pins every thread of this process (the driver) to [cpu]; false if taskset failed. */
+    fun pinSelf(cpu: Int): Boolean = runCatching {
+        val p = ProcessBuilder("taskset", "-a", "-p", "-c", cpu.toString(), ProcessHandle.current().pid().toString())
+            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
+        p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0
+    }.getOrDefault(false)
+
+    private fun pinned(cpu: Int?): String = if (cpu == null) "" else "taskset -c $cpu "
 
     private fun start(name: String, command: String, port: Int, log: File, timeoutSeconds: Long): StartedServer {
         log.parentFile?.mkdirs()

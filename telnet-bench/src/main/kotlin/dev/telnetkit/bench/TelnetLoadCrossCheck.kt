@@ -15,13 +15,14 @@ data class TelnetLoadResult(val values: Map<String, String>) {
 /** Runs /work/shared/tools' telnet-load in echo mode against a server, to cross-check the driver. */
 object TelnetLoadCrossCheck {
     /** Runs [binary] against [port] with [conns] sessions for [seconds] (after a warm-up); null if it produced no RESULT line. */
-    fun echo(binary: File, port: Int, conns: Int, seconds: Double, warmup: Double, pid: Long?): TelnetLoadResult? {
+    fun echo(binary: File, port: Int, conns: Int, seconds: Double, warmup: Double, pid: Long?, cpu: Int?): TelnetLoadResult? {
         val command = mutableListOf(
             binary.path, "--port", port.toString(), "--mode", "echo", "--conns", conns.toString(),
             "--seconds", seconds.toString(), "--warmup", warmup.toString(),
             "--accept-echo", "--accept-naws", "80x24", "--ttype", "XTERM",
         )
         if (pid != null) command += listOf("--pid", pid.toString())
+        if (cpu != null) command += listOf("--cpu", cpu.toString())
         val process = ProcessBuilder(command).redirectErrorStream(true).start()
         val output = process.inputStream.bufferedReader().readText()
         if (!process.waitFor(seconds.toLong() + warmup.toLong() + 120, TimeUnit.SECONDS)) process.destroyForcibly()
