@@ -28,12 +28,14 @@ import org.openjdk.jmh.infra.Blackhole;
  * interactive user types: two short commands with a non-ASCII word, Up (CSI and SS3 forms), Left,
  * Right, Delete ({@code CSI 3~}), Ctrl+Left ({@code CSI 1;5D}), Home/End ({@code SS3 H/F}),
  * Backspace (DEL), Tab, Alt+b and Enter (CR). 19 of the 33 keys are text. Every key goes to a
- * {@link Blackhole}.
+ * {@link Blackhole}. Warm-up is 5 × 1 s: with 3 the last warm-up iteration still ran far below
+ * the measured speed.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
+// C2 takes longer to settle here than elsewhere (3 × 1 s warm-up still ran at a fifth of the final speed).
+@Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 @Reported(unit = "keys/s", per = "key")
