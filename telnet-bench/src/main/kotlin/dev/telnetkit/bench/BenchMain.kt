@@ -16,7 +16,16 @@ fun main(args: Array<String>) {
                 System.err.println("telnet-bench: ${e.message}")
                 exitProcess(2)
             }
-            exitProcess(BenchRunner(options).run())
+            val status = try {
+                BenchRunner(options).run()
+            } catch (e: IllegalStateException) {
+                System.err.println("telnet-bench: ${e.message}")
+                1
+            } catch (e: IllegalArgumentException) {
+                System.err.println("telnet-bench: ${e.message}")
+                1
+            }
+            exitProcess(status)
         }
         else -> {
             System.err.println("usage: telnet-bench run [options] | telnet-bench jmh [JMH options]  (run --help for more)")

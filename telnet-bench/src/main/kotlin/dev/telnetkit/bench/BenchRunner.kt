@@ -64,12 +64,13 @@ class BenchRunner(private val options: RunOptions) {
         val progress = { line: String -> say("  $line") }
         LoadDriver(address, options.prompt).use { driver ->
             val scenarios = Scenarios(driver, config, probe, jvm, progress)
-            val hold = scenarios.hold()
-            val setup = scenarios.setup()
-            val echo = config.echoConcurrency.map { scenarios.echo(it) }
-            val fanOut = if (broadcast) scenarios.broadcast() else null
+            val wanted = options.scenarios
+            val hold = if ("hold" in wanted) scenarios.hold() else null
+            val setup = if ("setup" in wanted) scenarios.setup() else null
+            val echo = if ("echo" in wanted) config.echoConcurrency.map { scenarios.echo(it) } else emptyList()
+            val fanOut = if (broadcast && "broadcast" in wanted) scenarios.broadcast() else null
             val conns = 50
-            val cross = crossCheckTool?.let {
+            val cross = crossCheckTool?.takeIf { "cross-check" in wanted }?.let {
                 TelnetLoadCrossCheck.echo(it, address.port, conns, config.echoSeconds, config.echoWarmupSeconds, probe?.pid, DRIVER_CPU.takeIf { options.pin })
                     .also { r -> progress("telnet-load echo $conns: ${r?.rps ?: "no result"} req/s, p50 ${r?.p50Micros ?: "-"} us") }
             }

@@ -15,6 +15,7 @@ scenario against each and prints one table comparing them.
   --samples-jar FILE   the demo (default samples/target/telnetkit-samples.jar)
   --server-jvm OPTS    JVM options of the demo (default "-Xmx4g -XX:+UseG1GC")
   --tools DIR          the measurement tools (default ../shared/tools)
+  --scenarios LIST     some of hold,setup,echo,broadcast,cross-check (default: all)
   --pin                servers on CPU 0, the driver and telnet-load on CPU 1 (default: not pinned)
   --no-limit-server    skip the limit-server comparison
   --no-cross-check     skip the telnet-load cross-check
@@ -33,11 +34,15 @@ data class RunOptions(
     val tools: File = File("../shared/tools"),
     val limitServer: Boolean = true,
     val pin: Boolean = false,
+    val scenarios: Set<String> = ALL_SCENARIOS,
     val crossCheck: Boolean = true,
     val results: File = File("telnet-bench/target/bench-results.json"),
     val chart: File = File("telnet-bench/target/memory-vs-sessions.png"),
 ) {
     companion object {
+        /** Every scenario name of --scenarios. */
+        val ALL_SCENARIOS: Set<String> = linkedSetOf("hold", "setup", "echo", "broadcast", "cross-check")
+
         /** Parses [args]; null for --help; throws [IllegalArgumentException] for a mistake. */
         fun parse(args: List<String>): RunOptions? {
             var o = RunOptions()
@@ -60,6 +65,11 @@ data class RunOptions(
                     "--server-jvm" -> o = o.copy(serverJvm = value(arg))
                     "--tools" -> o = o.copy(tools = File(value(arg)))
                     "--pin" -> o = o.copy(pin = true)
+                    "--scenarios" -> {
+                        val names = value(arg).split(',').map { it.trim().lowercase() }.filter { it.isNotEmpty() }.toSet()
+                        require(names.isNotEmpty() && ALL_SCENARIOS.containsAll(names)) { "--scenarios takes some of ${ALL_SCENARIOS.joinToString(",")}" }
+                        o = o.copy(scenarios = names)
+                    }
                     "--no-limit-server" -> o = o.copy(limitServer = false)
                     "--no-cross-check" -> o = o.copy(crossCheck = false)
                     "--results" -> o = o.copy(results = File(value(arg)))

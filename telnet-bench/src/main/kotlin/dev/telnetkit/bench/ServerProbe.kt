@@ -1,7 +1,6 @@
 package dev.telnetkit.bench
 
 import java.io.File
-import java.util.concurrent.TimeUnit
 
 /**
  * Reads a server process's resources from /proc and, for a JVM, its live heap with jcmd.
@@ -45,20 +44,7 @@ class ServerProbe(
 
     private fun jcmd(command: String): String? {
         val jcmd = File(System.getProperty("java.home"), "bin/jcmd").takeIf { it.canExecute() }?.path ?: "jcmd"
-        return try {
-            val process = ProcessBuilder(jcmd, pid.toString(), command).redirectErrorStream(true).start()
-            val text = process.inputStream.bufferedReader().readText()
-            if (!process.waitFor(JCMD_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly()
-                null
-            } else if (process.exitValue() == 0) {
-                text
-            } else {
-                null
-            }
-        } catch (e: java.io.IOException) {
-            null
-        }
+        return runProcess(listOf(jcmd, pid.toString(), command), JCMD_TIMEOUT_SECONDS)?.takeIf { it.exitCode == 0 }?.text
     }
 
     companion object {

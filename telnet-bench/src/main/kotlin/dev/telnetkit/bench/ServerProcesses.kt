@@ -58,9 +58,8 @@ object ServerProcesses {
         val dir = Files.createTempDirectory("telnet-bench-$name").toFile()
         source.listFiles()!!.filter { it.isFile && (it.name == "Makefile" || it.name.endsWith(".c") || it.name.endsWith(".h")) }
             .forEach { it.copyTo(File(dir, it.name)) }
-        val make = ProcessBuilder("make", "-s", "-C", dir.path).redirectErrorStream(true).start()
-        val output = make.inputStream.bufferedReader().readText()
-        check(make.waitFor(120, TimeUnit.SECONDS) && make.exitValue() == 0) { "make $name failed:\n$output" }
+        val make = runProcess(listOf("make", "-s", "-C", dir.path), 120)
+        check(make != null && make.exitCode == 0) { "make $name failed:\n${make?.text ?: "(no output, timed out or not started)"}" }
         return File(dir, name).also { check(it.canExecute()) { "make built no $it" } }
     }
 

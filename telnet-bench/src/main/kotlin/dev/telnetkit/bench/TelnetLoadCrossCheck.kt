@@ -1,7 +1,6 @@
 package dev.telnetkit.bench
 
 import java.io.File
-import java.util.concurrent.TimeUnit
 
 /** The RESULT line of one telnet-load run, as key/value pairs. */
 data class TelnetLoadResult(val values: Map<String, String>) {
@@ -23,9 +22,7 @@ object TelnetLoadCrossCheck {
         )
         if (pid != null) command += listOf("--pid", pid.toString())
         if (cpu != null) command += listOf("--cpu", cpu.toString())
-        val process = ProcessBuilder(command).redirectErrorStream(true).start()
-        val output = process.inputStream.bufferedReader().readText()
-        if (!process.waitFor(seconds.toLong() + warmup.toLong() + 120, TimeUnit.SECONDS)) process.destroyForcibly()
+        val output = runProcess(command, seconds.toLong() + warmup.toLong() + 120)?.text ?: return null
         val line = output.lineSequence().lastOrNull { it.startsWith("RESULT ") } ?: return null
         return TelnetLoadResult(
             line.removePrefix("RESULT ").trim().split(Regex("\\s+"))
