@@ -52,7 +52,7 @@ public final class JmhMain {
         System.out.print(table(results));
     }
 
-    /** The converted table of [results], one row per benchmark and parameter set. */
+    /** The converted table of {@code results}, one row per benchmark and parameter set. */
     public static String table(Collection<RunResult> results) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"Benchmark", "Params", "ops/s", "±", "Converted", "Unit", "Alloc B/unit"});
@@ -97,7 +97,8 @@ public final class JmhMain {
             }
             out.append('\n');
         }
-        out.append("ops/s: JMH's score; one op is one byte, key, line or opening (see each benchmark's Javadoc).\n");
+        out.append("ops/s: JMH's score; one op is one byte, key, line or opening (see each benchmark's Javadoc);"
+                + " ±: JMH's 99.9% confidence half-width.\n");
         out.append("Alloc B/unit: gc.alloc.rate.norm per byte, key, line or opening (only with -prof gc).\n");
         return out.toString();
     }
