@@ -9,11 +9,13 @@ import java.time.LocalDateTime
 class BenchRunner(private val options: RunOptions) {
     private val config = if (options.quick) SuiteConfig.QUICK else SuiteConfig.FULL
     private val serverCpu = SERVER_CPU.takeIf { options.pin }
+    private val revision: String? = runProcess(listOf("git", "describe", "--always", "--dirty"), 10)
+        ?.takeIf { it.exitCode == 0 }?.text?.trim()
     private fun say(text: String) = println(text)
 
     /** Runs everything; returns the process exit status. */
     fun run(): Int {
-        say("telnet-bench run, ${LocalDateTime.now().withNano(0)}, ${Runtime.getRuntime().availableProcessors()} processors, " +
+        say("telnet-bench run, ${LocalDateTime.now().withNano(0)}, source ${revision ?: "unknown"}, ${Runtime.getRuntime().availableProcessors()} processors, " +
             "driver: one selector thread, ${if (options.quick) "quick" else "full"} sizes, " +
             if (options.pin) "server on CPU 0, driver and telnet-load on CPU 1" else "server and driver not pinned")
         if (options.pin && !ServerProcesses.pinSelf(DRIVER_CPU)) say("--pin: taskset failed, the driver is not pinned")
@@ -83,8 +85,9 @@ class BenchRunner(private val options: RunOptions) {
         say("")
         if (subject.command != null) say("TelnetKit demo JVM options: ${options.serverJvm}")
         say(ResultsTable.format(rows, subject.name, reference?.name ?: "-"))
+        if (reference != null) say("ratio = ${subject.name} / ${reference.name}; latencies in microseconds unless the row says ms")
         val settings = mapOf(
-            "quick" to options.quick, "prompt" to options.prompt, "server_jvm" to options.serverJvm,
+            "quick" to options.quick, "source" to revision, "pinned" to options.pin, "prompt" to options.prompt, "server_jvm" to options.serverJvm,
             "processors" to Runtime.getRuntime().availableProcessors(), "time" to LocalDateTime.now().withNano(0).toString(),
             "hold_steps" to config.holdSteps, "setup_sessions" to config.setupSessions, "setup_inflight" to config.setupInflight,
             "echo_warmup_s" to config.echoWarmupSeconds, "echo_s" to config.echoSeconds,
