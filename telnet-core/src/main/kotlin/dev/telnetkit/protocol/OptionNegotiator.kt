@@ -13,13 +13,12 @@ package dev.telnetkit.protocol
  * TIMING-MARK (RFC 860) is special: `DO TIMING-MARK` is answered `WILL TIMING-MARK` every time and
  * the option is never kept enabled.
  *
- * State for us and for him is packed into one byte per option and side. Not thread-safe.
+ * State for us and for him is packed into one byte per option (a nibble per side). Not thread-safe.
  */
 public class OptionNegotiator(private val policy: OptionPolicy) {
-    // Per option: bits 0-1 the state (NO, YES, WANTNO, WANTYES), bit 2 the queue (OPPOSITE),
-    // bit 3 the enabled state last reported to a sink.
-    private val us = ByteArray(256)
-    private val him = ByteArray(256)
+    // Per option, one nibble per side (low: us, high: him): bits 0-1 the state (NO, YES, WANTNO,
+    // WANTYES), bit 2 the queue (OPPOSITE), bit 3 the enabled state last reported to a sink.
+    private val states = ByteArray(256)
 
     /** True if [option] is enabled on [side]. */
     public fun isEnabled(side: OptionSide, option: Int): Boolean = state(side, option) == YES
@@ -29,7 +28,10 @@ public class OptionNegotiator(private val policy: OptionPolicy) {
 
     /** True while any request of ours awaits its answer. */
     public fun hasPending(): Boolean {
-        for (i in 0 until 256) if ((us[i].toInt() and 3) >= WANTNO || (him[i].toInt() and 3) >= WANTNO) return true
+        for (i in 0 until 256) {
+            val v = states[i].toInt()
+            if ((v and 3) >= WANTNO || ((v shr 4) and 3) >= WANTNO) return true
+        }
         return false
     }
 
@@ -42,22 +44,21 @@ public class OptionNegotiator(private val policy: OptionPolicy) {
     public fun request(side: OptionSide, option: Int, enable: Boolean, sink: NegotiationSink) {
         require(option in 0..255) { "option out of range: $option" }
         require(!enable || policy.allows(side, option)) { "the policy does not allow ${TelnetOption.name(option)} on $side" }
-        val table = table(side)
-        val v = table[option].toInt()
+        val v = get(side, option)
         val st = v and 3
         val queued = v and OPPOSITE != 0
         val (yesVerb, noVerb) = verbs(side)
         if (enable) {
             when (st) {
-                NO -> { set(table, option, WANTYES, false); sink.send(yesVerb, option) }
-                WANTNO -> if (!queued) set(table, option, WANTNO, true)
-                WANTYES -> if (queued) set(table, option, WANTYES, false)
+                NO -> { set(side, option, WANTYES, false); sink.send(yesVerb, option) }
+                WANTNO -> if (!queued) set(side, option, WANTNO, true)
+                WANTYES -> if (queued) set(side, option, WANTYES, false)
             }
         } else {
             when (st) {
-                YES -> { set(table, option, WANTNO, false); sink.send(noVerb, option) }
-                WANTNO -> if (queued) set(table, option, WANTNO, false)
-                WANTYES -> if (!queued) set(table, option, WANTYES, true)
+                YES -> { set(side, option, WANTNO, false); sink.send(noVerb, option) }
+                WANTNO -> if (queued) set(side, option, WANTNO, false)
+                WANTYES -> if (!queued) set(side, option, WANTYES, true)
             }
         }
     }
@@ -79,13 +80,12 @@ public class OptionNegotiator(private val policy: OptionPolicy) {
 
     /** The peer says it will (side REMOTE) or asks us to (side LOCAL). */
     private fun positive(side: OptionSide, option: Int, sink: NegotiationSink) {
-        val table = table(side)
-        val v = table[option].toInt()
+        val v = get(side, option)
         val queued = v and OPPOSITE != 0
         val (yesVerb, noVerb) = verbs(side)
         when (v and 3) {
             NO -> if (policy.allows(side, option)) {
-                set(table, option, YES, false)
+                set(side, option, YES, false)
                 sink.send(yesVerb, option)
                 settle(side, option, true, sink)
             } else {
@@ -93,18 +93,18 @@ public class OptionNegotiator(private val policy: OptionPolicy) {
             }
             YES -> Unit
             WANTNO -> if (queued) {
-                set(table, option, YES, false)
+                set(side, option, YES, false)
                 settle(side, option, true, sink)
             } else {
                 // Our disable was answered with an enable: RFC 1143 says take it as disabled.
-                set(table, option, NO, false)
+                set(side, option, NO, false)
                 settle(side, option, false, sink)
             }
             WANTYES -> if (queued) {
-                set(table, option, WANTNO, false)
+                set(side, option, WANTNO, false)
                 sink.send(noVerb, option)
             } else {
-                set(table, option, YES, false)
+                set(side, option, YES, false)
                 settle(side, option, true, sink)
             }
         }
@@ -112,27 +112,26 @@ public class OptionNegotiator(private val policy: OptionPolicy) {
 
     /** The peer says it won't (side REMOTE) or asks us not to (side LOCAL). */
     private fun negative(side: OptionSide, option: Int, sink: NegotiationSink) {
-        val table = table(side)
-        val v = table[option].toInt()
+        val v = get(side, option)
         val queued = v and OPPOSITE != 0
         val (yesVerb, noVerb) = verbs(side)
         when (v and 3) {
             NO -> Unit
             YES -> {
-                set(table, option, NO, false)
+                set(side, option, NO, false)
                 sink.send(noVerb, option)
                 settle(side, option, false, sink)
             }
             WANTNO -> if (queued) {
-                set(table, option, WANTYES, false)
+                set(side, option, WANTYES, false)
                 settle(side, option, false, sink)
                 sink.send(yesVerb, option)
             } else {
-                set(table, option, NO, false)
+                set(side, option, NO, false)
                 settle(side, option, false, sink)
             }
             WANTYES -> {
-                set(table, option, NO, false)
+                set(side, option, NO, false)
                 settle(side, option, false, sink)
                 sink.refused(side, option)
             }
@@ -141,23 +140,30 @@ public class OptionNegotiator(private val policy: OptionPolicy) {
 
     /** Reports a settled state to the sink only when it differs from the last one reported. */
     private fun settle(side: OptionSide, option: Int, enabled: Boolean, sink: NegotiationSink) {
-        val table = table(side)
-        val v = table[option].toInt()
+        val v = get(side, option)
         if ((v and REPORTED != 0) == enabled) return
-        table[option] = (if (enabled) v or REPORTED else v and REPORTED.inv()).toByte()
+        put(side, option, if (enabled) v or REPORTED else v and REPORTED.inv())
         sink.changed(side, option, enabled)
     }
 
-    private fun state(side: OptionSide, option: Int): Int = table(side)[option and 0xff].toInt() and 3
+    private fun state(side: OptionSide, option: Int): Int = get(side, option and 0xff) and 3
 
-    private fun table(side: OptionSide) = if (side == OptionSide.LOCAL) us else him
+    private fun get(side: OptionSide, option: Int): Int {
+        val v = states[option].toInt()
+        return if (side == OptionSide.LOCAL) v and 0xf else (v shr 4) and 0xf
+    }
+
+    private fun put(side: OptionSide, option: Int, nibble: Int) {
+        val v = states[option].toInt()
+        states[option] = (if (side == OptionSide.LOCAL) (v and 0xf0) or nibble else (v and 0x0f) or (nibble shl 4)).toByte()
+    }
 
     private fun verbs(side: OptionSide): Pair<Int, Int> =
         if (side == OptionSide.LOCAL) WILL_WONT else DO_DONT
 
-    private fun set(table: ByteArray, option: Int, state: Int, opposite: Boolean) {
-        val reported = table[option].toInt() and REPORTED
-        table[option] = (state or reported or (if (opposite) OPPOSITE else 0)).toByte()
+    private fun set(side: OptionSide, option: Int, state: Int, opposite: Boolean) {
+        val reported = get(side, option) and REPORTED
+        put(side, option, state or reported or (if (opposite) OPPOSITE else 0))
     }
 
     private companion object {

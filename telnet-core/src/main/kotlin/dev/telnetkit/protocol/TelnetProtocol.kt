@@ -85,12 +85,18 @@ public class TelnetProtocol(
         negotiator.request(side, option, enable, negotiationSink)
     }
 
-    // Negotiation messages received per option, saturating; allocated on first use (256 bytes).
+    // Negotiation messages received per option, saturating, allocated on first use: the options
+    // real clients negotiate all lie below COMMON_OPTIONS, so a full table is made only for others.
     private var negotiationCounts: ByteArray? = null
 
     /** False once a client has sent more than the allowed messages about [option]: ignore them. */
     private fun withinBudget(option: Int): Boolean {
-        val counts = negotiationCounts ?: ByteArray(256).also { negotiationCounts = it }
+        val current = negotiationCounts
+        val counts = when {
+            current != null && option < current.size -> current
+            option < COMMON_OPTIONS && current == null -> ByteArray(COMMON_OPTIONS).also { negotiationCounts = it }
+            else -> ByteArray(256).also { full -> current?.copyInto(full); negotiationCounts = full }
+        }
         val n = counts[option].toInt() and 0xff
         if (n >= settings.maxNegotiationsPerOption) {
             if (n == settings.maxNegotiationsPerOption) {
@@ -256,5 +262,6 @@ public class TelnetProtocol(
     private companion object {
         const val IS = 0
         const val SEND: Byte = 1
+        const val COMMON_OPTIONS = 48
     }
 }

@@ -1,28 +1,42 @@
 package dev.telnetkit.server
 
-import io.ktor.utils.io.ByteWriteChannel
-import io.ktor.utils.io.writeFully
-import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.withTimeoutOrNull
-import kotlinx.coroutines.yield
+import java.io.IOException
+import java.nio.ByteBuffer
 import kotlin.time.Duration
 
 /**
- * The one serialising point for a session's outgoing bytes: any thread offers chunks, one writer
- * coroutine drains them to the socket in order. Bounded: [offer] refuses a chunk that would take
- * the queue over [limit] bytes (the caller then cuts the client off), and [awaitRoom] lets a
- * suspending writer wait for the client to read instead.
+ * The one serialising point for a session's outgoing bytes: any thread offers chunks, and the
+ * session's event loop writes them to the socket in order. No coroutine waits for output: an
+ * offer schedules one flush on the loop (behind the work already queued there, so a command's
+ * answer and the next prompt leave in one write), and a flush the socket cannot take at once
+ * continues when the selector says the socket is writable again.
+ *
+ * Bounded: [offer] refuses a chunk that would take the queue over [limit] bytes (the caller then
+ * cuts the client off), and [awaitRoom] lets a suspending writer wait for the client to read instead.
  */
-internal class OutputQueue(private val limit: Int) {
+internal class OutputQueue(private val limit: Int, private val onWriteFailure: (String) -> Unit) {
     private val lock = Any()
-    private val chunks = ArrayDeque<ByteArray>()
+    private var chunks: ArrayDeque<ByteArray>? = null
     private var closed = false
-    private val wake = Channel<Unit>(Channel.CONFLATED)
+    private var flushScheduled = false
+    private var socket: LoopSocket? = null
+    // Loop thread only: a batch the socket has taken part of.
+    private var pending: Array<ByteBuffer>? = null
     private val queued = MutableStateFlow(0L)
+    private val flushTask = Runnable { flush() }
 
     val queuedBytes: Long get() = queued.value
+
+    /** Starts writing to [socket]; what was offered before goes out first. */
+    fun attach(socket: LoopSocket) {
+        synchronized(lock) {
+            this.socket = socket
+            if (!chunks.isNullOrEmpty()) scheduleFlush(socket)
+        }
+    }
 
     /**
      * Queues [bytes]; false only if they would take the queue over the limit (a lone chunk always
@@ -34,11 +48,17 @@ internal class OutputQueue(private val limit: Int) {
             if (closed) return true
             val now = queued.value
             if (now > 0 && now + bytes.size > limit) return false
-            chunks.addLast(bytes)
+            (chunks ?: ArrayDeque<ByteArray>(4).also { chunks = it }).addLast(bytes)
             queued.value = now + bytes.size
+            socket?.let { scheduleFlush(it) }
         }
-        wake.trySend(Unit)
         return true
+    }
+
+    private fun scheduleFlush(socket: LoopSocket) {
+        if (flushScheduled) return
+        flushScheduled = true
+        socket.loop.dispatchTask(flushTask)
     }
 
     /** Waits until [size] more bytes fit; false if the client read nothing for [stall]. */
@@ -50,48 +70,69 @@ internal class OutputQueue(private val limit: Int) {
         }
     }
 
+    /**
+     * Waits until fewer than [threshold] bytes are queued; false if the client read nothing for
+     * [stall] meanwhile (the wait restarts whenever the queue shrinks).
+     */
+    suspend fun awaitBelow(threshold: Long, stall: Duration): Boolean {
+        while (true) {
+            val now = queued.value
+            if (now < threshold) return true
+            withTimeoutOrNull(stall) { queued.first { it < now } } ?: return false
+        }
+    }
+
     /** Waits until everything queued so far has been handed to the socket. */
     suspend fun awaitDrained() {
         queued.first { it == 0L }
     }
 
-    /** Drops everything not yet written (Telnet AO). */
+    /** Drops everything not yet handed to the socket (Telnet AO). */
     fun discard() {
         synchronized(lock) {
-            chunks.clear()
+            chunks?.clear()
+            // A batch already partly written keeps going (its bytes are on the wire); it is not counted.
             queued.value = 0
         }
     }
 
-    /** No more offers; the writer ends once the queue is empty. */
+    /** No more offers; what is queued still goes out. */
     fun close() {
         synchronized(lock) { closed = true }
-        wake.trySend(Unit)
     }
 
-    /** Writes chunks to [channel] until the queue is closed and empty. */
-    suspend fun pump(channel: ByteWriteChannel) {
-        while (true) {
-            val batch: List<ByteArray>
+    /** On the loop: writes batches until the queue is empty or the socket is full. */
+    private fun flush() {
+        val socket = synchronized(lock) { socket } ?: return
+        try {
+            while (true) {
+                val batch = pending ?: synchronized(lock) {
+                    val queue = chunks
+                    if (queue.isNullOrEmpty()) {
+                        flushScheduled = false
+                        // An idle session keeps no queue.
+                        chunks = null
+                        return
+                    }
+                    Array(queue.size) { ByteBuffer.wrap(queue[it]) }.also { queue.clear() }
+                }
+                val written = socket.writeAvailable(batch)
+                if (written > 0) synchronized(lock) { queued.value = (queued.value - written).coerceAtLeast(0) }
+                if (batch[batch.size - 1].hasRemaining()) {
+                    pending = batch
+                    socket.whenWritable(flushTask)
+                    return
+                }
+                pending = null
+            }
+        } catch (e: IOException) {
+            pending = null
             synchronized(lock) {
-                batch = chunks.toList()
-                chunks.clear()
+                flushScheduled = false
+                chunks = null
+                queued.value = 0
             }
-            if (batch.isEmpty()) {
-                if (synchronized(lock) { closed && chunks.isEmpty() }) return
-                wake.receive()
-                // Let the writers that woke us finish what they are writing (a response and the
-                // next prompt), so it leaves in one write rather than several.
-                yield()
-                continue
-            }
-            var written = 0L
-            for (chunk in batch) {
-                channel.writeFully(chunk)
-                written += chunk.size
-            }
-            channel.flush()
-            synchronized(lock) { queued.value = (queued.value - written).coerceAtLeast(0) }
+            if (!socket.isClosed) onWriteFailure("write failed: ${e.message}")
         }
     }
 }

@@ -28,6 +28,10 @@ import java.time.Duration
  * @property escapeTimeout how long a lone ESC waits for the rest of an escape sequence before it
  *   counts as the Escape key.
  * @property protocol charsets offered and protocol limits.
+ * @property eventLoops threads that run the sockets and the sessions' coroutines; each session
+ *   lives on one of them. One per processor by default. Handlers must not block these threads:
+ *   blocking work belongs in `CommandHandler.blocking` (Java handlers are run that way) or in
+ *   `withContext(Dispatchers.IO)`.
  */
 public class ServerSettings @JvmOverloads constructor(
     public val host: String = "127.0.0.1",
@@ -46,6 +50,7 @@ public class ServerSettings @JvmOverloads constructor(
     public val maxSessions: Int = 10_000,
     public val maxSessionsPerAddress: Int = 100,
     public val busyMessage: String = "Server busy, try later.",
+    public val eventLoops: Int = Runtime.getRuntime().availableProcessors(),
 ) {
     init {
         require(host.isNotBlank()) { "host must not be blank" }
@@ -59,12 +64,13 @@ public class ServerSettings @JvmOverloads constructor(
         require(maxSessionsPerAddress >= 1) { "maxSessionsPerAddress must be at least 1, was $maxSessionsPerAddress" }
         require(historySize in 0..100_000) { "historySize must be in 0..100000, was $historySize" }
         require(!escapeTimeout.isNegative && escapeTimeout <= Duration.ofSeconds(5)) { "escapeTimeout must be in 0..5 s, was $escapeTimeout" }
+        require(eventLoops in 1..256) { "eventLoops must be in 1..256, was $eventLoops" }
     }
 
     /** A copy with the given [port], the rest unchanged. */
     public fun withPort(port: Int): ServerSettings = ServerSettings(
         host, port, connectMaxWait, idleTimeout, idleNotice, shutdownNotice, outputBufferLimit,
         outputStallTimeout, maxLineLength, areYouThereAnswer, protocol, historySize, escapeTimeout,
-        maxSessions, maxSessionsPerAddress, busyMessage,
+        maxSessions, maxSessionsPerAddress, busyMessage, eventLoops,
     )
 }

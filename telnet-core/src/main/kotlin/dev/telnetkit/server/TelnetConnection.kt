@@ -4,12 +4,6 @@ import dev.telnetkit.protocol.ProtocolEvent
 import dev.telnetkit.protocol.TelnetProtocol
 import dev.telnetkit.terminal.TextDecoder
 import io.github.oshai.kotlinlogging.KotlinLogging
-import io.ktor.network.sockets.Socket
-import io.ktor.network.sockets.openReadChannel
-import io.ktor.network.sockets.openWriteChannel
-import io.ktor.utils.io.ByteReadChannel
-import io.ktor.utils.io.readAvailable
-import io.ktor.utils.io.availableForRead
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.Job
@@ -38,13 +32,14 @@ private val logger = KotlinLogging.logger {}
  * handler. Everything it starts is a child of the coroutine that calls [run], so it all ends together.
  */
 internal class TelnetConnection(
-    private val socket: Socket,
+    private val socket: LoopSocket,
     private val settings: ServerSettings,
     id: Long,
     remote: String,
 ) {
-    private val output = OutputQueue(settings.outputBufferLimit)
-    private val progress = Channel<Unit>(Channel.CONFLATED)
+    private val output = OutputQueue(settings.outputBufferLimit, ::cutOff)
+    // Wakes the negotiation wait on every read; dropped once the session has started.
+    @Volatile private var progress: Channel<Unit>? = Channel(Channel.CONFLATED)
     private val endSignal = CompletableDeferred<Unit>()
     @Volatile private var runScope: CoroutineScope? = null
     @Volatile private var lingerJob: Job? = null
@@ -53,23 +48,27 @@ internal class TelnetConnection(
 
     val session = TelnetSession(id, remote, settings, output, ::cutOff, ::endRequested)
     private val textDecoder = TextDecoder(session.encoding)
+    // Input is read in chunks small against the output limit (an eighth: with the few reads the
+    // session's input holds, at most six are in flight), and reading pauses while a quarter of the
+    // limit is queued, so the echo of fast input cannot by itself overflow a reading client's output.
+    private val readPauseThreshold = settings.outputBufferLimit / 4L
+    private val readChunk = (settings.outputBufferLimit / 8).coerceAtMost(EventLoop.READ_BUFFER)
 
     /** Runs the session to its end; never throws except for cancellation. */
     suspend fun run(handler: SessionHandler) {
         sessionJob = currentCoroutineContext().job
-        val readChannel = socket.openReadChannel()
-        val writeChannel = socket.openWriteChannel(autoFlush = false)
         try {
+            socket.register()
+            output.attach(socket)
             coroutineScope {
-                val writer = launch { runCatching { output.pump(writeChannel) }.onFailure { if (it !is CancellationException) cutOff("write failed: ${it.message}") } }
                 // Background jobs of the session (timers and the like) end with its handler.
                 val background = SupervisorJob(coroutineContext.job)
                 session.scope = CoroutineScope(coroutineContext + background)
                 session.protocol = TelnetProtocol(settings.protocol, session::sendRaw, ::onProtocolEvent)
                 synchronized(session.protocolLock) { session.protocol.open() }
-                val reader = launch { readLoop(readChannel) }
+                val reader = launch { readLoop() }
                 awaitNegotiation()
-                val idle = if (settings.idleTimeout.isZero) null else launch { watchIdle(settings.idleTimeout) }
+                progress = null
                 runScope = this
                 if (endSignal.isCompleted) lingerAfterEnd()
                 try {
@@ -83,23 +82,19 @@ internal class TelnetConnection(
                     session.writeMessage("Internal error; closing the session.")
                 }
                 background.cancel()
-                idle?.cancel()
                 lingerJob?.cancel()
                 reader.cancel()
                 output.close()
-                withTimeoutOrNull(FLUSH_TIMEOUT) { writer.join() }
-                writer.cancel()
+                withTimeoutOrNull(FLUSH_TIMEOUT) { output.awaitDrained() }
             }
         } finally {
             withContext(NonCancellable) {
                 output.close()
                 // A cancelled session (a server stop past its grace, close()) may have left queued
                 // output the writer never sent, such as the shutdown notice: send it before closing.
-                if (cutOffReason == null) withTimeoutOrNull(FLUSH_TIMEOUT) {
-                    runCatching {
-                        output.pump(writeChannel)
-                        writeChannel.flushAndClose()
-                    }
+                if (cutOffReason == null && !socket.isClosed) withTimeoutOrNull(FLUSH_TIMEOUT) {
+                    output.awaitDrained()
+                    socket.shutdownOutput()
                 }
                 socket.close()
             }
@@ -107,18 +102,26 @@ internal class TelnetConnection(
         }
     }
 
-    private suspend fun readLoop(channel: ByteReadChannel) {
+    private suspend fun readLoop() {
         try {
             while (true) {
-                // A buffer per read, sized to what arrived: an idle session holds no read buffer.
-                if (!channel.awaitContent()) break
-                val buffer = ByteArray(channel.availableForRead.coerceIn(1, READ_BUFFER))
-                val n = channel.readAvailable(buffer, 0, buffer.size)
+                // The loop's shared buffer: an idle session holds no read buffer, and the decoder
+                // copies what it keeps before the next read.
+                // Back-pressure: while the client has not read what its input caused (echo, bells,
+                // answers), its input is not read either, so TCP slows the sender down; a client that
+                // reads nothing at all for outputStallTimeout is cut off.
+                if (output.queuedBytes >= readPauseThreshold &&
+                    !output.awaitBelow(readPauseThreshold, settings.outputStallTimeout.toKotlinDuration())
+                ) {
+                    cutOff("client read nothing for ${settings.outputStallTimeout.toMillis()} ms")
+                    break
+                }
+                val n = socket.read(readChunk)
                 if (n < 0) break
-                if (n == 0) continue
-                synchronized(session.protocolLock) { session.protocol.receive(buffer, 0, n) }
+                val buffer = socket.loop.readBuffer
+                synchronized(session.protocolLock) { session.protocol.receive(buffer.array(), buffer.arrayOffset() + buffer.position(), n) }
                 dispatchEvents()
-                progress.trySend(Unit)
+                progress?.trySend(Unit)
             }
         } catch (e: CancellationException) {
             throw e
@@ -130,7 +133,7 @@ internal class TelnetConnection(
         }
         // End of input: the handler sees it as readLine returning null, after any type-ahead.
         session.input.close()
-        progress.trySend(Unit)
+        progress?.trySend(Unit)
     }
 
     // Events are collected under the protocol lock and handled after it is released: handling may
@@ -216,17 +219,19 @@ internal class TelnetConnection(
             if (session.input.isClosedForSend) return
             val left = (deadline - System.nanoTime()).nanoseconds
             if (!left.isPositive()) return
-            withTimeoutOrNull(minOf(maxWait, left)) { progress.receive() } ?: return
+            val signal = progress ?: return
+            withTimeoutOrNull(minOf(maxWait, left)) { signal.receive() } ?: return
         }
     }
 
-    private suspend fun watchIdle(timeout: Duration) {
-        while (true) {
-            val left = timeout.minus(session.idle)
-            if (left.isNegative || left.isZero) break
-            delay(left.toMillis().coerceAtLeast(1).milliseconds)
-        }
-        logger.info { "session ${session.id} (${session.remoteAddress}) idle for ${timeout.seconds} s: closing" }
+    /**
+     * Closes the session if its handler has started and no input came for [ServerSettings.idleTimeout]
+     * (the server's idle sweep calls this for every session, from its own thread).
+     */
+    fun closeIfIdle() {
+        if (runScope == null || endSignal.isCompleted || cutOffReason != null) return
+        if (session.idle < settings.idleTimeout) return
+        logger.info { "session ${session.id} (${session.remoteAddress}) idle for ${settings.idleTimeout.seconds} s: closing" }
         session.writeFarewell(settings.idleNotice)
         session.close()
     }
@@ -266,7 +271,6 @@ internal class TelnetConnection(
     }
 
     private companion object {
-        const val READ_BUFFER = 2048
         const val CTRL_C = '\u0003'
         val FLUSH_TIMEOUT = 2000.milliseconds
         val IDLE_GRACE = 1000.milliseconds

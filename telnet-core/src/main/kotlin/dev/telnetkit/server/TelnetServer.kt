@@ -1,13 +1,6 @@
 package dev.telnetkit.server
 
 import io.github.oshai.kotlinlogging.KotlinLogging
-import io.ktor.network.selector.SelectorManager
-import io.ktor.network.sockets.ServerSocket
-import io.ktor.network.sockets.aSocket
-import io.ktor.network.sockets.port
-import io.ktor.network.sockets.toJavaAddress
-import io.ktor.network.sockets.openWriteChannel
-import io.ktor.utils.io.writeFully
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.CoroutineName
@@ -21,8 +14,14 @@ import kotlinx.coroutines.isActive
 import kotlinx.coroutines.joinAll
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.withContext
 import kotlinx.coroutines.withTimeoutOrNull
 import java.net.InetSocketAddress
+import java.net.StandardSocketOptions
+import java.nio.ByteBuffer
+import java.nio.channels.SelectionKey
+import java.nio.channels.ServerSocketChannel
+import java.nio.channels.SocketChannel
 import java.time.Duration
 import java.util.concurrent.ConcurrentHashMap
 import java.util.concurrent.atomic.AtomicBoolean
@@ -65,15 +64,14 @@ public class TelnetServer(
     private val started = AtomicBoolean()
     private val stopping = AtomicBoolean()
     private val terminated = CompletableDeferred<Unit>()
-    private var selector: SelectorManager? = null
-    // Parent of the selector's loop, so that stop can wait for it to end (see stop).
-    private val selectorJob = Job()
-    private var serverSocket: ServerSocket? = null
-    private var acceptJob: Job? = null
+    private var loops: List<EventLoop> = emptyList()
+    private var nextLoop = 0
+    private var serverChannel: ServerSocketChannel? = null
+    @Volatile private var boundPort = -1
 
     /** The port the server listens on; useful after binding port 0. Valid once started. */
     public val port: Int
-        get() = checkNotNull(serverSocket) { "the server is not started" }.port
+        get() = boundPort.also { check(it >= 0) { "the server is not started" } }
 
     /** The sessions open right now. */
     public val sessions: List<TelnetSession> get() = liveSessions.values.sortedBy { it.id }
@@ -82,53 +80,103 @@ public class TelnetServer(
     @JvmSynthetic
     public suspend fun start(): TelnetServer {
         check(started.compareAndSet(false, true)) { "the server was already started" }
-        val selectorManager = SelectorManager(Dispatchers.IO + selectorJob)
-        val socket = try {
-            aSocket(selectorManager).tcp().bind(settings.host, settings.port) {
-                reuseAddress = true
-                backlogSize = BACKLOG
+        val channel = try {
+            ServerSocketChannel.open().apply {
+                setOption(StandardSocketOptions.SO_REUSEADDR, true)
+                bind(InetSocketAddress(settings.host, settings.port), BACKLOG)
+                configureBlocking(false)
             }
         } catch (e: Exception) {
-            selectorManager.close()
-            selectorJob.complete()
             scope.coroutineContext[Job]?.cancel()
             terminated.complete(Unit)
             throw e
         }
-        selector = selectorManager
-        serverSocket = socket
-        logger.info { "listening on ${settings.host}:${socket.port}" }
-        acceptJob = scope.launch(CoroutineName("telnet-accept")) { acceptLoop(socket) }
+        loops = EventLoop.group("telnet-loop", settings.eventLoops)
+        serverChannel = channel
+        boundPort = (channel.localAddress as InetSocketAddress).port
+        logger.info { "listening on ${settings.host}:$boundPort" }
+        val acceptor = loops[0]
+        val registered = CompletableDeferred<Unit>()
+        acceptor.execute {
+            try {
+                acceptKey = acceptor.register(channel, SelectionKey.OP_ACCEPT) { acceptReady() }
+                registered.complete(Unit)
+            } catch (e: Throwable) {
+                registered.completeExceptionally(e)
+            }
+        }
+        registered.await()
+        if (!settings.idleTimeout.isZero) scope.launch(CoroutineName("telnet-idle-sweep")) { sweepIdle() }
         return this
     }
 
-    private suspend fun acceptLoop(socket: ServerSocket) {
-        while (scope.isActive) {
+    /**
+     * One sweep for all sessions instead of a timer each: every tenth of the idle timeout (10 ms to
+     * 1 s), sessions with no input for the whole timeout are told and closed.
+     */
+    private suspend fun sweepIdle() {
+        val period = (settings.idleTimeout.toMillis() / 10).coerceIn(10, 1000).milliseconds
+        while (true) {
+            delay(period)
+            for (connection in liveConnections.values) connection.closeIfIdle()
+        }
+    }
+
+    private var acceptKey: SelectionKey? = null
+
+    /** On the acceptor loop: takes every pending connection (bounded per turn). */
+    private fun acceptReady() {
+        val channel = serverChannel ?: return
+        repeat(ACCEPTS_PER_TURN) {
             val client = try {
-                socket.accept()
-            } catch (e: CancellationException) {
-                throw e
-            } catch (e: Exception) {
-                if (stopping.get() || socket.isClosedSafe()) break
-                // Out of file descriptors and the like: back off instead of spinning.
+                channel.accept() ?: return
+            } catch (e: java.nio.channels.ClosedChannelException) {
+                return
+            } catch (e: java.io.IOException) {
+                if (stopping.get()) return
+                // Out of file descriptors and the like: stop accepting for a moment instead of spinning.
                 logger.warn { "accept failed: ${e.message}" }
-                delay(ACCEPT_BACKOFF)
-                continue
+                pauseAccepting()
+                return
             }
-            val address = client.remoteAddress.toJavaAddress() as? InetSocketAddress
-            val host = address?.address?.hostAddress ?: address?.hostString ?: client.remoteAddress.toString()
-            val remote = if (address != null) "$host:${address.port}" else host
-            val perHost = perAddress.compute(host) { _, n -> (n ?: 0) + 1 }!!
-            if (liveCount.incrementAndGet() > settings.maxSessions || perHost > settings.maxSessionsPerAddress) {
-                release(host)
-                logger.warn { "refused $remote: ${if (perHost > settings.maxSessionsPerAddress) "$perHost sessions from that address" else "${settings.maxSessions} sessions open"}" }
-                scope.launch(sessionJobs) { refuseBusy(client) }
-                continue
-            }
-            val id = ids.incrementAndGet()
-            scope.launch(sessionJobs + CoroutineName("telnet-session-$id")) {
-                runSession(client, id, remote) { release(host) }
-            }
+            accepted(client)
+        }
+    }
+
+    private fun pauseAccepting() {
+        val key = acceptKey ?: return
+        runCatching { key.interestOps(0) }
+        scope.launch {
+            delay(ACCEPT_BACKOFF)
+            loops[0].execute { if (!stopping.get() && key.isValid) runCatching { key.interestOps(SelectionKey.OP_ACCEPT) } }
+        }
+    }
+
+    private fun accepted(client: SocketChannel) {
+        val address = runCatching { client.remoteAddress as? InetSocketAddress }.getOrNull()
+        val host = address?.address?.hostAddress ?: address?.hostString ?: "unknown"
+        val remote = if (address != null) "$host:${address.port}" else host
+        try {
+            client.configureBlocking(false)
+            client.setOption(StandardSocketOptions.TCP_NODELAY, true)
+        } catch (e: java.io.IOException) {
+            logger.debug { "connection from $remote lost at once: ${e.message}" }
+            runCatching { client.close() }
+            return
+        }
+        val loop = loops[nextLoop]
+        nextLoop = (nextLoop + 1) % loops.size
+        val socket = LoopSocket(client, loop)
+        val perHost = perAddress.compute(host) { _, n -> (n ?: 0) + 1 }!!
+        if (liveCount.incrementAndGet() > settings.maxSessions || perHost > settings.maxSessionsPerAddress) {
+            release(host)
+            logger.warn { "refused $remote: ${if (perHost > settings.maxSessionsPerAddress) "$perHost sessions from that address" else "${settings.maxSessions} sessions open"}" }
+            scope.launch(sessionJobs + loop) { refuseBusy(socket) }
+            return
+        }
+        val id = ids.incrementAndGet()
+        scope.launch(sessionJobs + loop) {
+            runSession(socket, id, remote) { release(host) }
         }
     }
 
@@ -138,12 +186,12 @@ public class TelnetServer(
     }
 
     /** Tells a connection over a session limit, briefly, and closes it. */
-    private suspend fun refuseBusy(client: io.ktor.network.sockets.Socket) {
+    private suspend fun refuseBusy(client: LoopSocket) {
         try {
+            client.register()
             withTimeoutOrNull(BUSY_WRITE_TIMEOUT) {
-                val channel = client.openWriteChannel(autoFlush = false)
-                channel.writeFully((settings.busyMessage + "\r\n").toByteArray(Charsets.UTF_8))
-                channel.flushAndClose()
+                client.write(arrayOf(ByteBuffer.wrap((settings.busyMessage + "\r\n").toByteArray(Charsets.UTF_8))))
+                client.shutdownOutput()
             }
         } catch (e: Exception) {
             logger.debug { "busy notice not delivered: ${e.message}" }
@@ -152,7 +200,7 @@ public class TelnetServer(
         }
     }
 
-    private suspend fun runSession(client: io.ktor.network.sockets.Socket, id: Long, remote: String, releaseSlot: () -> Unit) {
+    private suspend fun runSession(client: LoopSocket, id: Long, remote: String, releaseSlot: () -> Unit) {
         val connection = try {
             TelnetConnection(client, settings, id, remote)
         } catch (e: Throwable) {
@@ -186,8 +234,7 @@ public class TelnetServer(
     public suspend fun stop(grace: Duration = Duration.ofSeconds(5)) {
         require(!grace.isNegative) { "grace must not be negative" }
         if (!stopping.compareAndSet(false, true)) return awaitTermination()
-        acceptJob?.cancel()
-        runCatching { serverSocket?.close() }
+        serverChannel?.let { channel -> loops[0].execute { acceptKey?.cancel(); runCatching { channel.close() } } }
         for (session in liveSessions.values) {
             session.writeFarewell(settings.shutdownNotice)
         }
@@ -202,13 +249,10 @@ public class TelnetServer(
         } else {
             supervisor.cancelAndJoin()
         }
-        runCatching { selector?.close() }
         // A channel registered with an NIO selector is really closed (its port released) only when
-        // the selector drops its key, so the listening socket may accept for a moment after close().
-        // The selector's loop closes the selector when it ends: wait for that, so the port is free
-        // once stop returns (a restart on the same port works, and nothing connects to a dead server).
-        selectorJob.complete()
-        withTimeoutOrNull(SELECTOR_CLOSE_TIMEOUT) { selectorJob.join() }
+        // the selector drops its key; the loops close their selectors when they end: wait for that,
+        // so the port is free once stop returns (a restart on the same port works).
+        withContext(Dispatchers.IO) { EventLoop.shutdownAll(loops, SELECTOR_CLOSE_TIMEOUT.inWholeMilliseconds) }
         logger.info { "stopped" }
         terminated.complete(Unit)
     }
@@ -259,10 +303,9 @@ public class TelnetServer(
         runBlocking { stop(Duration.ZERO) }
     }
 
-    private fun ServerSocket.isClosedSafe(): Boolean = runCatching { socketContext.isCompleted }.getOrDefault(true)
-
     public companion object {
-        private const val BACKLOG = 1024
+        private const val BACKLOG = 4096
+        private const val ACCEPTS_PER_TURN = 256
         private val ACCEPT_BACKOFF = 100.milliseconds
         private val SELECTOR_CLOSE_TIMEOUT = 2000.milliseconds
         // Cancelled sessions get this long to finish (flush, close, onSessionEnd) before stop gives up on them.

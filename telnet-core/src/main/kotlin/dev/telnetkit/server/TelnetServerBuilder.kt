@@ -41,6 +41,7 @@ public class TelnetServerBuilder internal constructor() {
     private var historySize = 500
     private var maxSessions = 10_000
     private var maxSessionsPerAddress = 100
+    private var eventLoops = Runtime.getRuntime().availableProcessors()
     private var encoding: Charset = Charsets.UTF_8
     private var prompt: PromptProvider = PromptProvider { "> " }
     private var continuationPrompt = "... "
@@ -76,6 +77,12 @@ public class TelnetServerBuilder internal constructor() {
 
     /** Sessions open at once from one remote address (default 100). */
     public fun maxSessionsPerAddress(count: Int): TelnetServerBuilder = apply { maxSessionsPerAddress = count }
+
+    /**
+     * Threads that run the sockets and the sessions (default: one per processor). Commands made
+     * with `CommandHandler.blocking` (all Java handlers) run elsewhere and may block.
+     */
+    public fun eventLoops(count: Int): TelnetServerBuilder = apply { eventLoops = count }
 
     /** Lines of history per session (default 500). */
     public fun historySize(size: Int): TelnetServerBuilder = apply { historySize = size }
@@ -135,7 +142,7 @@ public class TelnetServerBuilder internal constructor() {
         val settings = ServerSettings(
             host = host, port = port, connectMaxWait = connectMaxWait, idleTimeout = idleTimeout,
             outputBufferLimit = outputBufferLimit, maxLineLength = maxLineLength, historySize = historySize,
-            maxSessions = maxSessions, maxSessionsPerAddress = maxSessionsPerAddress,
+            maxSessions = maxSessions, maxSessionsPerAddress = maxSessionsPerAddress, eventLoops = eventLoops,
             protocol = ProtocolSettings(charsets = ProtocolSettings.charsetsPreferring(encoding)),
         )
         val shell = CommandShell(

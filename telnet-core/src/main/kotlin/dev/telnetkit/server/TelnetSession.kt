@@ -446,7 +446,9 @@ public class TelnetSession internal constructor(
     }
 
     private companion object {
-        const val INPUT_CAPACITY = 64
+        // Reads waiting for the handler; small, so that input the handler has not taken yet (and the
+        // echo it will cause) stays a few reads' worth: beyond it the reader waits, and TCP slows the client.
+        const val INPUT_CAPACITY = 4
 
         /** `\n` without a `\r` before it becomes `\r\n`, so lines break right even in BINARY. */
         fun crlf(text: CharSequence): String {

@@ -76,6 +76,12 @@ public class TelnetServerScope internal constructor() {
     /** The line a connection over a session limit sees before it is closed. */
     public var busyMessage: String = "Server busy, try later."
 
+    /**
+     * Threads that run the sockets and the sessions' coroutines (one per processor by default).
+     * Handlers must not block them: use `CommandHandler.blocking` or `withContext(Dispatchers.IO)`.
+     */
+    public var eventLoops: Int = Runtime.getRuntime().availableProcessors()
+
     /** The prompt; see also [prompt] with a function of the session. */
     public var prompt: String = "> "
 
@@ -184,6 +190,7 @@ public class TelnetServerScope internal constructor() {
             maxSessions = maxSessions,
             maxSessionsPerAddress = maxSessionsPerAddress,
             busyMessage = busyMessage,
+            eventLoops = eventLoops,
         )
         val sessionHandler = custom ?: CommandShell(
             ShellSettings(

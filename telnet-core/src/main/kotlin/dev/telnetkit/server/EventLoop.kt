@@ -1,0 +1,264 @@
+package dev.telnetkit.server
+
+import io.github.oshai.kotlinlogging.KotlinLogging
+import kotlinx.coroutines.CancellableContinuation
+import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.Delay
+import kotlinx.coroutines.DisposableHandle
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.ExperimentalCoroutinesApi
+import kotlinx.coroutines.InternalCoroutinesApi
+import java.io.IOException
+import java.nio.ByteBuffer
+import java.nio.channels.ClosedSelectorException
+import java.nio.channels.SelectionKey
+import java.nio.channels.Selector
+import java.util.PriorityQueue
+import java.util.concurrent.ConcurrentLinkedQueue
+import java.util.concurrent.ScheduledThreadPoolExecutor
+import java.util.concurrent.TimeUnit
+import java.util.concurrent.atomic.AtomicBoolean
+import kotlin.coroutines.CoroutineContext
+
+private val logger = KotlinLogging.logger {}
+
+/**
+ * One thread that owns an NIO [Selector] and is also a [CoroutineDispatcher]: the sessions placed on
+ * it run their coroutines on the same thread that sees their sockets become readable or writable.
+ * A byte read, the line editor, the command and the write of its answer then never change threads;
+ * a wake-up crosses threads only when another thread (a broadcast, a blocking Java handler, a
+ * timer) hands work to the loop.
+ *
+ * Readiness is delivered to the [IoReadiness] attached to a selection key. The loop also keeps the
+ * timers of its coroutines (`delay`, `withTimeout`: the escape-key wait, the negotiation wait), so
+ * they fire on the loop without a trip through another thread. Tasks dispatched after the loop has
+ * ended run on [Dispatchers.Default], so a coroutine left on a stopped loop still ends.
+ */
+@OptIn(InternalCoroutinesApi::class, ExperimentalCoroutinesApi::class)
+internal class EventLoop(name: String) : CoroutineDispatcher(), Delay {
+    private val selector: Selector = Selector.open()
+    private val tasks = ConcurrentLinkedQueue<Runnable>()
+    // True while the loop is, or is about to be, blocked in select: a dispatcher must wake it.
+    private val selecting = AtomicBoolean(false)
+    @Volatile private var closing = false
+    @Volatile private var ended = false
+    private val thread = Thread(::run, name).apply { isDaemon = true }
+    // Loop thread only.
+    private val timers = PriorityQueue<LoopTimer>()
+    private var timerSequence = 0L
+
+    /** Scratch space for socket reads; used only on the loop's thread, its contents copied at once. */
+    val readBuffer: ByteBuffer = ByteBuffer.allocate(READ_BUFFER)
+
+    fun start(): EventLoop = apply { thread.start() }
+
+    /** True when called on this loop's thread. */
+    val inLoop: Boolean get() = Thread.currentThread() === thread
+
+    override fun isDispatchNeeded(context: CoroutineContext): Boolean = true
+
+    override fun dispatch(context: CoroutineContext, block: Runnable) {
+        if (ended) {
+            Dispatchers.Default.dispatch(context, block)
+            return
+        }
+        tasks.add(block)
+        if (Thread.currentThread() !== thread && selecting.compareAndSet(true, false)) selector.wakeup()
+        // Ended between the check and the add: nobody will run the queue, so hand it over.
+        if (ended) drainTo(context)
+    }
+
+    /** Queues [task] to run on the loop, behind what is queued already. */
+    fun dispatchTask(task: Runnable) {
+        dispatch(kotlin.coroutines.EmptyCoroutineContext, task)
+    }
+
+    /** Runs [task] on the loop: at once when already on it. */
+    fun execute(task: Runnable) {
+        if (inLoop) task.run() else dispatch(kotlin.coroutines.EmptyCoroutineContext, task)
+    }
+
+    /** Registers [channel] with this loop's selector; call on the loop's thread. */
+    fun register(channel: java.nio.channels.SelectableChannel, ops: Int, handler: IoReadiness): SelectionKey {
+        check(inLoop) { "register off the loop's thread" }
+        return channel.register(selector, ops, handler)
+    }
+
+    /** Asks the loop to end once its queue is empty; [awaitEnd] waits for it. */
+    fun shutdown() {
+        closing = true
+        selector.wakeup()
+    }
+
+    /** Waits up to [millis] for the loop's thread to end. */
+    fun awaitEnd(millis: Long) {
+        if (!inLoop) thread.join(millis)
+    }
+
+    override fun scheduleResumeAfterDelay(timeMillis: Long, continuation: CancellableContinuation<Unit>) {
+        val timer = invokeOnTimeout(timeMillis, { with(continuation) { resumeUndispatched(Unit) } }, continuation.context)
+        continuation.invokeOnCancellation { timer.dispose() }
+    }
+
+    override fun invokeOnTimeout(timeMillis: Long, block: Runnable, context: CoroutineContext): DisposableHandle {
+        if (ended) {
+            val future = afterEndTimers.schedule({ Dispatchers.Default.dispatch(context, block) }, timeMillis, TimeUnit.MILLISECONDS)
+            return DisposableHandle { future.cancel(false) }
+        }
+        val timer = LoopTimer(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeMillis.coerceAtMost(MAX_DELAY_MILLIS)), block)
+        if (inLoop) addTimer(timer) else dispatchTask { addTimer(timer) }
+        return timer
+    }
+
+    private fun addTimer(timer: LoopTimer) {
+        if (timer.disposed) return
+        timer.sequence = timerSequence++
+        timers.add(timer)
+    }
+
+    /** Runs the timers that are due; returns the milliseconds until the next one (0: none). */
+    private fun runTimers(): Long {
+        while (true) {
+            val next = timers.peek() ?: return 0
+            if (next.disposed) {
+                timers.poll()
+                continue
+            }
+            val left = next.deadline - System.nanoTime()
+            if (left > 0) return (left + 999_999) / 1_000_000
+            timers.poll()
+            try {
+                next.block.run()
+            } catch (e: Throwable) {
+                logger.error(e) { "timer failed on event loop ${thread.name}" }
+            }
+        }
+    }
+
+    private fun run() {
+        try {
+            while (true) {
+                runTasks()
+                val wait = runTimers()
+                if (closing && tasks.isEmpty()) break
+                selecting.set(true)
+                if (tasks.isEmpty() && !closing) selector.select(wait) else selector.selectNow()
+                selecting.set(false)
+                processSelected()
+            }
+        } catch (_: ClosedSelectorException) {
+            // closed under us: nothing left to serve
+        } catch (e: Throwable) {
+            logger.error(e) { "event loop ${thread.name} failed" }
+        } finally {
+            ended = true
+            for (key in runCatching { selector.keys().toList() }.getOrDefault(emptyList())) {
+                runCatching { key.channel().close() }
+            }
+            runCatching { selector.close() }
+            drainTo(kotlin.coroutines.EmptyCoroutineContext)
+            // Timers still set belong to coroutines left behind: they fire elsewhere now.
+            for (timer in timers) {
+                if (!timer.disposed) {
+                    val left = ((timer.deadline - System.nanoTime()) / 1_000_000).coerceAtLeast(0)
+                    afterEndTimers.schedule({ if (!timer.disposed) Dispatchers.Default.dispatch(kotlin.coroutines.EmptyCoroutineContext, timer.block) }, left, TimeUnit.MILLISECONDS)
+                }
+            }
+            timers.clear()
+        }
+    }
+
+    private fun runTasks() {
+        // Bounded, so sockets are polled between bursts of work.
+        var n = 0
+        while (n < MAX_TASKS_PER_TURN) {
+            val task = tasks.poll() ?: return
+            n++
+            try {
+                task.run()
+            } catch (e: Throwable) {
+                logger.error(e) { "task failed on event loop ${thread.name}" }
+            }
+        }
+    }
+
+    private fun processSelected() {
+        val selected = selector.selectedKeys()
+        if (selected.isEmpty()) return
+        val iterator = selected.iterator()
+        while (iterator.hasNext()) {
+            val key = iterator.next()
+            iterator.remove()
+            val handler = key.attachment() as? IoReadiness ?: continue
+            if (!key.isValid) {
+                handler.onReady(-1)
+                continue
+            }
+            val ready = try {
+                key.readyOps()
+            } catch (_: java.nio.channels.CancelledKeyException) {
+                -1
+            }
+            try {
+                handler.onReady(ready)
+            } catch (e: IOException) {
+                logger.debug { "readiness handler failed: ${e.message}" }
+            }
+        }
+    }
+
+    private fun drainTo(context: CoroutineContext) {
+        while (true) {
+            val task = tasks.poll() ?: return
+            Dispatchers.Default.dispatch(context, task)
+        }
+    }
+
+    override fun toString(): String = thread.name
+
+    companion object {
+        const val READ_BUFFER = 64 * 1024
+        private const val MAX_DELAY_MILLIS = 100L * 365 * 24 * 3600 * 1000
+
+        // Timers of coroutines left on a loop after it ended (a session that ignored cancellation):
+        // one thread at most, gone a second after its last use.
+        private val afterEndTimers: ScheduledThreadPoolExecutor by lazy {
+            ScheduledThreadPoolExecutor(1) { r -> Thread(r, "telnet-loop-timers").apply { isDaemon = true } }.apply {
+                removeOnCancelPolicy = true
+                setKeepAliveTime(1, TimeUnit.SECONDS)
+                allowCoreThreadTimeOut(true)
+            }
+        }
+        private const val MAX_TASKS_PER_TURN = 4096
+
+        /** [count] started loops named after [prefix]. */
+        fun group(prefix: String, count: Int): List<EventLoop> = List(count) { EventLoop("$prefix-$it").start() }
+
+        /** Ends every loop of [loops], waiting up to [timeoutMillis] in all. */
+        fun shutdownAll(loops: List<EventLoop>, timeoutMillis: Long) {
+            loops.forEach { it.shutdown() }
+            val deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis)
+            for (loop in loops) loop.awaitEnd(((deadline - System.nanoTime()) / 1_000_000).coerceAtLeast(1))
+        }
+    }
+}
+
+/** A timer of an [EventLoop]: ordered by deadline, then by the order it was set. */
+private class LoopTimer(val deadline: Long, val block: Runnable) : Comparable<LoopTimer>, DisposableHandle {
+    var sequence = 0L
+    @Volatile var disposed = false
+
+    override fun dispose() {
+        disposed = true
+    }
+
+    override fun compareTo(other: LoopTimer): Int {
+        val byDeadline = (deadline - other.deadline).compareTo(0L)
+        return if (byDeadline != 0) byDeadline else sequence.compareTo(other.sequence)
+    }
+}
+
+/** Receives the ready operations of a selection key (-1 when the key is no longer valid). */
+internal fun interface IoReadiness {
+    fun onReady(readyOps: Int)
+}

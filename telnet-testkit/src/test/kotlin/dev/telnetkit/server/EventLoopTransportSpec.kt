@@ -1,0 +1,51 @@
+package dev.telnetkit.server
+
+import io.kotest.assertions.throwables.shouldThrow
+import io.kotest.core.spec.style.FunSpec
+import io.kotest.matchers.booleans.shouldBeTrue
+import io.kotest.matchers.shouldBe
+import io.kotest.matchers.string.shouldContain
+import java.net.ServerSocket
+import java.time.Duration
+import java.util.concurrent.ConcurrentHashMap
+
+class EventLoopTransportSpec : FunSpec({
+    val fixture = serverFixture()
+
+    fun settings(eventLoops: Int) = ServerSettings(
+        host = "127.0.0.1",
+        port = 0,
+        connectMaxWait = Duration.ofSeconds(5),
+        eventLoops = eventLoops,
+    )
+
+    test("handlers run on the server's event-loop threads, sessions spread over eventLoops of them") {
+        val threads = ConcurrentHashMap<Long, String>()
+        val server = fixture.start(settings(eventLoops = 3)) { session ->
+            threads[session.id] = Thread.currentThread().name.substringBefore(" @")
+            echoShell().handle(session)
+        }
+        val clients = (1..6).map { fixture.connect(server).also { it.awaitPrompt("> ") } }
+        clients.forEachIndexed { i, client ->
+            client.sendLine("hello-$i")
+            client.awaitText("got [hello-$i]")
+        }
+        threads.size shouldBe 6
+        threads.values.forEach { it.startsWith("telnet-loop-").shouldBeTrue() }
+        threads.values.toSet().size shouldBe 3
+    }
+
+    test("eventLoops outside 1..256 is refused with a message naming it") {
+        shouldThrow<IllegalArgumentException> { settings(eventLoops = 0) }.message!! shouldContain "eventLoops"
+        shouldThrow<IllegalArgumentException> { settings(eventLoops = 257) }.message!! shouldContain "eventLoops"
+    }
+
+    test("after stop the loops are gone and the port is free again") {
+        val server = fixture.start(settings(eventLoops = 2)) { session -> echoShell().handle(session) }
+        val client = fixture.connect(server)
+        client.awaitPrompt("> ")
+        val port = server.port
+        server.stop(Duration.ZERO)
+        ServerSocket().use { it.reuseAddress = true; it.bind(java.net.InetSocketAddress("127.0.0.1", port)) }
+    }
+})
