@@ -21,6 +21,9 @@ public object CharacterWidth {
     /** Cells taken by one code point: 0, 1 or 2. */
     @JvmStatic
     public fun of(codePoint: Int): Int {
+        // Printable ASCII, nearly everything typed at a shell prompt, needs no table.
+        if (codePoint in 0x20..0x7E) return 1
+        if (codePoint < 0x1100) return ofNarrowRange(codePoint)
         if (codePoint == SOFT_HYPHEN) return 1
         if (codePoint == 0 || codePoint == 0x200B || codePoint == 0x200D || codePoint == 0xFEFF) return 0
         when (Character.getType(codePoint).toByte()) {
@@ -30,6 +33,16 @@ public object CharacterWidth {
     }
 
     private const val SOFT_HYPHEN = 0x00AD
+
+    // Below U+1100 nothing is wide: only zero-width marks and format characters need a lookup.
+    private fun ofNarrowRange(codePoint: Int): Int {
+        if (codePoint == SOFT_HYPHEN) return 1
+        if (codePoint == 0) return 0
+        return when (Character.getType(codePoint).toByte()) {
+            Character.NON_SPACING_MARK, Character.ENCLOSING_MARK, Character.FORMAT -> 0
+            else -> 1
+        }
+    }
 
     /** BMP symbols drawn as emoji (two cells) by default, as in wcwidth's table. */
     private val EMOJI_PRESENTATION: Set<Int> = (

@@ -530,22 +530,53 @@ public class LineEditor(
 
     /** Row and column after [prompt] and the first [upTo] chars of [text], laid out as the terminal wraps them. */
     private fun layout(prompt: CharSequence, text: CharSequence, upTo: Int): Pair<Int, Int> {
-        var row = 0
-        var col = 0
-        for (part in 0..1) {
-            val s = if (part == 0) prompt else text
-            val end = if (part == 0) prompt.length else upTo
-            var i = 0
-            while (i < end) {
-                val cp = Character.codePointAt(s, i)
-                val w = CharacterWidth.of(cp)
-                if (col + w > width) { row++; col = 0 } // a wide character does not fit: next row
-                col += w
-                if (col >= width) { row++; col = 0 }
-                i += Character.charCount(cp)
-            }
+        val afterPrompt = promptLayout(prompt)
+        var row = (afterPrompt ushr 32).toInt()
+        var col = afterPrompt.toInt()
+        // Printable ASCII, one cell each, just counts on: no per-character width lookups.
+        if (isPrintableAscii(text, upTo)) {
+            val total = col + upTo
+            return (row + total / width) to (total % width)
+        }
+        var i = 0
+        while (i < upTo) {
+            val cp = Character.codePointAt(text, i)
+            val w = CharacterWidth.of(cp)
+            if (col + w > width) { row++; col = 0 } // a wide character does not fit: next row
+            col += w
+            if (col >= width) { row++; col = 0 }
+            i += Character.charCount(cp)
         }
         return row to col
+    }
+
+    // The prompt's layout (row in the high half, column in the low), kept while prompt and width stay.
+    private var laidOutPrompt: CharSequence? = null
+    private var laidOutWidth = 0
+    private var promptEnd = 0L
+
+    private fun promptLayout(prompt: CharSequence): Long {
+        if (prompt === laidOutPrompt && width == laidOutWidth) return promptEnd
+        var row = 0
+        var col = 0
+        var i = 0
+        while (i < prompt.length) {
+            val cp = Character.codePointAt(prompt, i)
+            val w = CharacterWidth.of(cp)
+            if (col + w > width) { row++; col = 0 }
+            col += w
+            if (col >= width) { row++; col = 0 }
+            i += Character.charCount(cp)
+        }
+        laidOutPrompt = prompt
+        laidOutWidth = width
+        promptEnd = (row.toLong() shl 32) or col.toLong()
+        return promptEnd
+    }
+
+    private fun isPrintableAscii(text: CharSequence, upTo: Int): Boolean {
+        for (i in 0 until upTo) if (text[i] !in ' '..'~') return false
+        return true
     }
 
     private fun shownPrompt(): String = search?.let { "(reverse-i-search)`$it': " } ?: prompt
