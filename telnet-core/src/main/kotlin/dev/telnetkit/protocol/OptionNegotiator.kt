@@ -18,7 +18,8 @@ package dev.telnetkit.protocol
 public class OptionNegotiator(private val policy: OptionPolicy) {
     // Per option, one nibble per side (low: us, high: him): bits 0-1 the state (NO, YES, WANTNO,
     // WANTYES), bit 2 the queue (OPPOSITE), bit 3 the enabled state last reported to a sink.
-    private val states = ByteArray(256)
+    // Sized for the options real clients use; grown to all 256 when another one leaves state NO.
+    private var states = ByteArray(COMMON_OPTIONS)
 
     /** True if [option] is enabled on [side]. */
     public fun isEnabled(side: OptionSide, option: Int): Boolean = state(side, option) == YES
@@ -28,7 +29,7 @@ public class OptionNegotiator(private val policy: OptionPolicy) {
 
     /** True while any request of ours awaits its answer. */
     public fun hasPending(): Boolean {
-        for (i in 0 until 256) {
+        for (i in states.indices) {
             val v = states[i].toInt()
             if ((v and 3) >= WANTNO || ((v shr 4) and 3) >= WANTNO) return true
         }
@@ -149,11 +150,16 @@ public class OptionNegotiator(private val policy: OptionPolicy) {
     private fun state(side: OptionSide, option: Int): Int = get(side, option and 0xff) and 3
 
     private fun get(side: OptionSide, option: Int): Int {
+        if (option >= states.size) return 0
         val v = states[option].toInt()
         return if (side == OptionSide.LOCAL) v and 0xf else (v shr 4) and 0xf
     }
 
     private fun put(side: OptionSide, option: Int, nibble: Int) {
+        if (option >= states.size) {
+            if (nibble == 0) return
+            states = states.copyOf(256)
+        }
         val v = states[option].toInt()
         states[option] = (if (side == OptionSide.LOCAL) (v and 0xf0) or nibble else (v and 0x0f) or (nibble shl 4)).toByte()
     }
@@ -173,6 +179,7 @@ public class OptionNegotiator(private val policy: OptionPolicy) {
         const val WANTYES = 3
         const val OPPOSITE = 4
         const val REPORTED = 8
+        const val COMMON_OPTIONS = 48
         val WILL_WONT = TelnetCommand.WILL to TelnetCommand.WONT
         val DO_DONT = TelnetCommand.DO to TelnetCommand.DONT
     }

@@ -31,10 +31,10 @@ public class TelnetDecoder @JvmOverloads constructor(
     private var state = DATA
     private var swallowAfterCr = false
     private var sbOption = 0
-    private var sbBuffer = ByteArray(0)
+    private var sbBuffer = EMPTY
     private var sbLength = 0
     private var sbOverflow = false
-    private var dataBuffer = ByteArray(0)
+    private var dataBuffer = EMPTY
     private var dataLength = 0
 
     /** Bytes held for a subnegotiation in progress; bounded by `maxSubnegotiation`. */
@@ -65,7 +65,8 @@ public class TelnetDecoder @JvmOverloads constructor(
             }
         }
         flushData(sink)
-        if (dataBuffer.size > KEEP_BUFFER) dataBuffer = ByteArray(0)
+        // Scratch for one call only: an idle connection keeps no buffer.
+        dataBuffer = EMPTY
     }
 
     /** Decodes the whole of [bytes]. */
@@ -131,7 +132,7 @@ public class TelnetDecoder @JvmOverloads constructor(
 
     private fun releaseSubnegotiationBuffer() {
         sbLength = 0
-        if (sbBuffer.size > KEEP_BUFFER) sbBuffer = ByteArray(0)
+        sbBuffer = EMPTY
     }
 
     private fun emit(event: TelnetEvent, sink: TelnetEventSink) {
@@ -154,7 +155,7 @@ public class TelnetDecoder @JvmOverloads constructor(
         /** Default cap on one subnegotiation's payload, in bytes. */
         public const val DEFAULT_MAX_SUBNEGOTIATION: Int = 16 * 1024
 
-        private const val KEEP_BUFFER = 512
+        private val EMPTY = ByteArray(0)
         private const val CR = 13
         private const val LF = 10
         private const val NUL = 0

@@ -648,6 +648,7 @@ public class LineEditor(
 
         /** The characters of [text] that show on screen, without ANSI escape sequences (colours in prompts). */
         fun visibleText(text: String): String {
+            if (text.indexOf('\u001b') < 0) return text // nothing to strip: no copy kept per line
             val shown = StringBuilder()
             var i = 0
             while (i < text.length) {
