@@ -154,8 +154,11 @@ class EchoLoop(
         session.deadline = now + requestTimeoutNanos
     }
 
-    private companion object {
-        const val PAYLOAD_LETTERS = 16
-        const val COUNTER_DIGITS = 8
+    companion object {
+        private const val PAYLOAD_LETTERS = 16
+        private const val COUNTER_DIGITS = 8
+
+        /** Bytes of every payload (a character-mode server's work grows with it). */
+        const val PAYLOAD_LENGTH: Int = PAYLOAD_LETTERS + COUNTER_DIGITS
     }
 }

@@ -13,12 +13,12 @@ data class TelnetLoadResult(val values: Map<String, String>) {
 
 /** Runs /work/shared/tools' telnet-load in echo mode against a server, to cross-check the driver. */
 object TelnetLoadCrossCheck {
-    /** Runs [binary] against [port] with [conns] sessions for [seconds] (after a warm-up); null if it produced no RESULT line. */
+    /** Runs [binary] (with payloads as long as the driver's) against [port] with [conns] sessions for [seconds] (after a warm-up); null if it produced no RESULT line. */
     fun echo(binary: File, port: Int, conns: Int, seconds: Double, warmup: Double, pid: Long?, cpu: Int?): TelnetLoadResult? {
         val command = mutableListOf(
             binary.path, "--port", port.toString(), "--mode", "echo", "--conns", conns.toString(),
             "--seconds", seconds.toString(), "--warmup", warmup.toString(),
-            "--accept-echo", "--accept-naws", "80x24", "--ttype", "XTERM",
+            "--payload-bytes", EchoLoop.PAYLOAD_LENGTH.toString(), "--accept-echo", "--accept-naws", "80x24", "--ttype", "XTERM",
         )
         if (pid != null) command += listOf("--pid", pid.toString())
         if (cpu != null) command += listOf("--cpu", cpu.toString())
