@@ -42,7 +42,7 @@ internal class EventLoop(name: String) : CoroutineDispatcher(), Delay {
     private val selecting = AtomicBoolean(false)
     @Volatile private var closing = false
     @Volatile private var ended = false
-    private val thread = Thread(::run, name).apply { isDaemon = true }
+    private val thread: Thread = LoopThread(::run, name).apply { isDaemon = true }
     // Loop thread only.
     private val timers = PriorityQueue<LoopTimer>()
     private var timerSequence = 0L
@@ -231,6 +231,9 @@ internal class EventLoop(name: String) : CoroutineDispatcher(), Delay {
         }
         private const val MAX_TASKS_PER_TURN = 4096
 
+        /** True on any event loop's thread, where nothing may block. */
+        val onLoopThread: Boolean get() = Thread.currentThread() is LoopThread
+
         /** [count] started loops named after [prefix]. */
         fun group(prefix: String, count: Int): List<EventLoop> = List(count) { EventLoop("$prefix-$it").start() }
 
@@ -242,6 +245,9 @@ internal class EventLoop(name: String) : CoroutineDispatcher(), Delay {
         }
     }
 }
+
+/** The thread of an [EventLoop]: its type marks the threads where blocking is a bug. */
+private class LoopThread(body: () -> Unit, name: String) : Thread(body, name)
 
 /** A timer of an [EventLoop]: ordered by deadline, then by the order it was set. */
 private class LoopTimer(val deadline: Long, val block: Runnable) : Comparable<LoopTimer>, DisposableHandle {

@@ -356,24 +356,33 @@ public class TelnetSession internal constructor(
     }
 
     // ---- blocking forms, for Java and for handlers that run on their own thread ----
-    // Never call these from a coroutine: they block the thread until the output is queued.
+    // Never call these from a coroutine: they block the thread until the output is queued. On an
+    // event-loop thread they would wait for work that only that thread can do, so they refuse.
+
+    private inline fun <T> blocking(crossinline block: suspend () -> T): T {
+        check(!EventLoop.onLoopThread) {
+            "blocking session call on a TelnetKit event-loop thread: call the suspending form, or run the " +
+                "code with CommandHandler.blocking or withContext(Dispatchers.IO)"
+        }
+        return runBlocking { block() }
+    }
 
     /** [write] for Java and blocking handlers. */
     @JvmName("write")
-    public fun writeBlocking(text: String): Unit = runBlocking { write(text) }
+    public fun writeBlocking(text: String): Unit = blocking { write(text) }
 
     /** [writeLine] for Java and blocking handlers. */
     @JvmName("writeLine")
     @JvmOverloads
-    public fun writeLineBlocking(text: String = ""): Unit = runBlocking { writeLine(text) }
+    public fun writeLineBlocking(text: String = ""): Unit = blocking { writeLine(text) }
 
     /** [writeResponse] for Java and blocking handlers. */
     @JvmName("writeResponse")
-    public fun writeResponseBlocking(text: String): Unit = runBlocking { writeResponse(text) }
+    public fun writeResponseBlocking(text: String): Unit = blocking { writeResponse(text) }
 
     /** [writeError] for Java and blocking handlers. */
     @JvmName("writeError")
-    public fun writeErrorBlocking(text: String): Unit = runBlocking { writeError(text) }
+    public fun writeErrorBlocking(text: String): Unit = blocking { writeError(text) }
 
     /** [readLine] for Java and blocking handlers: null when the input has ended. */
     @JvmName("readLine")
@@ -384,7 +393,7 @@ public class TelnetSession internal constructor(
         history: Boolean = true,
         completer: Completer? = null,
         interruptible: Boolean = false,
-    ): String? = runBlocking { readLine(prompt, echo, history, completer, interruptible) }
+    ): String? = blocking { readLine(prompt, echo, history, completer, interruptible) }
 
     /** True once the session is ending (closed, idle, server stopping): reads return null from now on. */
     public val isClosing: Boolean get() = ending

@@ -35,6 +35,22 @@ class EventLoopTransportSpec : FunSpec({
         threads.values.toSet().size shouldBe 3
     }
 
+    test("a blocking session call made on an event-loop thread fails at once with a message instead of deadlocking the loop") {
+        val failure = kotlinx.coroutines.CompletableDeferred<Throwable>()
+        val server = fixture.start(settings(eventLoops = 1)) { session ->
+            runCatching { session.readLineBlocking("> ") }.exceptionOrNull()?.let { failure.complete(it) }
+            echoShell().handle(session)
+        }
+        val client = fixture.connect(server)
+        val error = kotlinx.coroutines.withTimeout(5_000) { failure.await() }
+        (error is IllegalStateException).shouldBeTrue()
+        error.message!! shouldContain "event-loop thread"
+        // The loop was not blocked: the same session goes on serving.
+        client.awaitPrompt("> ")
+        client.sendLine("still here")
+        client.awaitText("got [still here]")
+    }
+
     test("eventLoops outside 1..256 is refused with a message naming it") {
         shouldThrow<IllegalArgumentException> { settings(eventLoops = 0) }.message!! shouldContain "eventLoops"
         shouldThrow<IllegalArgumentException> { settings(eventLoops = 257) }.message!! shouldContain "eventLoops"
