@@ -155,7 +155,7 @@ public class LineEditor(
 
     private fun editKey(key: Key): Outcome {
         when (key) {
-            is Key.Text -> insert(String(Character.toChars(key.codePoint)))
+            is Key.Text -> if (Character.isBmpCodePoint(key.codePoint)) insert(key.codePoint.toChar()) else insert(String(Character.toChars(key.codePoint)))
             Key.Enter -> return accept()
             Key.Backspace, Key.EraseCharacter -> backspace()
             Key.Delete -> deleteForward()
@@ -199,6 +199,22 @@ public class LineEditor(
             else -> Unit
         }
         return Outcome.Continue
+    }
+
+    /** [insert] for one UTF-16 unit, as typed: the same, without a string per key. */
+    private fun insert(c: Char) {
+        if (buf.length + 1 > maxLength) { bell(); return }
+        val atEnd = cursor == buf.length
+        val (row, col) = position(cursor)
+        buf.insert(cursor, c)
+        cursor += 1
+        val cells = CharacterWidth.of(c.code)
+        if (render && echo && atEnd && search == null && col + cells < width && row == cursorRow) {
+            out.append(c)
+            cursorCol = col + cells
+        } else {
+            refresh()
+        }
     }
 
     private fun insert(s: String) {
