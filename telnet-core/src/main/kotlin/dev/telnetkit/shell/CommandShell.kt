@@ -10,6 +10,10 @@ import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.coroutineScope
+import kotlinx.coroutines.ensureActive
+import kotlinx.coroutines.job
+import kotlinx.coroutines.currentCoroutineContext
+import kotlinx.coroutines.Job
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
@@ -130,35 +134,41 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
         return true
     }
 
-    private suspend fun run(session: TelnetSession, call: CommandCall) = coroutineScope {
+    private suspend fun run(session: TelnetSession, call: CommandCall) {
+        // The command runs under a job of its own, a child of the session's, that the interrupt
+        // listener cancels; it runs inline (no coroutine is started or joined per command). The
+        // listener is in place before the handler runs: otherwise a Ctrl-C that arrives as soon as
+        // the handler runs finds no listener, waits as type-ahead for the next prompt, and the
+        // command is never cancelled.
+        val commandJob = Job(currentCoroutineContext().job)
         var interrupted = false
-        // Started only once the interrupt listener is in place: otherwise a Ctrl-C that arrives as
-        // soon as the handler runs finds no listener, waits as type-ahead for the next prompt, and
-        // the command is never cancelled.
-        val job = launch(start = CoroutineStart.LAZY) {
-            try {
-                call.command.handler!!.run(call)
-            } catch (e: CancellationException) {
-                throw e
-            } catch (e: CommandException) {
-                session.writeError(e.message ?: "${call.name}: failed")
-            } catch (e: Throwable) {
-                logger.error(e) { "session ${session.id}: command '${call.command.name}' failed" }
-                session.writeError("${call.name}: internal error; the details are in the server log.")
-            }
-        }
         val listener = InterruptListener {
             interrupted = true
-            job.cancel()
+            commandJob.cancel()
         }
         session.addInterruptListener(listener)
         try {
-            job.start()
-            job.join()
+            withContext(commandJob) {
+                try {
+                    call.command.handler!!.run(call)
+                } catch (e: CancellationException) {
+                    throw e
+                } catch (e: CommandException) {
+                    session.writeError(e.message ?: "${call.name}: failed")
+                } catch (e: Throwable) {
+                    logger.error(e) { "session ${session.id}: command '${call.command.name}' failed" }
+                    session.writeError("${call.name}: internal error; the details are in the server log.")
+                }
+            }
+        } catch (e: CancellationException) {
+            // The command was interrupted, or cancelled itself (an expired withTimeout, say): either
+            // way only the command ends. The session itself being cancelled goes on up.
+            currentCoroutineContext().ensureActive()
         } finally {
             session.removeInterruptListener(listener)
+            commandJob.complete()
         }
-        if (interrupted && job.isCancelled) session.writeLine("^C")
+        if (interrupted && commandJob.isCancelled) session.writeLine("^C")
     }
 
     private suspend fun help(session: TelnetSession, topic: List<String>) {

@@ -9,6 +9,14 @@ public sealed class Key {
     /** A printable character (one code point, possibly outside the BMP). */
     public data class Text(val codePoint: Int) : Key() {
         override fun toString(): String = "Text(${String(Character.toChars(codePoint))})"
+
+        public companion object {
+            private val LATIN1 = Array(256) { Text(it) }
+
+            /** The key for [codePoint]; shared instances for U+0000..U+00FF, so typing allocates nothing. */
+            @JvmStatic
+            public fun of(codePoint: Int): Text = if (codePoint in 0..255) LATIN1[codePoint] else Text(codePoint)
+        }
     }
 
     /** Enter: CR, LF, CR LF or CR NUL, each exactly once. */

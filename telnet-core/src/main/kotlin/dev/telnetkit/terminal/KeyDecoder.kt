@@ -74,7 +74,7 @@ public class KeyDecoder {
             c in '\u0080'..'\u009f' -> Unit // C1 controls: never text
             c.isHighSurrogate() -> highSurrogate = c
             c.isLowSurrogate() -> emit(Key.Text(REPLACEMENT))
-            else -> emit(Key.Text(c.code))
+            else -> emit(Key.Text.of(c.code))
         }
     }
 
