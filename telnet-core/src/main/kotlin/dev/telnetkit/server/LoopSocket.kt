@@ -35,17 +35,23 @@ internal class LoopSocket(private val channel: SocketChannel, val loop: EventLoo
      */
     suspend fun read(max: Int): Int {
         val buffer = loop.readBuffer
+        // A read that did not fill its buffer emptied the socket: wait for the selector rather than
+        // ask the kernel again only to hear that nothing is there (a system call per request saved).
+        if (drained) awaitReady(SelectionKey.OP_READ)
         while (true) {
             buffer.clear()
             if (max < buffer.capacity()) buffer.limit(max)
             val n = channel.read(buffer)
             if (n != 0) {
+                drained = n in 0 until buffer.limit()
                 buffer.flip()
                 return n
             }
             awaitReady(SelectionKey.OP_READ)
         }
     }
+
+    private var drained = false
 
     /** Writes all of [buffers], suspending while the client's window is full. */
     suspend fun write(buffers: Array<ByteBuffer>) {
