@@ -25,10 +25,20 @@ internal class OutputQueue(private val limit: Int, private val onWriteFailure: (
     private var socket: LoopSocket? = null
     // Loop thread only: a batch the socket has taken part of.
     private var pending: Array<ByteBuffer>? = null
-    private val queued = MutableStateFlow(0L)
+    // Bytes offered and not yet written, under the lock; published to a flow only once something
+    // waits on it (a writer waiting for room, the end of the session), not on every write.
+    @Volatile private var count = 0L
+    private var watch: MutableStateFlow<Long>? = null
     private val flushTask = Runnable { flush() }
 
-    val queuedBytes: Long get() = queued.value
+    val queuedBytes: Long get() = count
+
+    private fun setCount(value: Long) {
+        count = value
+        watch?.value = value
+    }
+
+    private fun watched(): MutableStateFlow<Long> = synchronized(lock) { watch ?: MutableStateFlow(count).also { watch = it } }
 
     /** Starts writing to [socket]; what was offered before goes out first. */
     fun attach(socket: LoopSocket) {
@@ -46,10 +56,10 @@ internal class OutputQueue(private val limit: Int, private val onWriteFailure: (
         if (bytes.isEmpty()) return true
         synchronized(lock) {
             if (closed) return true
-            val now = queued.value
+            val now = count
             if (now > 0 && now + bytes.size > limit) return false
             (chunks ?: ArrayDeque<ByteArray>(4).also { chunks = it }).addLast(bytes)
-            queued.value = now + bytes.size
+            setCount(now + bytes.size)
             socket?.let { scheduleFlush(it) }
         }
         return true
@@ -63,6 +73,8 @@ internal class OutputQueue(private val limit: Int, private val onWriteFailure: (
 
     /** Waits until [size] more bytes fit; false if the client read nothing for [stall]. */
     suspend fun awaitRoom(size: Int, stall: Duration): Boolean {
+        if (count == 0L || count + size <= limit) return true
+        val queued = watched()
         while (true) {
             val now = queued.value
             if (now == 0L || now + size <= limit) return true
@@ -75,6 +87,8 @@ internal class OutputQueue(private val limit: Int, private val onWriteFailure: (
      * [stall] meanwhile (the wait restarts whenever the queue shrinks).
      */
     suspend fun awaitBelow(threshold: Long, stall: Duration): Boolean {
+        if (count < threshold) return true
+        val queued = watched()
         while (true) {
             val now = queued.value
             if (now < threshold) return true
@@ -84,7 +98,8 @@ internal class OutputQueue(private val limit: Int, private val onWriteFailure: (
 
     /** Waits until everything queued so far has been handed to the socket. */
     suspend fun awaitDrained() {
-        queued.first { it == 0L }
+        if (count == 0L) return
+        watched().first { it == 0L }
     }
 
     /** Drops everything not yet handed to the socket (Telnet AO). */
@@ -92,7 +107,7 @@ internal class OutputQueue(private val limit: Int, private val onWriteFailure: (
         synchronized(lock) {
             chunks?.clear()
             // A batch already partly written keeps going (its bytes are on the wire); it is not counted.
-            queued.value = 0
+            setCount(0)
         }
     }
 
@@ -117,7 +132,7 @@ internal class OutputQueue(private val limit: Int, private val onWriteFailure: (
                     Array(queue.size) { ByteBuffer.wrap(queue[it]) }.also { queue.clear() }
                 }
                 val written = socket.writeAvailable(batch)
-                if (written > 0) synchronized(lock) { queued.value = (queued.value - written).coerceAtLeast(0) }
+                if (written > 0) synchronized(lock) { setCount((count - written).coerceAtLeast(0)) }
                 if (batch[batch.size - 1].hasRemaining()) {
                     pending = batch
                     socket.whenWritable(flushTask)
@@ -130,7 +145,7 @@ internal class OutputQueue(private val limit: Int, private val onWriteFailure: (
             synchronized(lock) {
                 flushScheduled = false
                 chunks = null
-                queued.value = 0
+                setCount(0)
             }
             if (!socket.isClosed) onWriteFailure("write failed: ${e.message}")
         }

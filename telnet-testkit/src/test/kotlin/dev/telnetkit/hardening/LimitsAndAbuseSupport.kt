@@ -92,8 +92,7 @@ internal fun bufferedSubnegotiationBytes(session: TelnetSession): Int {
 /** Output queued for the session's client and not yet handed to the socket, read by reflection. */
 internal fun queuedOutputBytes(session: TelnetSession): Long {
     val queue = TelnetSession::class.java.getDeclaredField("output").apply { isAccessible = true }.get(session)
-    val queued = queue.javaClass.getDeclaredField("queued").apply { isAccessible = true }.get(queue) as kotlinx.coroutines.flow.StateFlow<*>
-    return queued.value as Long
+    return queue.javaClass.getDeclaredMethod("getQueuedBytes").apply { isAccessible = true }.invoke(queue) as Long
 }
 
 /**
