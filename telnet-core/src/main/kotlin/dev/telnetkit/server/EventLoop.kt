@@ -38,6 +38,8 @@ private val logger = KotlinLogging.logger {}
 internal class EventLoop(name: String) : CoroutineDispatcher(), Delay {
     private val selector: Selector = Selector.open()
     private val tasks = ConcurrentLinkedQueue<Runnable>()
+    // Tasks the loop gives itself (a resumed coroutine, a flush): no lock, no node per task.
+    private val localTasks = ArrayDeque<Runnable>()
     // True while the loop is, or is about to be, blocked in select: a dispatcher must wake it.
     private val selecting = AtomicBoolean(false)
     @Volatile private var closing = false
@@ -62,8 +64,12 @@ internal class EventLoop(name: String) : CoroutineDispatcher(), Delay {
             Dispatchers.Default.dispatch(context, block)
             return
         }
+        if (Thread.currentThread() === thread) {
+            localTasks.addLast(block)
+            return
+        }
         tasks.add(block)
-        if (Thread.currentThread() !== thread && selecting.compareAndSet(true, false)) selector.wakeup()
+        if (selecting.compareAndSet(true, false)) selector.wakeup()
         // Ended between the check and the add: nobody will run the queue, so hand it over.
         if (ended) drainTo(context)
     }
@@ -140,9 +146,9 @@ internal class EventLoop(name: String) : CoroutineDispatcher(), Delay {
             while (true) {
                 runTasks()
                 val wait = runTimers()
-                if (closing && tasks.isEmpty()) break
+                if (closing && tasks.isEmpty() && localTasks.isEmpty()) break
                 selecting.set(true)
-                if (tasks.isEmpty() && !closing) selector.select(wait) else selector.selectNow()
+                if (tasks.isEmpty() && localTasks.isEmpty() && !closing) selector.select(wait) else selector.selectNow()
                 selecting.set(false)
                 processSelected()
             }
@@ -172,7 +178,7 @@ internal class EventLoop(name: String) : CoroutineDispatcher(), Delay {
         // Bounded, so sockets are polled between bursts of work.
         var n = 0
         while (n < MAX_TASKS_PER_TURN) {
-            val task = tasks.poll() ?: return
+            val task = localTasks.removeFirstOrNull() ?: tasks.poll() ?: return
             n++
             try {
                 task.run()
@@ -208,6 +214,7 @@ internal class EventLoop(name: String) : CoroutineDispatcher(), Delay {
     }
 
     private fun drainTo(context: CoroutineContext) {
+        if (inLoop) while (true) Dispatchers.Default.dispatch(context, localTasks.removeFirstOrNull() ?: break)
         while (true) {
             val task = tasks.poll() ?: return
             Dispatchers.Default.dispatch(context, task)

@@ -20,6 +20,8 @@ internal class LoopSocket(private val channel: SocketChannel, val loop: EventLoo
     private var readWaiter: CancellableContinuation<Unit>? = null
     private var writeWaiter: CancellableContinuation<Unit>? = null
     private var writeTask: Runnable? = null
+    // Loop thread only: called whenever the socket is readable while read interest is on.
+    private var readHandler: Runnable? = null
     @Volatile var isClosed: Boolean = false
         private set
 
@@ -63,6 +65,36 @@ internal class LoopSocket(private val channel: SocketChannel, val loop: EventLoo
             if (!buffers[last].hasRemaining()) return
             awaitReady(SelectionKey.OP_WRITE)
         }
+    }
+
+    /**
+     * Reads driven by the selector instead of a waiting coroutine: [handler] runs on the loop each
+     * time the socket is readable while [wantRead] is on. Call on the loop's thread.
+     */
+    fun onReadable(handler: Runnable) {
+        readHandler = handler
+    }
+
+    /** Turns read interest on or off; call on the loop's thread. */
+    fun wantRead(on: Boolean) {
+        val key = key ?: return
+        if (!key.isValid) return
+        val ops = key.interestOps()
+        val wanted = if (on) ops or SelectionKey.OP_READ else ops and SelectionKey.OP_READ.inv()
+        if (wanted != ops) key.interestOps(wanted)
+    }
+
+    /**
+     * Reads what has arrived now, at most [max] bytes, into the loop's [EventLoop.readBuffer]
+     * (flipped): 0 when nothing has, -1 at end of input. Call on the loop's thread.
+     */
+    fun readNow(max: Int): Int {
+        val buffer = loop.readBuffer
+        buffer.clear()
+        if (max < buffer.capacity()) buffer.limit(max)
+        val n = channel.read(buffer)
+        buffer.flip()
+        return n
     }
 
     /** Writes what the socket takes of [buffers] now, without waiting; the bytes written. */
@@ -110,10 +142,13 @@ internal class LoopSocket(private val channel: SocketChannel, val loop: EventLoo
         // except read interest wanted by a waiting reader: it comes back for more, and keeping the
         // interest saves a change of the epoll set per read.
         var clear = 0
-        if (readable && readWaiter == null) clear = clear or SelectionKey.OP_READ
+        if (readable && readWaiter == null && readHandler == null) clear = clear or SelectionKey.OP_READ
         if (writable) clear = clear or SelectionKey.OP_WRITE
         if (clear != 0 && key.isValid) key.interestOpsAnd(clear.inv())
-        if (readable) readWaiter?.let { readWaiter = null; it.resume(Unit) }
+        if (readable) {
+            readWaiter?.let { readWaiter = null; it.resume(Unit) }
+            readHandler?.run()
+        }
         if (writable) {
             writeWaiter?.let { writeWaiter = null; it.resume(Unit) }
             writeTask?.let { writeTask = null; it.run() }

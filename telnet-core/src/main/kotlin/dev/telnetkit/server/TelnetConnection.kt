@@ -11,7 +11,6 @@ import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.channels.Channel
-import kotlinx.coroutines.channels.ClosedSendChannelException
 import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.currentCoroutineContext
 import kotlinx.coroutines.delay
@@ -66,7 +65,8 @@ internal class TelnetConnection(
                 session.scope = CoroutineScope(coroutineContext + background)
                 session.protocol = TelnetProtocol(settings.protocol, session::sendRaw, ::onProtocolEvent)
                 synchronized(session.protocolLock) { session.protocol.open() }
-                val reader = launch { readLoop() }
+                ioScope = this
+                startReading()
                 awaitNegotiation()
                 progress = null
                 runScope = this
@@ -83,7 +83,7 @@ internal class TelnetConnection(
                 }
                 background.cancel()
                 lingerJob?.cancel()
-                reader.cancel()
+                stopReading()
                 output.close()
                 withTimeoutOrNull(FLUSH_TIMEOUT) { output.awaitDrained() }
             }
@@ -102,38 +102,126 @@ internal class TelnetConnection(
         }
     }
 
-    private suspend fun readLoop() {
+    // ---- reading: driven by the loop's selector, no coroutine waits for input ----
+    // All of this runs on the session's loop thread, except the flag the handler's side reads.
+
+    private lateinit var ioScope: CoroutineScope
+    private var reading = false
+    private var pausedForOutput = false
+    private var pausedForInput = false
+    // Input the session's queue had no room for (typed ahead while a command runs), text merged;
+    // delivered as the handler takes what is queued. Reading goes on meanwhile, so that Ctrl-C still
+    // reaches a running command, until PENDING_INPUT_LIMIT characters wait.
+    private val pendingInputs = ArrayDeque<SessionInput>()
+    private var pendingChars = 0
+    @Volatile private var hasPending = false
+    private val readTask = Runnable { onReadable() }
+    private val drainTask = Runnable { drainPendingInputs() }
+
+    private fun startReading() {
+        reading = true
+        session.onInputTaken = Runnable { if (hasPending) socket.loop.dispatchTask(drainTask) }
+        socket.onReadable(readTask)
+        socket.wantRead(true)
+    }
+
+    private fun stopReading() {
+        reading = false
+        socket.wantRead(false)
+    }
+
+    /**
+     * Reads what has arrived and hands it on. Back-pressure: while the handler has not taken the
+     * input already read, or the client has not read the output its input caused (echo, bells,
+     * answers), its input is not read either, so TCP slows the sender down; a client that reads
+     * nothing at all for outputStallTimeout meanwhile is cut off.
+     */
+    private fun onReadable() {
         try {
-            while (true) {
-                // The loop's shared buffer: an idle session holds no read buffer, and the decoder
-                // copies what it keeps before the next read.
-                // Back-pressure: while the client has not read what its input caused (echo, bells,
-                // answers), its input is not read either, so TCP slows the sender down; a client that
-                // reads nothing at all for outputStallTimeout is cut off.
-                if (output.queuedBytes >= readPauseThreshold &&
-                    !output.awaitBelow(readPauseThreshold, settings.outputStallTimeout.toKotlinDuration())
-                ) {
-                    cutOff("client read nothing for ${settings.outputStallTimeout.toMillis()} ms")
-                    break
+            while (reading && !pausedForInput && !pausedForOutput) {
+                if (output.queuedBytes >= readPauseThreshold) {
+                    pauseForOutput()
+                    return
                 }
-                val n = socket.read(readChunk)
-                if (n < 0) break
+                // The loop's shared buffer: an idle session holds no read buffer, and the decoder
+                // copies what it keeps before this returns.
+                val n = socket.readNow(readChunk)
+                if (n == 0) return
+                if (n < 0) {
+                    endOfInput()
+                    return
+                }
                 val buffer = socket.loop.readBuffer
                 synchronized(session.protocolLock) { session.protocol.receive(buffer.array(), buffer.arrayOffset() + buffer.position(), n) }
                 dispatchEvents()
                 progress?.trySend(Unit)
+                // A read that did not fill the buffer emptied the socket: the selector says when more comes.
+                if (n < readChunk) return
             }
-        } catch (e: CancellationException) {
-            throw e
         } catch (e: Exception) {
             logger.debug { "session ${session.id}: read ended: ${e.message}" }
             // Not an end of input but a broken connection (reset): nothing more can be read or
             // written, so end the session now rather than when a running command happens to finish.
+            stopReading()
             cutOff("read failed: ${e.message}")
         }
-        // End of input: the handler sees it as readLine returning null, after any type-ahead.
+    }
+
+    /** End of input: the handler sees it as readLine returning null, after any type-ahead. */
+    private fun endOfInput() {
+        stopReading()
         session.input.close()
         progress?.trySend(Unit)
+    }
+
+    private fun pauseForOutput() {
+        pausedForOutput = true
+        socket.wantRead(false)
+        ioScope.launch {
+            if (output.awaitBelow(readPauseThreshold, settings.outputStallTimeout.toKotlinDuration())) {
+                pausedForOutput = false
+                resumeReading()
+            } else {
+                cutOff("client read nothing for ${settings.outputStallTimeout.toMillis()} ms")
+            }
+        }
+    }
+
+    private fun resumeReading() {
+        if (!reading || pausedForInput || pausedForOutput) return
+        socket.wantRead(true)
+        onReadable()
+    }
+
+    private fun drainPendingInputs() {
+        while (true) {
+            val item = pendingInputs.firstOrNull() ?: break
+            if (!offerInput(item)) break
+            pendingInputs.removeFirst()
+            if (item is SessionInput.Text) pendingChars -= item.text.length
+        }
+        hasPending = pendingInputs.isNotEmpty()
+        if (pausedForInput && pendingChars <= PENDING_INPUT_LIMIT) {
+            pausedForInput = false
+            resumeReading()
+        }
+    }
+
+    private fun addPending(item: SessionInput) {
+        val last = pendingInputs.lastOrNull()
+        if (item is SessionInput.Text && last is SessionInput.Text) {
+            pendingInputs[pendingInputs.size - 1] = SessionInput.Text(last.text + item.text)
+        } else {
+            pendingInputs.addLast(item)
+        }
+        if (item is SessionInput.Text) pendingChars += item.text.length
+        hasPending = true
+    }
+
+    /** Queues [item] for the handler; false if the queue is full (input nobody will read is dropped). */
+    private fun offerInput(item: SessionInput): Boolean {
+        val result = session.input.trySend(item)
+        return result.isSuccess || result.isClosed
     }
 
     // Events are collected under the protocol lock and handled after it is released: handling may
@@ -147,19 +235,20 @@ internal class TelnetConnection(
 
     /**
      * Applies what the last read brought: facts, answers and interrupts at once, in wire order;
-     * then hands typed input to the session, suspending while it is behind (TCP back-pressure).
+     * then hands typed input to the session, pausing reads while its queue is full.
      */
-    private suspend fun dispatchEvents() {
+    private fun dispatchEvents() {
         for (event in collected) handle(event)
         collected.clear()
         for (item in inputs) {
-            try {
-                session.input.send(item)
-            } catch (_: ClosedSendChannelException) {
-                break // the session is ending; input nobody will read is dropped
-            }
+            if (pendingInputs.isEmpty() && offerInput(item)) continue
+            addPending(item)
         }
         inputs.clear()
+        if (pendingChars > PENDING_INPUT_LIMIT) {
+            pausedForInput = true
+            socket.wantRead(false)
+        }
     }
 
     private fun handle(event: ProtocolEvent) {
@@ -272,6 +361,7 @@ internal class TelnetConnection(
 
     private companion object {
         const val CTRL_C = '\u0003'
+        const val PENDING_INPUT_LIMIT = 16 * 1024
         val FLUSH_TIMEOUT = 2000.milliseconds
         val IDLE_GRACE = 1000.milliseconds
     }

@@ -328,6 +328,7 @@ public class TelnetSession internal constructor(
             } else {
                 input.receiveCatching()
             }
+            onInputTaken?.run()
             when (val event = result.getOrNull() ?: return null) {
                 is SessionInput.Text -> keyDecoder.decode(event.text, keys::addLast)
                 SessionInput.Interrupt -> { keyDecoder.flush {}; keys.addLast(Key.Interrupt) }
@@ -444,6 +445,9 @@ public class TelnetSession internal constructor(
     /** The session's scope; set by the connection before the handler runs. */
     internal lateinit var scope: CoroutineScope
 
+    /** Called after the handler takes input from [input], so a reader paused on a full queue goes on. */
+    @Volatile internal var onInputTaken: Runnable? = null
+
     internal fun touched() {
         lastInputNanos = System.nanoTime()
     }
@@ -456,7 +460,8 @@ public class TelnetSession internal constructor(
 
     private companion object {
         // Reads waiting for the handler; small, so that input the handler has not taken yet (and the
-        // echo it will cause) stays a few reads' worth: beyond it the reader waits, and TCP slows the client.
+        // echo it will cause) stays a few reads' worth: beyond it the connection holds a bounded
+        // amount more, then stops reading, and TCP slows the client.
         const val INPUT_CAPACITY = 4
 
         /** `\n` without a `\r` before it becomes `\r\n`, so lines break right even in BINARY. */

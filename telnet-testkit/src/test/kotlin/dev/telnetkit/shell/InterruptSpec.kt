@@ -12,6 +12,7 @@ import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.withTimeout
+import kotlin.time.Duration.Companion.milliseconds
 import java.util.concurrent.CountDownLatch
 import java.util.concurrent.TimeUnit
 import java.util.concurrent.atomic.AtomicInteger
@@ -98,6 +99,23 @@ class InterruptSpec : FunSpec({
             client.runAndInterrupt("block", interrupt)
             probe.interrupted.isCompleted.shouldBeTrue()
         }
+    }
+
+    test("Ctrl-C still interrupts a running command after many separately sent keys of type-ahead, which then reach the next prompt") {
+        val client = fixture.connect(fixture.startShell(ShellSettings(commands)))
+        client.awaitPrompt(PROMPT)
+        client.sendLine("sleep")
+        withTimeout(10.seconds) { probe.started.await() }
+        // Each key in a packet of its own, as typed: far more reads than the session's input queue holds.
+        for (c in "echo typed-ahead") {
+            client.send(c.toString())
+            delay(2.milliseconds)
+        }
+        client.send(CTRL_C)
+        withTimeout(10.seconds) { probe.cancelled.await() }
+        client.awaitText("^C\r\n")
+        client.sendLine("")
+        client.awaitText("typed-ahead\r\n")
     }
 
     test("in line mode IAC IP cancels the command too") {
