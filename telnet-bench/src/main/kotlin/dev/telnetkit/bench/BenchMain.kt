@@ -8,7 +8,7 @@ import kotlin.system.exitProcess
  */
 fun main(args: Array<String>) {
     when (args.firstOrNull()) {
-        "jmh" -> org.openjdk.jmh.Main.main(args.drop(1).toTypedArray())
+        "jmh" -> dev.telnetkit.bench.jmh.JmhMain.main(args.drop(1).toTypedArray())
         "run" -> {
             val options = try {
                 RunOptions.parse(args.drop(1)) ?: run { println(RUN_USAGE); return }
