@@ -170,7 +170,7 @@ public class LineEditor(
             Key.Down -> historyMove(+1)
             Key.DeleteWordLeft -> kill(wordStartBefore(cursor), cursor)
             Key.DeleteWordRight -> kill(cursor, wordEndAfter(cursor))
-            Key.EraseLine -> { buf.setLength(0); cursor = 0; refresh() }
+            Key.EraseLine -> { buf.setLength(0).also { bufStamp++ }; cursor = 0; refresh() }
             Key.Interrupt -> return interrupted()
             Key.Escape, Key.Insert, Key.PageUp, Key.PageDown -> Unit
             is Key.Control -> return control(key.letter)
@@ -205,23 +205,55 @@ public class LineEditor(
     private fun insert(c: Char) {
         if (buf.length + 1 > maxLength) { bell(); return }
         val atEnd = cursor == buf.length
-        val (row, col) = position(cursor)
-        buf.insert(cursor, c)
+        // Typing at the end of the line: where the end is, is known from the last key (see endMemo).
+        val end = if (atEnd && search == null && echo) endMemo() else -1L
+        val row: Int
+        val col: Int
+        if (end >= 0) {
+            row = (end ushr 32).toInt()
+            col = end.toInt()
+        } else {
+            val (r, c2) = position(cursor)
+            row = r
+            col = c2
+        }
+        buf.insert(cursor, c).also { bufStamp++ }
         cursor += 1
         val cells = CharacterWidth.of(c.code)
         if (render && echo && atEnd && search == null && col + cells < width && row == cursorRow) {
             out.append(c)
             cursorCol = col + cells
+            // The new end: one character further on the same row, as the terminal shows it.
+            if (cells == 1) rememberEnd(row, col + 1)
         } else {
             refresh()
         }
+    }
+
+    // Where the end of the text is laid out (row high, column low), valid while the text, the prompt
+    // and the width are those it was computed for: typing a line costs one step per key, not a
+    // layout of the whole line per key.
+    private var bufStamp = 0L
+    private var memoStamp = -1L
+    private var memoEnd = 0L
+    private var memoPrompt: CharSequence? = null
+    private var memoWidth = 0
+
+    private fun endMemo(): Long =
+        if (memoStamp == bufStamp && memoPrompt === promptShown && memoWidth == width) memoEnd else -1L
+
+    private fun rememberEnd(row: Int, col: Int) {
+        memoStamp = bufStamp
+        memoEnd = (row.toLong() shl 32) or col.toLong()
+        memoPrompt = promptShown
+        memoWidth = width
     }
 
     private fun insert(s: String) {
         if (buf.length + s.length > maxLength) { bell(); return }
         val atEnd = cursor == buf.length
         val (row, col) = position(cursor)
-        buf.insert(cursor, s)
+        buf.insert(cursor, s).also { bufStamp++ }
         cursor += s.length
         val cells = CharacterWidth.of(s)
         if (render && echo && atEnd && search == null && col + cells < width && row == cursorRow) {
@@ -238,7 +270,7 @@ public class LineEditor(
         val removed = buf.substring(from, cursor)
         val atEnd = cursor == buf.length
         val (_, colBefore) = position(cursor)
-        buf.delete(from, cursor)
+        buf.delete(from, cursor).also { bufStamp++ }
         cursor = from
         val cells = CharacterWidth.of(removed)
         val (row, col) = position(cursor)
@@ -252,14 +284,14 @@ public class LineEditor(
 
     private fun deleteForward() {
         if (cursor == buf.length) return
-        buf.delete(cursor, next(cursor))
+        buf.delete(cursor, next(cursor)).also { bufStamp++ }
         refresh()
     }
 
     private fun kill(from: Int, to: Int) {
         if (from >= to) return
         killed = buf.substring(from, to)
-        buf.delete(from, to)
+        buf.delete(from, to).also { bufStamp++ }
         cursor = from
         refresh()
     }
@@ -270,7 +302,7 @@ public class LineEditor(
         val before = previous(at)
         val a = buf.substring(before, at)
         val b = buf.substring(at, next(at))
-        buf.replace(before, next(at), b + a)
+        buf.replace(before, next(at), b + a).also { bufStamp++ }
         cursor = before + a.length + b.length
         refresh()
     }
@@ -300,7 +332,7 @@ public class LineEditor(
     }
 
     private fun resetLine() {
-        buf.setLength(0)
+        buf.setLength(0).also { bufStamp++ }
         cursor = 0
         cursorRow = 0
         cursorCol = 0
@@ -328,8 +360,8 @@ public class LineEditor(
     }
 
     private fun replaceLine(line: String) {
-        buf.setLength(0)
-        buf.append(fitted(line))
+        buf.setLength(0).also { bufStamp++ }
+        buf.append(fitted(line)).also { bufStamp++ }
         cursor = buf.length
         refresh()
     }
@@ -367,8 +399,8 @@ public class LineEditor(
             key == Key.Control('R') -> if (query.isNotEmpty()) findMatch(entries, (if (searchMatch >= 0) searchMatch else entries.size) - 1)
             key == Key.Control('G') || key == Key.Escape -> {
                 search = null
-                buf.setLength(0)
-                buf.append(searchSaved)
+                buf.setLength(0).also { bufStamp++ }
+                buf.append(searchSaved).also { bufStamp++ }
                 cursor = buf.length
             }
             else -> {
@@ -394,8 +426,8 @@ public class LineEditor(
         val at = match?.indexOf(search.toString()) ?: -1
         search = null
         if (match != null) {
-            buf.setLength(0)
-            buf.append(fitted(match))
+            buf.setLength(0).also { bufStamp++ }
+            buf.append(fitted(match)).also { bufStamp++ }
             cursor = at.coerceIn(0, buf.length)
         }
     }
@@ -425,7 +457,7 @@ public class LineEditor(
 
     private fun replaceWord(request: CompletionRequest, replacement: String) {
         if (buf.length - request.word.length + replacement.length > maxLength) return bell()
-        buf.replace(request.wordStart, cursor, replacement)
+        buf.replace(request.wordStart, cursor, replacement).also { bufStamp++ }
         cursor = request.wordStart + replacement.length
         refresh()
     }
