@@ -277,40 +277,61 @@ public class TelnetSession internal constructor(
     }
 
     private suspend fun readEditedLine(prompt: String, echo: Boolean, history: Boolean, completer: Completer?, interruptible: Boolean): String? {
-        val editor = synchronized(screenLock) {
-            check(activeEditor == null) { "another readLine is already waiting" }
-            if (ending) return null
-            LineEditor(settings.maxLineLength, if (history) this.history else null, completer, echo, width, serverEchoes).also {
-                activeEditor = it
-                it.begin(prompt)
-                send(it.takeOutput())
-            }
-        }
+        // The locked work lives in plain functions: a synchronized block with returns inside a
+        // suspend function's state machine is bytecode the JIT refuses to compile (it would run
+        // interpreted, on every key of every line).
+        val editor = startEditor(prompt, echo, history, completer) ?: return null
         try {
             while (true) {
-                var key: Key = nextKey() ?: return if (ending) null else editor.text.takeIf { it.isNotEmpty() }
-                synchronized(screenLock) {
-                    if (ending) return null
-                    editor.render = serverEchoes
-                    // Handle every key already decoded before sending anything: a pasted or
-                    // line-mode line is echoed in one write, not one write per character.
-                    while (true) {
-                        when (val outcome = editor.handle(key)) {
-                            is LineEditor.Outcome.Done -> { send(editor.takeOutput()); return outcome.line }
-                            LineEditor.Outcome.EndOfInput -> { send(editor.takeOutput()); return null }
-                            LineEditor.Outcome.Interrupted -> {
-                                if (interruptible) { send(editor.takeOutput()); throw InputInterruptedException() }
-                                editor.begin(prompt)
-                            }
-                            LineEditor.Outcome.Continue -> Unit
-                        }
-                        key = keys.removeFirstOrNull() ?: break
-                    }
-                    send(editor.takeOutput())
-                }
+                val key: Key = nextKey() ?: return if (ending) null else editor.text.takeIf { it.isNotEmpty() }
+                val outcome = handleKeys(editor, key, prompt, interruptible)
+                if (outcome !== LineEditor.Outcome.Continue) return (outcome as? LineEditor.Outcome.Done)?.line
             }
         } finally {
             synchronized(screenLock) { if (activeEditor === editor) activeEditor = null }
+        }
+    }
+
+    /** Shows the prompt with a new editor, or null if the session is ending. */
+    private fun startEditor(prompt: String, echo: Boolean, history: Boolean, completer: Completer?): LineEditor? {
+        synchronized(screenLock) {
+            check(activeEditor == null) { "another readLine is already waiting" }
+            if (ending) return null
+            val editor = LineEditor(settings.maxLineLength, if (history) this.history else null, completer, echo, width, serverEchoes)
+            activeEditor = editor
+            editor.begin(prompt)
+            send(editor.takeOutput())
+            return editor
+        }
+    }
+
+    /**
+     * Handles [first] and every key already decoded after it before sending anything (a pasted or
+     * line-mode line is echoed in one write, not one write per character). Returns
+     * [LineEditor.Outcome.Continue] while the line goes on, [LineEditor.Outcome.Done] with the line,
+     * or [LineEditor.Outcome.EndOfInput] (also when the session is ending).
+     */
+    private fun handleKeys(editor: LineEditor, first: Key, prompt: String, interruptible: Boolean): LineEditor.Outcome {
+        synchronized(screenLock) {
+            if (ending) return LineEditor.Outcome.EndOfInput
+            editor.render = serverEchoes
+            var key = first
+            while (true) {
+                val outcome = editor.handle(key)
+                if (outcome === LineEditor.Outcome.Interrupted) {
+                    if (interruptible) {
+                        send(editor.takeOutput())
+                        throw InputInterruptedException()
+                    }
+                    editor.begin(prompt)
+                } else if (outcome !== LineEditor.Outcome.Continue) {
+                    send(editor.takeOutput())
+                    return outcome
+                }
+                key = keys.removeFirstOrNull() ?: break
+            }
+            send(editor.takeOutput())
+            return LineEditor.Outcome.Continue
         }
     }
 
