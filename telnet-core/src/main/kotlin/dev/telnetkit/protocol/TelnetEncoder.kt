@@ -17,14 +17,8 @@ public object TelnetEncoder {
     @JvmStatic
     public fun encodeData(bytes: ByteArray, offset: Int, length: Int, binary: Boolean): ByteArray {
         require(offset >= 0 && length >= 0 && offset + length <= bytes.size) { "offset/length outside the array" }
-        var extra = 0
         val end = offset + length
-        for (i in offset until end) {
-            when (bytes[i].toInt() and 0xff) {
-                TelnetCommand.IAC -> extra++
-                CR, LF -> if (!binary) extra++
-            }
-        }
+        val extra = extraBytes(bytes, offset, end, binary)
         if (extra == 0) return bytes.copyOfRange(offset, end)
         val out = ByteArray(length + extra)
         var o = 0
@@ -48,6 +42,22 @@ public object TelnetEncoder {
         }
         return if (o == out.size) out else out.copyOf(o)
     }
+
+    /** Bytes the encoding adds: one per IAC, and unless [binary] one per LF without its CR and per CR without its LF. */
+    private fun extraBytes(bytes: ByteArray, offset: Int, end: Int, binary: Boolean): Int {
+        var extra = 0
+        for (i in offset until end) {
+            when (bytes[i].toInt() and 0xff) {
+                TelnetCommand.IAC -> extra++
+                CR -> if (!binary && (i + 1 >= end || (bytes[i + 1].toInt() and 0xff) != LF)) extra++
+                LF -> if (!binary && (i == offset || (bytes[i - 1].toInt() and 0xff) != CR)) extra++
+            }
+        }
+        return extra
+    }
+
+    /** True if [bytes] go on the wire unchanged as data (no IAC to double, every line end already CR LF). */
+    internal fun isWireReady(bytes: ByteArray, binary: Boolean): Boolean = extraBytes(bytes, 0, bytes.size, binary) == 0
 
     /** Encodes all of [bytes] as data. */
     @JvmStatic

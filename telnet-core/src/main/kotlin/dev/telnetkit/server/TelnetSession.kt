@@ -434,7 +434,9 @@ public class TelnetSession internal constructor(
         if (text.isEmpty()) return
         val bytes = crlf(text).toByteArray(encoding)
         val binary = isEnabled(OptionSide.LOCAL, TelnetOption.BINARY)
-        if (!output.offer(TelnetEncoder.encodeData(bytes, binary))) cutOff("more than ${settings.outputBufferLimit} bytes of output unread")
+        // A fresh array that needs no escaping goes out as it is, without another copy.
+        val wire = if (TelnetEncoder.isWireReady(bytes, binary)) bytes else TelnetEncoder.encodeData(bytes, binary)
+        if (!output.offer(wire)) cutOff("more than ${settings.outputBufferLimit} bytes of output unread")
     }
 
     // ---- called by the connection ----

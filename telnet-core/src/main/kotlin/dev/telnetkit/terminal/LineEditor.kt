@@ -58,8 +58,8 @@ public class LineEditor(
         public data object EndOfInput : Outcome()
     }
 
-    private val out = StringBuilder()
-    private val buf = StringBuilder()
+    private val out = StringBuilder(INITIAL_CAPACITY)
+    private val buf = StringBuilder(INITIAL_CAPACITY)
     private var cursor = 0
     // Where the terminal's cursor is, relative to the start of the prompt row.
     private var cursorRow = 0
@@ -680,6 +680,8 @@ public class LineEditor(
 
     private companion object {
         const val MIN_WIDTH = 4
+        // Room for a typical command line and its echo without growing the builders while typing.
+        const val INITIAL_CAPACITY = 80
 
         fun previousIn(text: CharSequence, index: Int): Int {
             if (index <= 0) return 0
