@@ -1,75 +1,33 @@
 package dev.telnetkit.server
 
-import kotlinx.coroutines.CancellableContinuation
 import kotlinx.coroutines.suspendCancellableCoroutine
-import java.io.IOException
 import java.nio.ByteBuffer
-import java.nio.channels.ClosedChannelException
 import java.nio.channels.SelectionKey
 import java.nio.channels.SocketChannel
 import kotlin.coroutines.resume
-import kotlin.coroutines.resumeWithException
 
 /**
  * A non-blocking TCP connection served by one [EventLoop]: reads and writes are plain non-blocking
- * calls on the loop's thread, and a coroutine that finds nothing to read (or no room to write)
- * suspends until the loop's selector says otherwise. One reader and one writer at a time.
+ * calls on the loop's thread. Reads are driven by the selector ([onReadable], [wantRead]); a write
+ * the socket cannot take at once continues when the selector says it is writable ([whenWritable]).
  */
 internal class LoopSocket(private val channel: SocketChannel, val loop: EventLoop) : IoReadiness {
     private var key: SelectionKey? = null
-    private var readWaiter: CancellableContinuation<Unit>? = null
-    private var writeWaiter: CancellableContinuation<Unit>? = null
-    private var writeTask: Runnable? = null
     // Loop thread only: called whenever the socket is readable while read interest is on.
     private var readHandler: Runnable? = null
+    // Loop thread only: runs once when the socket can take more (or has been closed).
+    private var writeTask: Runnable? = null
     @Volatile var isClosed: Boolean = false
         private set
 
-    /** Registers with the loop's selector; call on the loop's thread before any wait. */
+    /** Registers with the loop's selector; call on the loop's thread before anything else. */
     fun register() {
         key = loop.register(channel, 0, this)
     }
 
     /**
-     * Reads what has arrived, at most [max] bytes, into the loop's [EventLoop.readBuffer] (flipped for reading): -1 at end
-     * of input; suspends while nothing has. Call on the loop's thread and consume the buffer before
-     * the next suspension.
-     */
-    suspend fun read(max: Int): Int {
-        val buffer = loop.readBuffer
-        // A read that did not fill its buffer emptied the socket: wait for the selector rather than
-        // ask the kernel again only to hear that nothing is there (a system call per request saved).
-        if (drained) awaitReady(SelectionKey.OP_READ)
-        while (true) {
-            buffer.clear()
-            if (max < buffer.capacity()) buffer.limit(max)
-            val n = channel.read(buffer)
-            if (n != 0) {
-                drained = n in 0 until buffer.limit()
-                buffer.flip()
-                return n
-            }
-            awaitReady(SelectionKey.OP_READ)
-        }
-    }
-
-    private var drained = false
-
-    /** Writes all of [buffers], suspending while the client's window is full. */
-    suspend fun write(buffers: Array<ByteBuffer>) {
-        var last = buffers.size - 1
-        while (last >= 0 && !buffers[last].hasRemaining()) last--
-        if (last < 0) return
-        while (true) {
-            channel.write(buffers)
-            if (!buffers[last].hasRemaining()) return
-            awaitReady(SelectionKey.OP_WRITE)
-        }
-    }
-
-    /**
-     * Reads driven by the selector instead of a waiting coroutine: [handler] runs on the loop each
-     * time the socket is readable while [wantRead] is on. Call on the loop's thread.
+     * Reads driven by the selector: [handler] runs on the loop each time the socket is readable
+     * while [wantRead] is on. Call on the loop's thread.
      */
     fun onReadable(handler: Runnable) {
         readHandler = handler
@@ -86,7 +44,8 @@ internal class LoopSocket(private val channel: SocketChannel, val loop: EventLoo
 
     /**
      * Reads what has arrived now, at most [max] bytes, into the loop's [EventLoop.readBuffer]
-     * (flipped): 0 when nothing has, -1 at end of input. Call on the loop's thread.
+     * (flipped): 0 when nothing has, -1 at end of input. Call on the loop's thread and consume the
+     * buffer before returning to the loop.
      */
     fun readNow(max: Int): Int {
         val buffer = loop.readBuffer
@@ -111,54 +70,32 @@ internal class LoopSocket(private val channel: SocketChannel, val loop: EventLoo
         key.interestOpsOr(SelectionKey.OP_WRITE)
     }
 
-    private suspend fun awaitReady(op: Int) {
-        val key = key ?: throw ClosedChannelException()
-        if (!key.isValid) throw ClosedChannelException()
-        suspendCancellableCoroutine { continuation ->
-            if (op == SelectionKey.OP_READ) readWaiter = continuation else writeWaiter = continuation
-            if (key.interestOps() and op == 0) key.interestOpsOr(op)
-            continuation.invokeOnCancellation {
-                // Cancellation may come from any thread; the loop forgets the waiter on its own.
-                loop.execute { forget(op, continuation) }
-            }
+    /** Writes all of [buffers], suspending while the client's window is full. Call on the loop. */
+    suspend fun write(buffers: Array<ByteBuffer>) {
+        val last = buffers.lastOrNull() ?: return
+        while (true) {
+            channel.write(buffers) // throws once the socket is closed
+            if (!last.hasRemaining()) return
+            suspendCancellableCoroutine { continuation -> whenWritable { continuation.resume(Unit) } }
         }
-    }
-
-    private fun forget(op: Int, continuation: CancellableContinuation<Unit>) {
-        if (op == SelectionKey.OP_READ && readWaiter === continuation) readWaiter = null
-        if (op == SelectionKey.OP_WRITE && writeWaiter === continuation) writeWaiter = null
-        key?.takeIf { it.isValid }?.let { runCatching { it.interestOpsAnd(op.inv()) } }
     }
 
     override fun onReady(readyOps: Int) {
         if (readyOps < 0) {
-            failWaiters(ClosedChannelException())
+            runWriteTask()
             return
         }
         val key = key ?: return
-        val readable = readyOps and (SelectionKey.OP_READ or SelectionKey.OP_ACCEPT) != 0
-        val writable = readyOps and SelectionKey.OP_WRITE != 0
-        // Interest is cleared before anyone runs (a flush that runs now may ask for OP_WRITE again),
-        // except read interest wanted by a waiting reader: it comes back for more, and keeping the
-        // interest saves a change of the epoll set per read.
-        var clear = 0
-        if (readable && readWaiter == null && readHandler == null) clear = clear or SelectionKey.OP_READ
-        if (writable) clear = clear or SelectionKey.OP_WRITE
-        if (clear != 0 && key.isValid) key.interestOpsAnd(clear.inv())
-        if (readable) {
-            readWaiter?.let { readWaiter = null; it.resume(Unit) }
-            readHandler?.run()
+        // Write interest is cleared before the task runs: a flush that runs now may ask again.
+        // Read interest stays while wanted: keeping it saves a change of the epoll set per read.
+        if (readyOps and SelectionKey.OP_WRITE != 0) {
+            if (key.isValid) key.interestOpsAnd(SelectionKey.OP_WRITE.inv())
+            runWriteTask()
         }
-        if (writable) {
-            writeWaiter?.let { writeWaiter = null; it.resume(Unit) }
-            writeTask?.let { writeTask = null; it.run() }
-        }
+        if (readyOps and SelectionKey.OP_READ != 0) readHandler?.run()
     }
 
-    private fun failWaiters(cause: IOException) {
-        readWaiter?.let { readWaiter = null; it.resumeWithException(cause) }
-        writeWaiter?.let { writeWaiter = null; it.resumeWithException(cause) }
-        // A pending flush runs once more and finds the socket closed.
+    private fun runWriteTask() {
         writeTask?.let { writeTask = null; it.run() }
     }
 
@@ -168,8 +105,8 @@ internal class LoopSocket(private val channel: SocketChannel, val loop: EventLoo
     }
 
     /**
-     * Closes the connection at once, from any thread: the descriptor is released and waiting
-     * readers and writers fail. Idempotent.
+     * Closes the connection at once, from any thread: the descriptor is released, and a write
+     * waiting for room runs once more and finds the socket closed. Idempotent.
      */
     fun close() {
         if (isClosed) return
@@ -177,7 +114,7 @@ internal class LoopSocket(private val channel: SocketChannel, val loop: EventLoo
         runCatching { channel.close() }
         loop.execute {
             key?.cancel()
-            failWaiters(ClosedChannelException())
+            runWriteTask()
         }
     }
 }

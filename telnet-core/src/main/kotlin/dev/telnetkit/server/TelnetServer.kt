@@ -1,7 +1,6 @@
 package dev.telnetkit.server
 
 import io.github.oshai.kotlinlogging.KotlinLogging
-import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.CoroutineName
 import kotlinx.coroutines.CoroutineScope
@@ -10,7 +9,6 @@ import kotlinx.coroutines.Job
 import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.cancelAndJoin
 import kotlinx.coroutines.delay
-import kotlinx.coroutines.isActive
 import kotlinx.coroutines.joinAll
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
@@ -80,13 +78,14 @@ public class TelnetServer(
     @JvmSynthetic
     public suspend fun start(): TelnetServer {
         check(started.compareAndSet(false, true)) { "the server was already started" }
-        val channel = try {
-            ServerSocketChannel.open().apply {
-                setOption(StandardSocketOptions.SO_REUSEADDR, true)
-                bind(InetSocketAddress(settings.host, settings.port), BACKLOG)
-                configureBlocking(false)
-            }
+        val channel = ServerSocketChannel.open()
+        try {
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true)
+            channel.bind(InetSocketAddress(settings.host, settings.port), BACKLOG)
+            channel.configureBlocking(false)
         } catch (e: Exception) {
+            // The port is taken, say: the channel opened for it must not stay open.
+            channel.close()
             scope.coroutineContext[Job]?.cancel()
             terminated.complete(Unit)
             throw e

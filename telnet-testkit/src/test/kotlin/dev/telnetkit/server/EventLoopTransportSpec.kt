@@ -51,6 +51,23 @@ class EventLoopTransportSpec : FunSpec({
         client.awaitText("got [still here]")
     }
 
+    test("a start that cannot bind (port taken) throws and leaves no descriptor or thread behind") {
+        ServerSocket().use { taken ->
+            taken.bind(java.net.InetSocketAddress("127.0.0.1", 0))
+            fun openFds() = java.io.File("/proc/self/fd").list()?.size ?: 0
+            fun loopThreads() = Thread.getAllStackTraces().keys.count { it.isAlive && it.name.startsWith("telnet-loop-") }
+            val fdsBefore = openFds()
+            val threadsBefore = loopThreads()
+            repeat(20) {
+                val server = TelnetServer(settings(eventLoops = 2).withPort(taken.localPort)) { }
+                shouldThrow<java.net.BindException> { server.start() }
+            }
+            // A margin for descriptors other tests' servers open meanwhile; a leak would be 20.
+            (openFds() - fdsBefore < 10).shouldBeTrue()
+            (loopThreads() - threadsBefore < 2).shouldBeTrue()
+        }
+    }
+
     test("eventLoops outside 1..256 is refused with a message naming it") {
         shouldThrow<IllegalArgumentException> { settings(eventLoops = 0) }.message!! shouldContain "eventLoops"
         shouldThrow<IllegalArgumentException> { settings(eventLoops = 257) }.message!! shouldContain "eventLoops"
