@@ -219,8 +219,10 @@ public class TelnetTestClient private constructor(
         val met = withTimeoutOrNull(timeout) {
             while (true) {
                 val seen = version.value
+                // Read before the check: the reader appends its last text before it sets `closed`.
+                val wasClosed = closed
                 if (synchronized(stateLock) { predicate(screen) }) return@withTimeoutOrNull true
-                if (closed) return@withTimeoutOrNull false
+                if (wasClosed) return@withTimeoutOrNull false
                 version.first { it != seen }
             }
             @Suppress("UNREACHABLE_CODE") false
@@ -285,6 +287,8 @@ public class TelnetTestClient private constructor(
         val found = withTimeoutOrNull(timeout) {
             while (true) {
                 val seen = version.value
+                // Read before the search: the reader appends its last text before it sets `closed`.
+                val wasClosed = closed
                 synchronized(stateLock) {
                     val end = find(mark)
                     if (end != null) {
@@ -293,7 +297,7 @@ public class TelnetTestClient private constructor(
                         return@withTimeoutOrNull matched
                     }
                 }
-                if (closed) return@withTimeoutOrNull null
+                if (wasClosed) return@withTimeoutOrNull null
                 version.first { it != seen }
             }
             @Suppress("UNREACHABLE_CODE") null
