@@ -4,7 +4,8 @@ import java.io.File
 import java.util.concurrent.TimeUnit
 
 /**
- * The real programs interop tests drive, GNU inetutils `telnet` and `tmux`, and the rule for
+ * The real programs interop tests drive (GNU inetutils `telnet` and `tmux`; also BusyBox `telnet`,
+ * PuTTY `plink` and OpenBSD `nc` for the other-clients tests), and the rule for
  * when they are missing: such a test is skipped, with a printed message naming what is missing
  * and the Debian package that installs it, unless the environment variable [REQUIRE_VARIABLE]
  * is `1`; then it runs and fails with that message (so a CI job that must test interop cannot
@@ -55,7 +56,18 @@ public object InteropClients {
     /** tmux, the first on the PATH. */
     public val tmux: Program by lazy { Program("tmux", onPath("tmux").firstOrNull(), "tmux") }
 
-    /** Every program the interop tests need. */
+    /** BusyBox, whose `telnet` applet is run as `busybox telnet HOST PORT`: the first `busybox` on the PATH that has it. */
+    public val busybox: Program by lazy {
+        Program("busybox (telnet applet)", onPath("busybox").firstOrNull(::hasTelnetApplet), "busybox")
+    }
+
+    /** PuTTY's command-line client `plink`, used as `plink -telnet -P PORT HOST`. */
+    public val plink: Program by lazy { Program("plink (PuTTY)", onPath("plink").firstOrNull(), "putty-tools") }
+
+    /** OpenBSD netcat `nc`: a raw TCP client that answers no Telnet negotiation at all. */
+    public val netcat: Program by lazy { Program("nc (OpenBSD netcat)", onPath("nc").firstOrNull(::isOpenBsdNetcat), "netcat-openbsd") }
+
+    /** The programs the inetutils interop tests need: inetutils telnet and tmux (the default of the functions below). */
     public val all: List<Program> get() = listOf(inetutilsTelnet, tmux)
 
     /** True if [REQUIRE_VARIABLE] is `1`. */
@@ -91,10 +103,17 @@ public object InteropClients {
         (System.getenv("PATH") ?: "").split(File.pathSeparator).filter { it.isNotEmpty() }
             .map { File(it, name) }.filter { it.isFile && it.canExecute() }.map { it.path }
 
-    private fun isInetutils(path: String): Boolean = File(path).canExecute() && runCatching {
-        val process = ProcessBuilder(path, "--version").redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(File("/dev/null"))).start()
+    private fun isInetutils(path: String): Boolean = "GNU inetutils" in output(path, "--version")
+
+    private fun hasTelnetApplet(path: String): Boolean = output(path, "--list").lines().any { it.trim() == "telnet" }
+
+    private fun isOpenBsdNetcat(path: String): Boolean = "OpenBSD netcat" in output(path, "-h")
+
+    /** What [path] run with [args] prints (stdout and stderr), or "" if it cannot be run. */
+    private fun output(path: String, vararg args: String): String = if (!File(path).canExecute()) "" else runCatching {
+        val process = ProcessBuilder(listOf(path) + args).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(File("/dev/null"))).start()
         val text = process.inputStream.bufferedReader().readText()
         if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly()
-        "GNU inetutils" in text
-    }.getOrDefault(false)
+        text
+    }.getOrDefault("")
 }
