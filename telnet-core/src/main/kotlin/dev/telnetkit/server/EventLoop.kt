@@ -48,6 +48,9 @@ internal class EventLoop(name: String) : CoroutineDispatcher(), Delay {
     // Loop thread only.
     private val timers = PriorityQueue<LoopTimer>()
     private var timerSequence = 0L
+    // Timers disposed while still queued (any thread): purged in bulk once they are many, so that
+    // long timers cancelled early (login and stall timeouts) cannot pile up behind a live one.
+    private val disposedTimers = java.util.concurrent.atomic.AtomicInteger()
 
     /** Scratch space for socket reads; used only on the loop's thread, its contents copied at once. */
     val readBuffer: ByteBuffer = ByteBuffer.allocate(READ_BUFFER)
@@ -111,30 +114,38 @@ internal class EventLoop(name: String) : CoroutineDispatcher(), Delay {
             val future = afterEndTimers.schedule({ Dispatchers.Default.dispatch(context, block) }, timeMillis, TimeUnit.MILLISECONDS)
             return DisposableHandle { future.cancel(false) }
         }
-        val timer = LoopTimer(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeMillis.coerceAtMost(MAX_DELAY_MILLIS)), block)
+        val timer = LoopTimer(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeMillis.coerceAtMost(MAX_DELAY_MILLIS)), block, disposedTimers)
         if (inLoop) addTimer(timer) else dispatchTask { addTimer(timer) }
         return timer
     }
 
     private fun addTimer(timer: LoopTimer) {
-        if (timer.disposed) return
+        if (!timer.enqueue()) return
         timer.sequence = timerSequence++
         timers.add(timer)
     }
 
     /** Runs the timers that are due; returns the milliseconds until the next one (0: none). */
     private fun runTimers(): Long {
+        val disposed = disposedTimers.get()
+        if (disposed > MIN_TIMER_PURGE && disposed > timers.size / 2) {
+            var removed = 0
+            timers.removeIf { timer -> timer.disposed.also { if (it) removed++ } }
+            disposedTimers.addAndGet(-removed)
+        }
         while (true) {
             val next = timers.peek() ?: return 0
             if (next.disposed) {
                 timers.poll()
+                disposedTimers.decrementAndGet()
                 continue
             }
             val left = next.deadline - System.nanoTime()
             if (left > 0) return (left + 999_999) / 1_000_000
             timers.poll()
+            val block = next.fire() ?: continue
             try {
-                next.block.run()
+                block.run()
             } catch (e: Throwable) {
                 logger.error(e) { "timer failed on event loop ${thread.name}" }
             }
@@ -167,7 +178,7 @@ internal class EventLoop(name: String) : CoroutineDispatcher(), Delay {
             for (timer in timers) {
                 if (!timer.disposed) {
                     val left = ((timer.deadline - System.nanoTime()) / 1_000_000).coerceAtLeast(0)
-                    afterEndTimers.schedule({ if (!timer.disposed) Dispatchers.Default.dispatch(kotlin.coroutines.EmptyCoroutineContext, timer.block) }, left, TimeUnit.MILLISECONDS)
+                    afterEndTimers.schedule({ timer.fire()?.let { Dispatchers.Default.dispatch(kotlin.coroutines.EmptyCoroutineContext, it) } }, left, TimeUnit.MILLISECONDS)
                 }
             }
             timers.clear()
@@ -209,6 +220,11 @@ internal class EventLoop(name: String) : CoroutineDispatcher(), Delay {
                 handler.onReady(ready)
             } catch (e: IOException) {
                 logger.debug { "readiness handler failed: ${e.message}" }
+            } catch (e: Throwable) {
+                // One connection's failure (a key cancelled under us, an error, even an
+                // OutOfMemoryError from a single session) must not end the loop and every session on it.
+                logger.error(e) { "readiness handler failed on event loop ${thread.name}" }
+                runCatching { key.channel().close() }
             }
         }
     }
@@ -237,6 +253,7 @@ internal class EventLoop(name: String) : CoroutineDispatcher(), Delay {
             }
         }
         private const val MAX_TASKS_PER_TURN = 4096
+        private const val MIN_TIMER_PURGE = 256
 
         /** True on any event loop's thread, where nothing may block. */
         val onLoopThread: Boolean get() = Thread.currentThread() is LoopThread
@@ -256,13 +273,40 @@ internal class EventLoop(name: String) : CoroutineDispatcher(), Delay {
 /** The thread of an [EventLoop]: its type marks the threads where blocking is a bug. */
 private class LoopThread(body: () -> Unit, name: String) : Thread(body, name)
 
-/** A timer of an [EventLoop]: ordered by deadline, then by the order it was set. */
-private class LoopTimer(val deadline: Long, val block: Runnable) : Comparable<LoopTimer>, DisposableHandle {
+/**
+ * A timer of an [EventLoop]: ordered by deadline, then by the order it was set. Disposing it drops
+ * its block at once, so a cancelled timer still queued holds nothing of the coroutine that set it
+ * (a finished session, say), and counts it in [disposedCount] for the loop's bulk purge.
+ */
+private class LoopTimer(
+    val deadline: Long,
+    block: Runnable,
+    private val disposedCount: java.util.concurrent.atomic.AtomicInteger,
+) : Comparable<LoopTimer>, DisposableHandle {
     var sequence = 0L
-    @Volatile var disposed = false
+    @Volatile private var block: Runnable? = block
+    // 0 not yet queued, 1 queued, 2 disposed or fired.
+    private val state = java.util.concurrent.atomic.AtomicInteger(0)
+
+    val disposed: Boolean get() = state.get() == 2
+
+    /** Marks the timer queued; false if it was disposed first. */
+    fun enqueue(): Boolean = state.compareAndSet(0, 1)
+
+    /** Takes the block to run, or null if the timer was disposed. */
+    fun fire(): Runnable? {
+        val b = block
+        block = null
+        if (state.getAndSet(2) == 2) return null
+        return b
+    }
 
     override fun dispose() {
-        disposed = true
+        block = null
+        when (state.getAndSet(2)) {
+            1 -> disposedCount.incrementAndGet()
+            else -> {}
+        }
     }
 
     override fun compareTo(other: LoopTimer): Int {

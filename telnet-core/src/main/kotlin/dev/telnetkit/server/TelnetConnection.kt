@@ -110,7 +110,10 @@ internal class TelnetConnection(
     private var pausedForInput = false
     // Input the session's queue had no room for (typed ahead while a command runs), text merged;
     // delivered as the handler takes what is queued. Reading goes on meanwhile, so that Ctrl-C still
-    // reaches a running command, until PENDING_INPUT_LIMIT characters wait.
+    // reaches a running command, until PENDING_INPUT_LIMIT units wait: a character of text, or one
+    // other item (an IAC EC, EL or IP each). Text past the limit pauses reading; an EC, EL or IP past
+    // it is dropped instead (nothing a user types needs 16 K of them), so reading goes on and the
+    // end of the connection is still seen.
     private val pendingInputs = ArrayDeque<SessionInput>()
     private var pendingChars = 0
     @Volatile private var hasPending = false
@@ -197,7 +200,7 @@ internal class TelnetConnection(
             val item = pendingInputs.firstOrNull() ?: break
             if (!offerInput(item)) break
             pendingInputs.removeFirst()
-            if (item is SessionInput.Text) pendingChars -= item.text.length
+            pendingChars -= pendingUnits(item)
         }
         hasPending = pendingInputs.isNotEmpty()
         if (pausedForInput && pendingChars <= PENDING_INPUT_LIMIT) {
@@ -213,9 +216,11 @@ internal class TelnetConnection(
         } else {
             pendingInputs.addLast(item)
         }
-        if (item is SessionInput.Text) pendingChars += item.text.length
+        pendingChars += pendingUnits(item)
         hasPending = true
     }
+
+    private fun pendingUnits(item: SessionInput): Int = if (item is SessionInput.Text) item.text.length else 1
 
     /** Queues [item] for the handler; false if the queue is full (input nobody will read is dropped). */
     private fun offerInput(item: SessionInput): Boolean {
@@ -241,6 +246,7 @@ internal class TelnetConnection(
         collected.clear()
         for (item in inputs) {
             if (pendingInputs.isEmpty() && offerInput(item)) continue
+            if (item !is SessionInput.Text && pendingChars >= PENDING_INPUT_LIMIT) continue
             addPending(item)
         }
         inputs.clear()

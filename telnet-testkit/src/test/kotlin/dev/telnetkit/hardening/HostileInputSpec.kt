@@ -24,6 +24,7 @@ import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldEndWith
 import io.kotest.matchers.string.shouldStartWith
 import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.awaitCancellation
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
@@ -75,6 +76,12 @@ private fun telnetData(bytes: ByteArray): ByteArray {
 /** Repeats [unit] to [size] bytes. */
 private fun repeatTo(unit: ByteArray, size: Int): ByteArray = ByteArray(size) { unit[it % unit.size] }
 
+/** Heap in use after a full collection, in bytes. */
+private fun usedHeapAfterGc(): Long {
+    repeat(2) { System.gc() }
+    return java.lang.management.ManagementFactory.getMemoryMXBean().heapMemoryUsage.used
+}
+
 private fun String.hasControlCharacters() = any { it < ' ' || it == '\u007f' || it in '\u0080'..'\u009f' }
 
 class HostileInputSpec : FunSpec({
@@ -103,11 +110,14 @@ class HostileInputSpec : FunSpec({
         fun linesOf(session: TelnetSession): List<String> = lines[session.id]?.let { synchronized(it) { it.toList() } } ?: emptyList()
     }
 
-    suspend fun arena(settings: ServerSettings = limitSettings()): Arena {
+    suspend fun arena(
+        settings: ServerSettings = limitSettings(),
+        shell: (MutableList<String>) -> SessionHandler = { recordingEcho(it) },
+    ): Arena {
         val lines = ConcurrentHashMap<Long, MutableList<String>>()
         val handler = SessionHandler { s ->
             val mine = Collections.synchronizedList(ArrayList<String>()).also { lines[s.id] = it }
-            recordingEcho(mine).handle(s)
+            shell(mine).handle(s)
         }
         val server = fixture.start(settings, handler)
         val good = fixture.connect(server)
@@ -187,6 +197,38 @@ class HostileInputSpec : FunSpec({
         log.messages(Level.WARN).filter { "session ${aytSession.id} " in it && "cut off" in it } shouldHaveSize 1
         ayt.awaitEof().shouldBeTrue()
         arena.server.sessions shouldHaveSize 1
+        arena.assertServerHealthy()
+    }
+
+    test("an IAC EC / EL / IP flood while a command runs and reads nothing: 64 MiB are read and dropped past a bounded backlog, the heap stays flat, and the end of the connection is still seen") {
+        // `busy` is a command that never reads again: everything the client sends after it waits.
+        val arena = arena(shell = { lines ->
+            SessionHandler { s ->
+                while (true) {
+                    val line = s.readLine("> ") ?: break
+                    lines.add(line)
+                    if (line == "busy") awaitCancellation()
+                    s.writeLine("got [$line]")
+                }
+            }
+        })
+        val abuser = abusers.connect(arena.server.port)
+        arena.abuserSession()
+        abuser.awaitText("> ", 5.seconds).shouldBeTrue()
+        abuser.send("busy\r\n").shouldBeTrue()
+        val heapBefore = usedHeapAfterGc()
+        val flood = repeatTo(bytesOf(IAC, TelnetCommand.EC, IAC, TelnetCommand.EL, IAC, TelnetCommand.IP), 64 * 1024)
+        val sent = abuser.sendStream(64L * MiB, between = { sent -> if (sent % (8L * MiB) == 0L) arena.goodClientAnswers() }) { _, n -> flood.copyOf(n) }
+        withClue("the server kept reading the flood") { sent shouldBe 64L * MiB }
+        arena.goodClientAnswers()
+        val grown = usedHeapAfterGc() - heapBefore
+        println("IAC EC/EL/IP flood of 64 MiB (32 M commands) during a command: heap grew ${grown / 1024} KiB")
+        withClue("heap growth after 32 million queued-up commands") { grown shouldBeLessThan 16L * MiB }
+        // A reset (not a half-close, after which a script may still read answers) ends the session
+        // even though its command never reads: the server is still reading, so it sees the reset.
+        withContext(Dispatchers.IO) { abuser.socket.setSoLinger(true, 0) }
+        abuser.close()
+        awaitCondition("the flooder's session ended when it reset the connection") { arena.server.sessions.size == 1 }
         arena.assertServerHealthy()
     }
 

@@ -8,15 +8,17 @@ import io.kotest.matchers.string.shouldContain
 import java.net.ServerSocket
 import java.time.Duration
 import java.util.concurrent.ConcurrentHashMap
+import kotlin.time.Duration.Companion.seconds
 
 class EventLoopTransportSpec : FunSpec({
     val fixture = serverFixture()
 
-    fun settings(eventLoops: Int) = ServerSettings(
+    fun settings(eventLoops: Int, connectMaxWait: Duration = Duration.ofSeconds(5)) = ServerSettings(
         host = "127.0.0.1",
         port = 0,
-        connectMaxWait = Duration.ofSeconds(5),
+        connectMaxWait = connectMaxWait,
         eventLoops = eventLoops,
+        maxSessionsPerAddress = 10_000,
     )
 
     test("handlers run on the server's event-loop threads, sessions spread over eventLoops of them") {
@@ -80,5 +82,31 @@ class EventLoopTransportSpec : FunSpec({
         val port = server.port
         server.stop(Duration.ZERO)
         ServerSocket().use { it.reuseAddress = true; it.bind(java.net.InetSocketAddress("127.0.0.1", port)) }
+    }
+    test("ended sessions whose long timeouts were cancelled are not kept alive by those timers while another session's timer is pending") {
+        // Every session waits for a line under a 60 s timeout (as a login prompt or an output stall
+        // does). The first one keeps waiting, so its timer stays at the head of the loop's queue; the
+        // timers of the 2,000 that come and go behind it are cancelled but sit later in the queue.
+        val sessions = java.util.Collections.synchronizedList(ArrayList<java.lang.ref.WeakReference<TelnetSession>>())
+        val server = fixture.start(settings(eventLoops = 1, connectMaxWait = Duration.ofMillis(50))) { session ->
+            sessions.add(java.lang.ref.WeakReference(session))
+            kotlinx.coroutines.withTimeoutOrNull(60_000) { session.readLine("> ") }
+        }
+        val waiting = fixture.rawSocket(server)
+        awaitCondition("the first session started") { sessions.size == 1 }
+        kotlinx.coroutines.withContext(kotlinx.coroutines.Dispatchers.IO) {
+            repeat(2000) {
+                java.net.Socket("127.0.0.1", server.port).use { socket -> socket.getOutputStream().write("x\r\n".toByteArray()) }
+            }
+        }
+        awaitCondition("all 2,001 sessions started and 2,000 ended (started ${sessions.size}, open ${server.sessions.size})", 30.seconds) { sessions.size == 2001 && server.sessions.size == 1 }
+        var alive = Int.MAX_VALUE
+        awaitCondition("ended sessions collected", 10.seconds) {
+            System.gc()
+            alive = sessions.count { it.get() != null }
+            alive <= 10
+        }
+        println("sessions still reachable after 2,000 ended behind a pending timer: $alive (the waiting one included)")
+        waiting.close()
     }
 })
