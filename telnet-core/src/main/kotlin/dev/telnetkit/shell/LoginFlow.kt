@@ -1,5 +1,6 @@
 package dev.telnetkit.shell
 
+import dev.telnetkit.server.LogText
 import dev.telnetkit.server.TelnetSession
 import io.github.oshai.kotlinlogging.KotlinLogging
 import kotlinx.coroutines.CancellationException
@@ -13,14 +14,9 @@ private const val MAX_DELAY_STEPS = 30
 
 /** Runs the login prompts of [settings] for one session. */
 internal class LoginFlow(private val settings: LoginSettings) {
-    /** True once the user is in; false when the attempts or the time ran out, or the input ended. */
+    /** True once the user is in; false when the attempts or the time ran out, the address is locked out, or the input ended. */
     suspend fun run(session: TelnetSession): Boolean {
-        val address = session.remoteHost
-        if (settings.throttle.lockedFor(address) > 0) {
-            logger.warn { "session ${session.id} ($address): login refused, the address is locked out after failed logins" }
-            session.writeLine("Too many failed logins from your address; try again later.")
-            return false
-        }
+        if (refusedForLockout(session)) return false
         val outcome = withTimeoutOrNull(settings.timeout.toKotlinDuration()) { attempts(session) }
         if (outcome == null) {
             logger.info { "session ${session.id} (${session.remoteAddress}): login timed out" }
@@ -31,37 +27,54 @@ internal class LoginFlow(private val settings: LoginSettings) {
         return outcome
     }
 
+    /** True (and the user told) if the session's address is locked out now. */
+    private suspend fun refusedForLockout(session: TelnetSession): Boolean {
+        if (settings.throttle.lockedFor(session.remoteHost) <= 0) return false
+        logger.warn { "session ${session.id} (${session.remoteAddress}): login refused, the address is locked out after failed logins" }
+        session.writeLine(LOCKED_OUT)
+        return true
+    }
+
     private suspend fun attempts(session: TelnetSession): Boolean {
+        val address = session.remoteHost
         for (attempt in 1..settings.maxAttempts) {
             val user = if (settings.askUsername) session.readLine(settings.usernamePrompt, history = false) ?: return false else ""
             val password = if (settings.askPassword) session.readLine(settings.passwordPrompt, echo = false, history = false) ?: return false else ""
+            // Checked again before every attempt: other sessions from the address may have locked it meanwhile.
+            if (refusedForLockout(session)) return false
             val accepted = try {
                 settings.authenticator.authenticate(session, user, password)
             } catch (e: CancellationException) {
                 throw e
             } catch (e: Exception) {
-                logger.warn(e) { "session ${session.id}: the authenticator failed; counting it as a rejection" }
+                // The message may quote what the client typed: escaped, and the stack trace only at debug level.
+                logger.warn { "session ${session.id}: the authenticator failed (${LogText.escape(e.toString())}); counting it as a rejection" }
+                logger.debug(e) { "session ${session.id}: the authenticator's failure" }
                 false
             }
-            val address = session.remoteHost
             if (accepted) {
-                settings.throttle.succeeded(address)
                 session.username = user.takeIf { settings.askUsername }
                 return true
             }
             logger.info { "session ${session.id} (${session.remoteAddress}): login attempt $attempt failed" }
+            val locked = settings.throttle.failed(address)
+            // The delay comes before the answer, so that even one attempt per connection is slowed:
+            // longer with each failure in this session, and with each recent one from the address.
+            val steps = maxOf(attempt, settings.throttle.failures(address)).coerceAtMost(MAX_DELAY_STEPS)
+            delay(settings.failureDelay.toKotlinDuration() * steps)
             // Never say which part was wrong.
             session.writeLine("Login incorrect.")
-            if (settings.throttle.failed(address)) {
-                logger.warn { "address $address locked out for ${settings.lockoutDuration.seconds} s after ${settings.lockoutThreshold} failed logins" }
-                session.writeLine("Too many failed logins from your address; try again later.")
+            if (locked) {
+                logger.warn { "address ${LogText.escape(address)} locked out for ${settings.lockoutDuration.seconds} s after ${settings.lockoutThreshold} failed logins" }
+                session.writeLine(LOCKED_OUT)
                 return false
             }
-            // Slower with each failure in this session, and with each recent one from the address.
-            val steps = maxOf(attempt, settings.throttle.failures(address)).coerceAtMost(MAX_DELAY_STEPS)
-            if (attempt < settings.maxAttempts) delay(settings.failureDelay.toKotlinDuration() * steps)
         }
         session.writeLine("Too many failed attempts.")
         return false
+    }
+
+    private companion object {
+        const val LOCKED_OUT = "Too many failed logins from your address; try again later."
     }
 }

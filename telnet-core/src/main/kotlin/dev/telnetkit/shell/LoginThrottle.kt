@@ -5,7 +5,14 @@ import java.util.concurrent.ConcurrentHashMap
 /**
  * Failed logins per remote address, shared by every session of a shell: each failure slows the
  * next attempt from that address, and [threshold] failures within [windowMillis] lock the address
- * out for [lockoutMillis]. Bounded: at most [maxAddresses] addresses are tracked, oldest dropped.
+ * out for [lockoutMillis].
+ *
+ * The rules that keep it from being walked around: a lockout is checked before every attempt (not
+ * once per connection), so sessions opened in parallel stop together; a successful login from the
+ * address clears neither its failures nor its lockout (a shared address, or one good account, must
+ * not reset an attacker's count: failures age out with the window); and when [maxAddresses] are
+ * tracked, records that no longer matter go first, then the oldest unlocked ones, and a locked
+ * address is dropped only when every tracked address is locked.
  */
 internal class LoginThrottle(
     private val threshold: Int,
@@ -17,6 +24,9 @@ internal class LoginThrottle(
     private class Record(var failures: Int, var firstFailure: Long, var lockedUntil: Long)
 
     private val records = ConcurrentHashMap<String, Record>()
+
+    /** Addresses tracked now (at most [maxAddresses]). */
+    val size: Int get() = records.size
 
     /** Milliseconds until [address] may try again, or 0 if it may now. */
     fun lockedFor(address: String): Long {
@@ -30,32 +40,32 @@ internal class LoginThrottle(
         synchronized(r) { return if (clock() - r.firstFailure > windowMillis) 0 else r.failures }
     }
 
-    /** Records a failure; true if it locked the address out. */
+    /** Records a failure; true if the address is locked out now (by this failure or an earlier one). */
     fun failed(address: String): Boolean {
-        if (records.size >= maxAddresses && !records.containsKey(address)) evictOldest()
+        if (records.size >= maxAddresses && !records.containsKey(address)) evict()
         val r = records.computeIfAbsent(address) { Record(0, clock(), 0) }
         synchronized(r) {
             val now = clock()
+            if (r.lockedUntil > now) return true
             if (now - r.firstFailure > windowMillis) { r.failures = 0; r.firstFailure = now }
             r.failures++
             if (r.failures >= threshold) {
                 r.lockedUntil = now + lockoutMillis
+                // A new count starts when the lockout ends.
                 r.failures = 0
-                r.firstFailure = now
+                r.firstFailure = r.lockedUntil
                 return true
             }
             return false
         }
     }
 
-    /** A success clears the address's failures. */
-    fun succeeded(address: String) {
-        records.remove(address)
-    }
-
-    private fun evictOldest() {
+    private fun evict() {
         val now = clock()
-        records.entries.removeIf { (_, r) -> synchronized(r) { r.lockedUntil < now && now - r.firstFailure > windowMillis } }
-        if (records.size >= maxAddresses) records.entries.minByOrNull { it.value.firstFailure }?.let { records.remove(it.key) }
+        records.entries.removeIf { (_, r) -> synchronized(r) { r.lockedUntil <= now && now - r.firstFailure > windowMillis } }
+        if (records.size < maxAddresses) return
+        val victim = records.entries.filter { synchronized(it.value) { it.value.lockedUntil <= now } }.minByOrNull { it.value.firstFailure }
+            ?: records.entries.minByOrNull { it.value.lockedUntil }
+        victim?.let { records.remove(it.key) }
     }
 }

@@ -346,6 +346,39 @@ class LimitsSpec : FunSpec({
         after.awaitPrompt("> ") shouldBe "echo in\r\nin\r\n"
     }
 
+    test("login lockout holds against parallel sessions: 20 sessions from one address, each at its password prompt, get the authenticator asked only up to the threshold, and a right password is refused once locked") {
+        val calls = java.util.concurrent.atomic.AtomicInteger()
+        val login = LoginSettings(
+            Authenticator { _, user, password -> calls.incrementAndGet(); user == "alice" && password == "right" },
+            maxAttempts = 3, failureDelay = Duration.ofMillis(50),
+            lockoutThreshold = 5, lockoutWindow = Duration.ofMinutes(1), lockoutDuration = Duration.ofMinutes(1),
+        )
+        val server = fixture.start(limitSettings(), CommandShell(ShellSettings(listOf(echoCommand), login = login)))
+        val clients = List(20) { fixture.connect(server) }
+        for (client in clients) {
+            client.awaitPrompt("Username: ")
+            client.sendLine("alice")
+            client.awaitPrompt("Password: ")
+        }
+        // Every session guesses at once, and each goes on guessing until it is sent away.
+        for (client in clients) client.sendLine("wrong")
+        for (client in clients) {
+            while (true) {
+                val seen = client.awaitRegex(Regex("Username: |Too many failed"), 20.seconds)
+                if ("Too many failed" in seen.value) break
+                client.sendLine("alice")
+                client.awaitPrompt("Password: ")
+                client.sendLine("wrong")
+            }
+            client.awaitClosed(10.seconds).shouldBeTrue()
+        }
+        withClue("authenticator calls from 20 parallel sessions with 3 attempts each (threshold 5)") { calls.get() shouldBe 5 }
+        val late = fixture.connect(server)
+        late.awaitClosed(10.seconds).shouldBeTrue()
+        late.output shouldContain "Too many failed logins from your address"
+        calls.get() shouldBe 5
+    }
+
     test("login lockoutWindow: failures further apart than the window do not add up to a lockout") {
         val login = LoginSettings(
             Authenticator { _, _, _ -> false }, maxAttempts = 1, failureDelay = Duration.ZERO,
