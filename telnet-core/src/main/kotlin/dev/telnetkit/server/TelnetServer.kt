@@ -4,6 +4,7 @@ import io.github.oshai.kotlinlogging.KotlinLogging
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.CoroutineName
 import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.SupervisorJob
@@ -117,7 +118,14 @@ public class TelnetServer(
         val period = (settings.idleTimeout.toMillis() / 10).coerceIn(10, 1000).milliseconds
         while (true) {
             delay(period)
-            for (connection in liveConnections.values) connection.closeIfIdle()
+            for (connection in liveConnections.values) {
+                // One session's failure must not end idle timeouts for every other.
+                try {
+                    connection.closeIfIdle()
+                } catch (e: Exception) {
+                    logger.error(e) { "idle check of session ${connection.session.id} failed" }
+                }
+            }
         }
     }
 
@@ -170,11 +178,12 @@ public class TelnetServer(
         if (liveCount.incrementAndGet() > settings.maxSessions || perHost > settings.maxSessionsPerAddress) {
             release(host)
             logger.warn { "refused $remote: ${if (perHost > settings.maxSessionsPerAddress) "$perHost sessions from that address" else "${settings.maxSessions} sessions open"}" }
-            scope.launch(sessionJobs + loop) { refuseBusy(socket) }
+            // ATOMIC: started even if a stop cancelled sessionJobs meanwhile, so the socket is closed.
+            scope.launch(sessionJobs + loop, start = CoroutineStart.ATOMIC) { refuseBusy(socket) }
             return
         }
         val id = ids.incrementAndGet()
-        scope.launch(sessionJobs + loop) {
+        scope.launch(sessionJobs + loop, start = CoroutineStart.ATOMIC) {
             runSession(socket, id, remote) { release(host) }
         }
     }
