@@ -19,4 +19,26 @@ internal object LogText {
         }
         return out.toString()
     }
+
+    /**
+     * [failure] made safe to log with its stack trace: the same class name, frames and causes, but
+     * every message escaped as [escape] does. A handler's exception often quotes what the client typed
+     * (a bad argument, a continuation line with its newline), and appenders print messages raw.
+     */
+    fun safe(failure: Throwable): Throwable = safe(failure, depth = 0)
+
+    private fun safe(failure: Throwable, depth: Int): Throwable {
+        val message = failure.message
+        val cause = failure.cause?.takeIf { it !== failure && depth < MAX_CAUSES }?.let { safe(it, depth + 1) }
+        return LoggedFailure(failure.javaClass.name + if (message == null) "" else ": " + escape(message), cause).also {
+            it.stackTrace = failure.stackTrace
+        }
+    }
+
+    private const val MAX_CAUSES = 8
+}
+
+/** A stand-in for an exception in a log line: its message is already escaped; see [LogText.safe]. */
+internal class LoggedFailure(message: String, cause: Throwable?) : Exception(message, cause) {
+    override fun toString(): String = message ?: "failure"
 }

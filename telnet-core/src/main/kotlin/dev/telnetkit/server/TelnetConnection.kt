@@ -77,7 +77,7 @@ internal class TelnetConnection(
                 } catch (e: Throwable) {
                     // Errors too: a TODO() or an assert in a handler must end its session the same way,
                     // not escape to the thread's uncaught-exception handler with nothing said to the client.
-                    logger.error(e) { "session ${session.id} (${session.remoteAddress}): handler failed" }
+                    logger.error(LogText.safe(e)) { "session ${session.id} (${session.remoteAddress}): handler failed" }
                     session.writeMessage("Internal error; closing the session.")
                 }
                 background.cancel()

@@ -164,7 +164,7 @@ public class TelnetSession internal constructor(
      */
     @JvmSynthetic
     public fun launch(block: suspend CoroutineScope.() -> Unit): Job =
-        scope.launch(CoroutineExceptionHandler { _, e -> logger.error(e) { "session $id: background job failed" } }) { block() }
+        scope.launch(CoroutineExceptionHandler { _, e -> logger.error(LogText.safe(e)) { "session $id: background job failed" } }) { block() }
 
     /** Calls [listener] on every window resize until removed. */
     public fun addResizeListener(listener: ResizeListener) {

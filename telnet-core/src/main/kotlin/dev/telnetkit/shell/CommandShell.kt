@@ -2,6 +2,7 @@ package dev.telnetkit.shell
 
 import dev.telnetkit.server.InputInterruptedException
 import dev.telnetkit.server.InterruptListener
+import dev.telnetkit.server.LogText
 import dev.telnetkit.server.SessionHandler
 import dev.telnetkit.server.TelnetSession
 import dev.telnetkit.terminal.Completer
@@ -51,7 +52,7 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
                         try {
                             hook.run(session)
                         } catch (e: Exception) {
-                            logger.error(e) { "session ${session.id}: onSessionEnd failed" }
+                            logger.error(LogText.safe(e)) { "session ${session.id}: onSessionEnd failed" }
                         }
                     }
                 }
@@ -151,7 +152,7 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
                 } catch (e: CommandException) {
                     session.writeError(e.message ?: "${call.name}: failed")
                 } catch (e: Throwable) {
-                    logger.error(e) { "session ${session.id}: command '${call.command.name}' failed" }
+                    logger.error(LogText.safe(e)) { "session ${session.id}: command '${call.command.name}' failed" }
                     session.writeError("${call.name}: internal error; the details are in the server log.")
                 }
             }

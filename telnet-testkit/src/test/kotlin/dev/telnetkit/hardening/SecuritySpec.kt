@@ -216,4 +216,27 @@ class SecuritySpec : FunSpec({
         session.displayLocation shouldNotBe null
         session.displayLocation!!.any { it < ' ' }.shouldBeFalse()
     }
+    test("an exception whose message quotes client text (a continuation line with its newline) is logged with its stack trace but escaped") {
+        val failing = Command(
+            name = "fail",
+            handler = CommandHandler { call -> throw IllegalStateException("bad argument '${call.args.joinToString(" ")}'", IllegalArgumentException("cause: ${call.raw}")) },
+        )
+        val server = fixture.start(limitSettings(), CommandShell(ShellSettings(listOf(failing))))
+        val client = fixture.connect(server)
+        client.awaitPrompt("> ")
+        client.sendLine("fail \"one")
+        client.awaitPrompt("... ")
+        client.sendLine("FAKE LOG LINE\"")
+        client.awaitText("internal error")
+        awaitCondition("the failure was logged") { log.events.any { it.level == Level.ERROR && it.throwableProxy != null } }
+        val event = log.events.single { it.level == Level.ERROR && it.throwableProxy != null }
+        val messages = generateSequence(event.throwableProxy) { it.cause }.map { it.message ?: "" }.toList()
+        messages.size shouldBe 2
+        withClue("exception messages as logged: $messages") {
+            messages.none { m -> m.any { it < ' ' || it == '\u007f' } }.shouldBeTrue()
+            messages[0] shouldContain "bad argument 'one\\nFAKE LOG LINE'"
+            messages[0] shouldContain "java.lang.IllegalStateException"
+        }
+        withClue("the stack trace is kept") { event.throwableProxy.stackTraceElementProxyArray.isNotEmpty().shouldBeTrue() }
+    }
 })
