@@ -123,35 +123,29 @@ class OtherClientsInteropSpec : FunSpec({
         terminal.awaitText("Goodbye.")
     }
 
-    interopTest("BusyBox telnet in tmux: character mode, editing, history, a message while typing, a hidden password", listOf(InteropClients.busybox, InteropClients.tmux)) {
-        withServer { server, seen, secrets ->
-            TmuxTerminal.start(listOf(InteropClients.busybox.require(), "telnet", "127.0.0.1", server.port.toString()), 90, 25).use { terminal ->
-                val session = withTimeout(20.seconds) { seen.await() }
-                terminal.awaitText(PROMPT_SHOWN)
-                println("busybox telnet: terminalType=${session.terminalType} size=${session.size} serverEchoes=${session.serverEchoes}")
-                withClue("BusyBox sends TERM and NAWS") {
-                    session.terminalType shouldBe "xterm-256color"
-                    session.size shouldBe TerminalSize(90, 25)
+    /**
+     * A full-screen client in a 90x25 pane: [command] given the server's port starts it; the session
+     * must see [terminalType] and the pane's size, then pass [characterModeSession].
+     */
+    fun fullScreenClientTest(client: InteropClients.Program, terminalType: String, command: (port: Int) -> List<String>) =
+        interopTest("${client.name} in tmux: character mode, editing, history, a message while typing, a hidden password", listOf(client, InteropClients.tmux)) {
+            withServer { server, seen, secrets ->
+                TmuxTerminal.start(command(server.port), 90, 25).use { terminal ->
+                    val session = withTimeout(20.seconds) { seen.await() }
+                    terminal.awaitText(PROMPT_SHOWN)
+                    println("${client.name}: terminalType=${session.terminalType} size=${session.size} serverEchoes=${session.serverEchoes}")
+                    withClue("the client reports its terminal type and the pane's size") {
+                        session.terminalType shouldBe terminalType
+                        session.size shouldBe TerminalSize(90, 25)
+                    }
+                    characterModeSession(terminal, session, secrets)
                 }
-                characterModeSession(terminal, session, secrets)
             }
         }
-    }
 
-    interopTest("PuTTY plink -telnet in tmux: character mode, editing, history, a message while typing, a hidden password", listOf(InteropClients.plink, InteropClients.tmux)) {
-        withServer { server, seen, secrets ->
-            TmuxTerminal.start(listOf(InteropClients.plink.require(), "-telnet", "-P", server.port.toString(), "127.0.0.1"), 90, 25).use { terminal ->
-                val session = withTimeout(20.seconds) { seen.await() }
-                terminal.awaitText(PROMPT_SHOWN)
-                println("plink: terminalType=${session.terminalType} size=${session.size} serverEchoes=${session.serverEchoes}")
-                withClue("plink reports its own terminal type and the pane's size") {
-                    session.terminalType shouldBe "xterm"
-                    session.size shouldBe TerminalSize(90, 25)
-                }
-                characterModeSession(terminal, session, secrets)
-            }
-        }
-    }
+    // BusyBox passes TERM on; plink reports its own default, xterm.
+    fullScreenClientTest(InteropClients.busybox, "xterm-256color") { port -> listOf(InteropClients.busybox.require(), "telnet", "127.0.0.1", port.toString()) }
+    fullScreenClientTest(InteropClients.plink, "xterm") { port -> listOf(InteropClients.plink.require(), "-telnet", "-P", port.toString(), "127.0.0.1") }
 
     interopTest("OpenBSD nc answers no negotiation: the prompt still comes, lines are answered in line mode, bye closes", listOf(InteropClients.netcat)) {
         withServer { server, seen, _ ->
