@@ -220,12 +220,18 @@ public class LineEditor(
         buf.insert(cursor, c).also { bufStamp++ }
         cursor += 1
         val cells = CharacterWidth.of(c.code)
-        if (render && echo && atEnd && search == null && col + cells < width && row == cursorRow) {
+        val echoAtEnd = render && echo && atEnd && search == null && row == cursorRow
+        // A combining mark at column 0 has its base on the row above: a terminal drops it there
+        // (tmux does), so it goes out again together with its base.
+        if (echoAtEnd && col + cells < width && (cells > 0 || col > 0)) {
             out.append(c)
             cursorCol = col + cells
             // The new end: one character further on the same row, as the terminal shows it.
             if (cells == 1) rememberEnd(row, col + 1)
+        } else if (echoAtEnd && cells == 0 && CharacterWidth.of(Character.codePointAt(buf, previous(cursor))) > 0) {
+            redrawFrom(previous(cursor))
         } else {
+            // Also a mark whose base is the prompt's last character: that comes again with the prompt.
             refresh()
         }
     }
@@ -256,7 +262,8 @@ public class LineEditor(
         buf.insert(cursor, s).also { bufStamp++ }
         cursor += s.length
         val cells = CharacterWidth.of(s)
-        if (render && echo && atEnd && search == null && col + cells < width && row == cursorRow) {
+        val markFirst = CharacterWidth.of(Character.codePointAt(s, 0)) == 0 // at column 0 it needs its base: redraw
+        if (render && echo && atEnd && search == null && col + cells < width && row == cursorRow && (col > 0 || !markFirst)) {
             out.append(s) // typing at the end of a line that does not reach the margin: just echo
             cursorCol = col + cells
         } else {
@@ -538,6 +545,21 @@ public class LineEditor(
         placeCursor()
     }
 
+    /**
+     * Writes the text from [index] (the line's end is after it, nothing to erase) again where it
+     * goes, then puts the cursor in place: for a combining mark whose base is the last character of
+     * the row above, which the terminal joins only when they come together.
+     */
+    private fun redrawFrom(index: Int) {
+        placeCursorAt(index)
+        out.append(buf, index, buf.length)
+        val (endRow, endCol) = layout(promptShown, buf, buf.length)
+        if (endCol == 0 && endRow > 0) out.append(" \r") // as in draw: the wrap made, the cursor at its start
+        cursorRow = endRow
+        cursorCol = endCol
+        placeCursor()
+    }
+
     private fun placeCursor() = placeCursorAt(cursor)
 
     private fun placeCursorAt(index: Int) {
@@ -694,29 +716,6 @@ public class LineEditor(
             var prefix = words.first()
             for (w in words) while (!w.startsWith(prefix)) prefix = prefix.dropLast(1)
             return prefix
-        }
-
-        /** The characters of [text] that show on screen, without ANSI escape sequences (colours in prompts). */
-        fun visibleText(text: String): String {
-            if (text.indexOf('\u001b') < 0) return text // nothing to strip: no copy kept per line
-            val shown = StringBuilder()
-            var i = 0
-            while (i < text.length) {
-                val c = text[i]
-                if (c == '\u001b') {
-                    i++
-                    if (i < text.length && text[i] == '[') {
-                        i++
-                        while (i < text.length && text[i] !in '@'..'~') i++
-                    }
-                    i++
-                    continue
-                }
-                val cp = Character.codePointAt(text, i)
-                if (cp >= ' '.code) shown.appendCodePoint(cp)
-                i += Character.charCount(cp)
-            }
-            return shown.toString()
         }
     }
 }

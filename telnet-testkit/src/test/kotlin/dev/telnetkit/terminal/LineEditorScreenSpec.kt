@@ -200,6 +200,27 @@ class LineEditorScreenSpec : FunSpec({
             e.input("\u0001")
             e.cursor shouldBe (0 to 2)
         }
+
+        test("a prompt that sets the window title (OSC, ended by BEL or ST) takes only its visible cells") {
+            for (prompt in listOf("$ESC]0;user@host: ~\u0007> ", "$ESC]2;title$ESC\\> ", "$ESC(B$ESC]0;t\u0007$ESC[1m>$ESC[m ")) {
+                withClue(prompt.replace(ESC, "ESC")) {
+                    val e = EditorOnScreen(width = 10).begin(prompt)
+                    e.type("abcdefghij")
+                    e.text shouldBe "> abcdefgh\nij"
+                    e.cursor shouldBe (1 to 2)
+                    e.input("\u0001")
+                    e.cursor shouldBe (0 to 2)
+                    e.input("\u0005")
+                    e.cursor shouldBe (1 to 2)
+                    e.type("k")
+                    e.message("note")
+                    e.text shouldBe "note\n> abcdefgh\nijk"
+                    e.cursor shouldBe (2 to 3)
+                    e.screen.bellCount shouldBe 0
+                }
+            }
+        }
+
     }
 
     context("history") {
@@ -594,6 +615,39 @@ class LineEditorScreenSpec : FunSpec({
             e.key(Key.Backspace)
             e.lines[0] shouldBe ">"
             e.editor.text shouldBe ""
+        }
+    }
+
+    context("combining marks at a wrap") {
+        test("a combining mark typed right after a wrap joins its letter at the end of the row above") {
+            val e = EditorOnScreen(width = 10).begin().type("abcdefgh")
+            e.cursor shouldBe (1 to 0)
+            e.type("\u0301")
+            e.lines shouldContainExactly listOf("> abcdefgh\u0301") + List(11) { "" }
+            e.cursor shouldBe (1 to 0)
+            e.editor.text shouldBe "abcdefgh\u0301"
+            e.type("x")
+            e.text shouldBe "> abcdefgh\u0301\nx"
+            e.cursor shouldBe (1 to 1)
+        }
+
+        test("so does one on a wide letter at the end of the row, and a second mark after it") {
+            val e = EditorOnScreen(width = 10).begin().type("abcdef日")
+            e.cursor shouldBe (1 to 0)
+            e.type("\u0308\u0301")
+            e.text shouldBe "> abcdef日\u0308\u0301"
+            e.cursor shouldBe (1 to 0)
+            e.key(Key.Backspace)
+            e.text shouldBe "> abcdef"
+            e.editor.text shouldBe "abcdef"
+        }
+
+        test("a mark typed mid-row still goes out alone, as typed") {
+            val e = EditorOnScreen(width = 10).begin().type("ab")
+            e.takeSent()
+            e.type("\u0301")
+            e.takeSent() shouldBe "\u0301"
+            e.lines[0] shouldBe "> ab\u0301"
         }
     }
 
