@@ -169,6 +169,19 @@ class LineEditorScreenSpec : FunSpec({
             e.cursor shouldBe (0 to 7)
         }
 
+        test("Insert, PgUp and PgDn do nothing: no text, no move, nothing drawn") {
+            val e = EditorOnScreen().begin().type("abc")
+            e.key(Key.Left)
+            e.takeSent()
+            e.input("$ESC[2~$ESC[5~$ESC[6~") shouldContainExactly List(3) { LineEditor.Outcome.Continue }
+            e.takeSent() shouldBe ""
+            e.editor.text shouldBe "abc"
+            e.editor.cursorIndex shouldBe 2
+            e.lines[0] shouldBe "> abc"
+            e.cursor shouldBe (0 to 4)
+            e.screen.bellCount shouldBe 0
+        }
+
         test("Ctrl-T swaps the characters around the cursor, or the last two at the end") {
             val e = EditorOnScreen().begin().type("ab")
             e.ctrl('T')
@@ -980,6 +993,28 @@ class LineEditorScreenSpec : FunSpec({
             e.type("x")
             e.message("note")
             e.text shouldBe "> ls\nnote\n> x"
+        }
+    }
+
+    context("the history as handlers see it") {
+        test("History.removeAt and History.clear change what Up and Ctrl-R find") {
+            val h = History()
+            val e = EditorOnScreen(history = h).begin()
+            e.enter("one"); e.enter("two"); e.enter("three")
+            h.removeAt(1) shouldBe "two"
+            h.removeAt(7) shouldBe null
+            h.entries shouldContainExactly listOf("one", "three")
+            e.key(Key.Up); e.lines[3] shouldBe "> three"
+            e.key(Key.Up); e.lines[3] shouldBe "> one"
+            e.key(Key.Up); e.screen.bellCount shouldBe 1
+            e.ctrl('U')
+            h.clear()
+            h.size shouldBe 0
+            e.key(Key.Up)
+            e.lines[3] shouldBe ">"
+            e.ctrl('R')
+            e.type("o")
+            e.lines[3] shouldBe "(failed reverse-i-search)`o':"
         }
     }
 })
