@@ -9,6 +9,7 @@ import dev.telnetkit.terminal.Completer
 import dev.telnetkit.terminal.History
 import dev.telnetkit.terminal.Key
 import dev.telnetkit.terminal.KeyDecoder
+import dev.telnetkit.terminal.KillBuffer
 import dev.telnetkit.terminal.LineEditor
 import kotlinx.coroutines.currentCoroutineContext
 import kotlinx.coroutines.ensureActive
@@ -65,6 +66,8 @@ public class TelnetSession internal constructor(
     private val keyDecoder = KeyDecoder()
     private val keys = ArrayDeque<Key>()
     private var activeEditor: LineEditor? = null
+    // What Ctrl-Y yanks: one for the session, so a kill at one prompt can be yanked at the next.
+    private val killBuffer = KillBuffer()
     @Volatile private var ending = false
 
     /** The client's IP address, without the port. */
@@ -255,7 +258,9 @@ public class TelnetSession internal constructor(
      * (the shell drops a command being continued over several lines).
      *
      * Returns null when the input has ended: the client closed it, typed Ctrl-D on an empty line,
-     * or the session is ending. Only one read may be active at a time.
+     * or the session is ending. A line the client leaves unfinished when it closes its input is
+     * returned in line mode (`printf 'cmd' | nc` sends its command that way) but never in character
+     * mode, where the user saw it as not yet entered. Only one read may be active at a time.
      */
     @JvmSynthetic
     public suspend fun readLine(
@@ -283,7 +288,7 @@ public class TelnetSession internal constructor(
         val editor = startEditor(prompt, echo, history, completer) ?: return null
         try {
             while (true) {
-                val key: Key = nextKey() ?: return if (ending) null else editor.text.takeIf { it.isNotEmpty() }
+                val key: Key = nextKey() ?: return inputEnded(editor)
                 val outcome = handleKeys(editor, key, prompt, interruptible)
                 if (outcome !== LineEditor.Outcome.Continue) return (outcome as? LineEditor.Outcome.Done)?.line
             }
@@ -297,7 +302,7 @@ public class TelnetSession internal constructor(
         synchronized(screenLock) {
             check(activeEditor == null) { "another readLine is already waiting" }
             if (ending) return null
-            val editor = LineEditor(settings.maxLineLength, if (history) this.history else null, completer, echo, width, serverEchoes)
+            val editor = LineEditor(settings.maxLineLength, if (history) this.history else null, completer, echo, width, serverEchoes, killBuffer)
             activeEditor = editor
             editor.begin(prompt)
             send(editor.takeOutput())
@@ -306,10 +311,32 @@ public class TelnetSession internal constructor(
     }
 
     /**
+     * The client closed its input during [editor]'s read: the line to return, if any. In line mode
+     * the client sent what it had, and an unterminated last line is still a line; in character mode
+     * the user had not pressed Enter, so the half-typed line is left on screen, not run.
+     */
+    private fun inputEnded(editor: LineEditor): String? {
+        synchronized(screenLock) {
+            if (activeEditor === editor) activeEditor = null
+            if (ending) return null
+            if (!serverEchoes) return editor.text.takeIf { it.isNotEmpty() }
+            if (editor.text.isNotEmpty()) {
+                // Whatever comes next (a goodbye, to a client that only half-closed) starts below it.
+                editor.render = true
+                editor.leaveLine()
+                send(editor.takeOutput())
+            }
+            return null
+        }
+    }
+
+    /**
      * Handles [first] and every key already decoded after it before sending anything (a pasted or
      * line-mode line is echoed in one write, not one write per character). Returns
      * [LineEditor.Outcome.Continue] while the line goes on, [LineEditor.Outcome.Done] with the line,
-     * or [LineEditor.Outcome.EndOfInput] (also when the session is ending).
+     * or [LineEditor.Outcome.EndOfInput] (also when the session is ending). A finished read stops
+     * being the active one before the lock is let go: a message right after Enter must find no
+     * editor, or it would draw the prompt again for a line that is over.
      */
     private fun handleKeys(editor: LineEditor, first: Key, prompt: String, interruptible: Boolean): LineEditor.Outcome {
         synchronized(screenLock) {
@@ -321,11 +348,13 @@ public class TelnetSession internal constructor(
                 if (outcome === LineEditor.Outcome.Interrupted) {
                     if (interruptible) {
                         send(editor.takeOutput())
+                        if (activeEditor === editor) activeEditor = null
                         throw InputInterruptedException()
                     }
                     editor.begin(prompt)
                 } else if (outcome !== LineEditor.Outcome.Continue) {
                     send(editor.takeOutput())
+                    if (activeEditor === editor) activeEditor = null
                     return outcome
                 }
                 key = keys.removeFirstOrNull() ?: break

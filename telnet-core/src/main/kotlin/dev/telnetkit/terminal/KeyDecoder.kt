@@ -6,14 +6,20 @@ package dev.telnetkit.terminal
  *
  * Recognises ANSI/VT100/xterm input: arrows in CSI (`ESC [ A`) and SS3 (`ESC O A`) forms;
  * Home/End as `CSI H`/`CSI F`, `CSI 1~`/`CSI 4~`, `CSI 7~`/`CSI 8~` and `SS3 H`/`SS3 F`; Insert
- * `CSI 2~`, Delete `CSI 3~`, PgUp/PgDn `CSI 5~`/`CSI 6~`; Ctrl+Left/Right as `CSI 1;5D`/`CSI 1;5C`
- * (and the rxvt `ESC O d`/`ESC O c`), Alt+b/f/d and Alt+Backspace as ESC-prefixed keys. Unknown
- * sequences are swallowed whole, never passed on as text. A lone ESC stays pending until the
+ * `CSI 2~`, Delete `CSI 3~`, PgUp/PgDn `CSI 5~`/`CSI 6~`; Ctrl+Left/Right as `CSI 1;5D`/`CSI 1;5C`,
+ * as the older xterm `ESC O 5 D`/`ESC O 5 C` (SS3 takes parameters as CSI does) and as the rxvt
+ * `ESC O d`/`ESC O c`; Alt+b/f/d and Alt+Backspace as ESC-prefixed keys. Unknown sequences (with
+ * any parameters) are swallowed whole, never passed on as text. A lone ESC stays pending until the
  * caller decides the pause is long enough and calls [flush].
  *
+ * A C0 control character (CR, LF, Ctrl-C, Tab...) that arrives after an ESC or inside an unfinished
+ * sequence ends that sequence, which is dropped, and is then the key it always is: a cut sequence
+ * never swallows an Enter or a Ctrl-C. The exceptions: ESC starts a new sequence, and ESC BS is
+ * Alt+Backspace.
+ *
  * Enter is CR or LF; an LF right after a CR belongs to the same Enter (NUL after CR is dropped too).
- * A CSI sequence longer than a sane bound is no longer stored but still swallowed up to its final
- * byte, so garbage can neither grow memory nor come out as text.
+ * A CSI or SS3 sequence longer than a sane bound is no longer stored but still swallowed up to its
+ * final byte, so garbage can neither grow memory nor come out as text.
  */
 public class KeyDecoder {
     private var state = GROUND
@@ -34,13 +40,20 @@ public class KeyDecoder {
     public fun decode(c: Char, emit: (Key) -> Unit) {
         val wasCr = afterCr
         afterCr = false
+        if (state != GROUND && c < ' ') {
+            when {
+                // An ESC inside a sequence starts a new one (as in terminals' own parsers): a cut
+                // sequence must not turn the next one into text.
+                c == '\u001b' -> { state = ESC; return }
+                state == ESC && c == '\u0008' -> { state = GROUND; emit(Key.DeleteWordLeft); return }
+                // Any other control ends the sequence (dropped) and is then its own key, below.
+                else -> state = GROUND
+            }
+        }
         when (state) {
             GROUND -> ground(c, wasCr, emit)
             ESC -> escape(c, emit)
-            CSI -> csi(c, emit)
-            // An ESC inside a sequence starts a new one (as in terminals' own parsers): a cut
-            // sequence must not turn the next one into text.
-            SS3 -> if (c == '\u001b') state = ESC else { state = GROUND; ss3(c)?.let(emit) }
+            else -> sequence(c, emit)
         }
     }
 
@@ -82,35 +95,40 @@ public class KeyDecoder {
         state = GROUND
         when (c) {
             '[' -> { state = CSI; params.setLength(0); overlong = false }
-            'O' -> state = SS3
+            'O' -> { state = SS3; params.setLength(0); overlong = false }
             'b', 'B' -> emit(Key.WordLeft)
             'f', 'F' -> emit(Key.WordRight)
             'd', 'D' -> emit(Key.DeleteWordRight)
-            '\u007f', '\u0008' -> emit(Key.DeleteWordLeft)
-            '\u001b' -> state = ESC // ESC ESC: the first one was a lone Escape press; stay ready.
+            '\u007f' -> emit(Key.DeleteWordLeft)
             else -> Unit // Alt+other: swallowed.
         }
     }
 
-    private fun csi(c: Char, emit: (Key) -> Unit) {
-        if (c == '\u001b') { state = ESC; return }
+    /** A character of a CSI or SS3 sequence: parameters are collected, the final byte makes the key. */
+    private fun sequence(c: Char, emit: (Key) -> Unit) {
         // Parameter bytes 0x30-0x3F: digits and ; : < = > ?
         if (c in '0'..'?') {
             if (params.length < MAX_PARAMS) params.append(c) else overlong = true // garbage: swallow, don't store
             return
         }
         // Intermediate bytes 0x20-0x2F (`CSI 2 SP q`, `CSI ? 1 $ y`): a sequence no key uses; swallow
-        // it up to its final byte like garbage, so that none of it comes out as text.
-        if (c in ' '..'/') {
+        // it up to its final byte like garbage, so that none of it comes out as text. (SS3 has no
+        // intermediates: there such a byte ends the sequence, below.)
+        if (c in ' '..'/' && state == CSI) {
             overlong = true
             return
         }
+        val ss3 = state == SS3
         state = GROUND
         if (c !in '@'..'~' || overlong) return // not a final byte, or garbage: abandon the sequence
         val p = params.toString()
-        val modifier = p.substringAfter(';', "").toIntOrNull() ?: 1
-        val ctrl = modifier == 5 || modifier == 3 // Ctrl or Alt
-        val key = when (c) {
+        val key = if (ss3) ss3(c, p) else csi(c, p)
+        key?.let(emit)
+    }
+
+    private fun csi(c: Char, p: String): Key? {
+        val ctrl = isCtrlOrAlt(p.substringAfter(';', ""))
+        return when (c) {
             'A' -> Key.Up
             'B' -> Key.Down
             'C' -> if (ctrl) Key.WordRight else Key.Right
@@ -128,20 +146,27 @@ public class KeyDecoder {
             }
             else -> null
         }
-        key?.let(emit)
     }
 
-    private fun ss3(c: Char): Key? = when (c) {
-        'A' -> Key.Up
-        'B' -> Key.Down
-        'C' -> Key.Right
-        'D' -> Key.Left
-        'H' -> Key.Home
-        'F' -> Key.End
-        'c' -> Key.WordRight
-        'd' -> Key.WordLeft
-        else -> null
+    private fun ss3(c: Char, p: String): Key? {
+        // The modifier is the parameter itself in the older xterm form (`ESC O 5 D`), or follows a
+        // semicolon as in CSI (`ESC O 1;5P`).
+        val ctrl = isCtrlOrAlt(if (';' in p) p.substringAfter(';') else p)
+        return when (c) {
+            'A' -> Key.Up
+            'B' -> Key.Down
+            'C' -> if (ctrl) Key.WordRight else Key.Right
+            'D' -> if (ctrl) Key.WordLeft else Key.Left
+            'H' -> Key.Home
+            'F' -> Key.End
+            'c' -> Key.WordRight
+            'd' -> Key.WordLeft
+            else -> null
+        }
     }
+
+    /** xterm's modifier parameter: 5 is Ctrl, 3 is Alt (either makes an arrow a word move). */
+    private fun isCtrlOrAlt(modifier: String): Boolean = modifier == "5" || modifier == "3"
 
     private companion object {
         const val GROUND = 0

@@ -5,10 +5,13 @@ package dev.telnetkit.terminal
  * I/O; the session feeds it keys and sends [takeOutput] to the terminal.
  *
  * Editing: insert anywhere, Backspace, Delete, Left/Right, Home/End, word moves, Ctrl-A/E/B/F,
- * Ctrl-K/U/W and Alt-d/Alt-Backspace (kill) with Ctrl-Y (yank), Ctrl-T (transpose), Ctrl-L
- * (clear and redraw). History with Up/Down, Ctrl-P/N and Ctrl-R incremental reverse search. Tab
- * completion through a [Completer]. Ctrl-C abandons the line; Ctrl-D ends the input on an empty
- * line and deletes under the cursor otherwise.
+ * Ctrl-K/U/W and Alt-d/Alt-Backspace (kill) with Ctrl-Y (yank) through a [KillBuffer] that may
+ * outlive the line (kills in a row add up, as in readline), Ctrl-T (transpose), Ctrl-L (clear and
+ * redraw). Insert, PgUp and PgDn do nothing. History with Up/Down, Ctrl-P/N and Ctrl-R incremental
+ * reverse search (Enter runs the match, Esc or an editing key keeps it on the line, Ctrl-G goes back
+ * to the line as it was; the query is at most [maxLength] long). Tab completion through a
+ * [Completer]. Ctrl-C abandons the line; Ctrl-D ends the input on an empty line and deletes under
+ * the cursor otherwise.
  *
  * Drawing: the editor knows where the prompt starts and which screen row the cursor is on, so a
  * line that wraps past the terminal width stays right when the cursor moves back across a wrap,
@@ -17,15 +20,19 @@ package dev.telnetkit.terminal
  * moves to the next row, as terminals do. Typing at the end of a line is echoed character by
  * character; anything else redraws the line from the prompt with `ESC [ J`.
  *
- * With [echo] off (passwords) nothing of the input is drawn, not even its length. With [render]
- * off (line mode: the client edits and echoes itself) nothing but the prompt and messages is drawn.
+ * With [echo] off (passwords) nothing of the input is drawn, not even its length, and nothing of
+ * it reaches the history or the kill buffer. With [render] off (line mode: the client edits and
+ * echoes itself) nothing but the prompt and messages is drawn.
+ *
+ * Once a line is finished (Enter, Ctrl-C, Ctrl-D on an empty line) the editor draws no prompt
+ * until the next [begin]: a message then is printed plainly.
  *
  * Output uses `\n` for line breaks (the session turns it into CR LF) and these ANSI sequences:
  * `ESC [ n A`/`B`/`C`/`D` (cursor up, down, right, left), `ESC [ J` (erase below), `ESC [ K`
  * (erase to the end of the row), `ESC [ H ESC [ 2 J` (clear screen), CR, BS and BEL. Not
  * thread-safe: the session serialises calls with its output.
  */
-public class LineEditor(
+public class LineEditor @JvmOverloads constructor(
     /** The longest line accepted, in chars; typing beyond it rings the bell. */
     private val maxLength: Int,
     /** Where Up/Down and Ctrl-R look, and where an accepted line goes; null for none. */
@@ -38,6 +45,8 @@ public class LineEditor(
     width: Int,
     /** False in line mode: the client echoes and edits, so the editor draws nothing of the input. */
     public var render: Boolean,
+    /** Where kills go and what Ctrl-Y yanks; a session passes its own, to keep it from line to line. */
+    private val killBuffer: KillBuffer = KillBuffer(),
 ) {
     init {
         require(maxLength >= 1) { "maxLength must be positive, was $maxLength" }
@@ -67,12 +76,16 @@ public class LineEditor(
     private var width = width.coerceAtLeast(MIN_WIDTH)
     private var prompt = ""
     private var promptShown = "" // the prompt's visible characters, escape sequences left out
-    private var killed = ""
     private var lastWasTab = false
+    private var lastWasKill = false
+    private var thisIsKill = false
+    private var finished = false
     private var historyIndex = -1
     private var savedLine = ""
     private var search: StringBuilder? = null
     private var searchMatch = -1
+    private var searchMatchAt = 0 // where the query is in the match
+    private var searchFailed = false
     private var searchSaved = ""
 
     /** The text typed so far. */
@@ -95,17 +108,21 @@ public class LineEditor(
         promptShown = visibleText(prompt)
         cursorRow = 0
         cursorCol = 0
+        finished = false
+        lastWasKill = false
         if (render) draw() else out.append(prompt)
     }
 
     /** Handles one key. */
     public fun handle(key: Key): Outcome {
         val tab = key == Key.Tab
+        thisIsKill = false
         try {
             search?.let { return searchKey(key) }
             return editKey(key)
         } finally {
             lastWasTab = tab
+            lastWasKill = thisIsKill
         }
     }
 
@@ -114,6 +131,7 @@ public class LineEditor(
         val w = newWidth.coerceAtLeast(MIN_WIDTH)
         if (w == width) return
         width = w
+        if (finished) return // nothing of the finished line is redrawn
         // Terminals reflow wrapped lines on resize; the cursor is where the new layout puts it.
         val (row, col) = position(cursor)
         cursorRow = row
@@ -123,11 +141,14 @@ public class LineEditor(
 
     /**
      * Puts [message] on its own lines where the prompt was, then draws the prompt, the typed text
-     * and the cursor again below it, exactly as they were.
+     * and the cursor again below it, exactly as they were. Once the line is finished, the message
+     * is only printed (the cursor is already on a row of its own), with no prompt after it.
      */
     public fun showMessage(message: String) {
         val body = if (message.endsWith("\n")) message else message + "\n"
-        if (render) {
+        if (finished) {
+            out.append(body)
+        } else if (render) {
             moveToPromptStart()
             out.append("\u001b[J").append(body)
             draw()
@@ -141,6 +162,7 @@ public class LineEditor(
      * session ends: the typed text stays visible (or hidden, with echo off) and nothing is redrawn.
      */
     public fun leaveLine() {
+        if (finished) return
         if (render) {
             placeCursorAt(if (echo) buf.length else 0)
             lineBreakAfterText()
@@ -168,8 +190,8 @@ public class LineEditor(
             Key.WordRight -> moveTo(wordEndAfter(cursor))
             Key.Up -> historyMove(-1)
             Key.Down -> historyMove(+1)
-            Key.DeleteWordLeft -> kill(wordStartBefore(cursor), cursor)
-            Key.DeleteWordRight -> kill(cursor, wordEndAfter(cursor))
+            Key.DeleteWordLeft -> kill(wordStartBefore(cursor), cursor, forward = false)
+            Key.DeleteWordRight -> kill(cursor, wordEndAfter(cursor), forward = true)
             Key.EraseLine -> { buf.setLength(0).also { bufStamp++ }; cursor = 0; refresh() }
             Key.Interrupt -> return interrupted()
             Key.Escape, Key.Insert, Key.PageUp, Key.PageDown -> Unit
@@ -184,11 +206,11 @@ public class LineEditor(
             'E' -> moveTo(buf.length)
             'B' -> moveTo(previous(cursor))
             'F' -> moveTo(next(cursor))
-            'D' -> if (buf.isEmpty()) { if (render) out.append('\n'); return Outcome.EndOfInput } else deleteForward()
-            'K' -> kill(cursor, buf.length)
-            'U' -> kill(0, cursor)
-            'W' -> kill(spaceWordStartBefore(cursor), cursor)
-            'Y' -> if (killed.isNotEmpty()) insert(killed)
+            'D' -> if (buf.isEmpty()) { if (render) out.append('\n'); finished = true; return Outcome.EndOfInput } else deleteForward()
+            'K' -> kill(cursor, buf.length, forward = true)
+            'U' -> kill(0, cursor, forward = false)
+            'W' -> kill(spaceWordStartBefore(cursor), cursor, forward = false)
+            'Y' -> if (echo && killBuffer.text.isNotEmpty()) insert(killBuffer.text)
             'T' -> transpose()
             'L' -> if (render) { out.append("\u001b[H\u001b[2J"); cursorRow = 0; cursorCol = 0; draw() }
             'P' -> historyMove(-1)
@@ -220,12 +242,18 @@ public class LineEditor(
         buf.insert(cursor, c).also { bufStamp++ }
         cursor += 1
         val cells = CharacterWidth.of(c.code)
-        if (render && echo && atEnd && search == null && col + cells < width && row == cursorRow) {
+        val echoAtEnd = render && echo && atEnd && search == null && row == cursorRow
+        // A combining mark at column 0 has its base on the row above: a terminal drops it there
+        // (tmux does), so it goes out again together with its base.
+        if (echoAtEnd && col + cells < width && (cells > 0 || col > 0)) {
             out.append(c)
             cursorCol = col + cells
             // The new end: one character further on the same row, as the terminal shows it.
             if (cells == 1) rememberEnd(row, col + 1)
+        } else if (echoAtEnd && cells == 0 && CharacterWidth.of(Character.codePointAt(buf, previous(cursor))) > 0) {
+            redrawFrom(previous(cursor))
         } else {
+            // Also a mark whose base is the prompt's last character: that comes again with the prompt.
             refresh()
         }
     }
@@ -256,7 +284,8 @@ public class LineEditor(
         buf.insert(cursor, s).also { bufStamp++ }
         cursor += s.length
         val cells = CharacterWidth.of(s)
-        if (render && echo && atEnd && search == null && col + cells < width && row == cursorRow) {
+        val markFirst = CharacterWidth.of(Character.codePointAt(s, 0)) == 0 // at column 0 it needs its base: redraw
+        if (render && echo && atEnd && search == null && col + cells < width && row == cursorRow && (col > 0 || !markFirst)) {
             out.append(s) // typing at the end of a line that does not reach the margin: just echo
             cursorCol = col + cells
         } else {
@@ -288,9 +317,15 @@ public class LineEditor(
         refresh()
     }
 
-    private fun kill(from: Int, to: Int) {
+    /**
+     * Removes [from] until [to] into the kill buffer: added to what the previous key killed, if it
+     * was a kill too (after it when killing [forward], before it otherwise), as readline does. A
+     * kill of nothing still continues a run. With echo off the text goes nowhere.
+     */
+    private fun kill(from: Int, to: Int, forward: Boolean) {
+        thisIsKill = true
         if (from >= to) return
-        killed = buf.substring(from, to)
+        if (echo) killBuffer.add(buf.substring(from, to), continuing = lastWasKill, forward = forward)
         buf.delete(from, to).also { bufStamp++ }
         cursor = from
         refresh()
@@ -320,6 +355,7 @@ public class LineEditor(
         if (render) lineBreakAfterText()
         if (echo) history?.add(line)
         resetLine()
+        finished = true
         return Outcome.Done(line)
     }
 
@@ -328,6 +364,7 @@ public class LineEditor(
         moveTo(buf.length)
         if (render) out.append("^C\n") else out.append('\n')
         resetLine()
+        finished = true
         return Outcome.Interrupted
     }
 
@@ -379,6 +416,8 @@ public class LineEditor(
         if (history == null || !echo) return
         search = StringBuilder()
         searchMatch = -1
+        searchMatchAt = 0
+        searchFailed = false
         searchSaved = buf.toString()
         refresh()
     }
@@ -388,16 +427,26 @@ public class LineEditor(
         val entries = history!!.entries
         when {
             key is Key.Text -> {
+                // As long as a line at most: a paste into the query must not grow it (and the redraw
+                // of it on every key) without end.
+                if (query.length + Character.charCount(key.codePoint) > maxLength) {
+                    bell()
+                    return Outcome.Continue
+                }
                 query.appendCodePoint(key.codePoint)
                 findMatch(entries, if (searchMatch >= 0) searchMatch else entries.size - 1)
             }
             key == Key.Backspace || key == Key.EraseCharacter -> {
                 if (query.isNotEmpty()) query.setLength(previousIn(query, query.length))
                 searchMatch = -1
+                searchMatchAt = 0
+                searchFailed = false
                 if (query.isNotEmpty()) findMatch(entries, entries.size - 1)
             }
             key == Key.Control('R') -> if (query.isNotEmpty()) findMatch(entries, (if (searchMatch >= 0) searchMatch else entries.size) - 1)
-            key == Key.Control('G') || key == Key.Escape -> {
+            // Esc ends the search with the match on the line, not run (as in readline).
+            key == Key.Escape -> endSearch(entries)
+            key == Key.Control('G') -> {
                 search = null
                 buf.setLength(0).also { bufStamp++ }
                 buf.append(searchSaved).also { bufStamp++ }
@@ -416,19 +465,26 @@ public class LineEditor(
     private fun findMatch(entries: List<String>, from: Int) {
         val query = search.toString()
         for (i in from downTo 0) {
-            if (i < entries.size && entries[i].contains(query)) { searchMatch = i; return }
+            val at = if (i < entries.size) entries[i].indexOf(query) else -1
+            if (at >= 0) {
+                searchMatch = i
+                searchMatchAt = at
+                searchFailed = false
+                return
+            }
         }
+        // No match: the last one found stays shown, under readline's "failed" prompt.
+        searchFailed = true
         bell()
     }
 
     private fun endSearch(entries: List<String>) {
         val match = entries.getOrNull(searchMatch)
-        val at = match?.indexOf(search.toString()) ?: -1
         search = null
         if (match != null) {
             buf.setLength(0).also { bufStamp++ }
             buf.append(fitted(match)).also { bufStamp++ }
-            cursor = at.coerceIn(0, buf.length)
+            cursor = searchMatchAt.coerceIn(0, buf.length)
         }
     }
 
@@ -538,6 +594,21 @@ public class LineEditor(
         placeCursor()
     }
 
+    /**
+     * Writes the text from [index] (the line's end is after it, nothing to erase) again where it
+     * goes, then puts the cursor in place: for a combining mark whose base is the last character of
+     * the row above, which the terminal joins only when they come together.
+     */
+    private fun redrawFrom(index: Int) {
+        placeCursorAt(index)
+        out.append(buf, index, buf.length)
+        val (endRow, endCol) = layout(promptShown, buf, buf.length)
+        if (endCol == 0 && endRow > 0) out.append(" \r") // as in draw: the wrap made, the cursor at its start
+        cursorRow = endRow
+        cursorCol = endCol
+        placeCursor()
+    }
+
     private fun placeCursor() = placeCursorAt(cursor)
 
     private fun placeCursorAt(index: Int) {
@@ -560,8 +631,7 @@ public class LineEditor(
         val s = search
         if (s != null) {
             val match = shownText()
-            val at = match.indexOf(s.toString()).let { if (it < 0) match.length else it }
-            return cellOf(shownPromptText(), match, at)
+            return cellOf(shownPromptText(), match, searchMatchAt.coerceIn(0, match.length))
         }
         return if (echo) cellOf(promptShown, buf, index) else layout(promptShown, "", 0)
     }
@@ -627,7 +697,7 @@ public class LineEditor(
         return true
     }
 
-    private fun shownPrompt(): String = search?.let { "(reverse-i-search)`$it': " } ?: prompt
+    private fun shownPrompt(): String = search?.let { "(${if (searchFailed) "failed " else ""}reverse-i-search)`$it': " } ?: prompt
 
     private fun shownPromptText(): String = search?.let { visibleText(shownPrompt()) } ?: promptShown
 
@@ -694,29 +764,6 @@ public class LineEditor(
             var prefix = words.first()
             for (w in words) while (!w.startsWith(prefix)) prefix = prefix.dropLast(1)
             return prefix
-        }
-
-        /** The characters of [text] that show on screen, without ANSI escape sequences (colours in prompts). */
-        fun visibleText(text: String): String {
-            if (text.indexOf('\u001b') < 0) return text // nothing to strip: no copy kept per line
-            val shown = StringBuilder()
-            var i = 0
-            while (i < text.length) {
-                val c = text[i]
-                if (c == '\u001b') {
-                    i++
-                    if (i < text.length && text[i] == '[') {
-                        i++
-                        while (i < text.length && text[i] !in '@'..'~') i++
-                    }
-                    i++
-                    continue
-                }
-                val cp = Character.codePointAt(text, i)
-                if (cp >= ' '.code) shown.appendCodePoint(cp)
-                i += Character.charCount(cp)
-            }
-            return shown.toString()
         }
     }
 }

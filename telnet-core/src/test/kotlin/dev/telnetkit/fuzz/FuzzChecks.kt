@@ -328,7 +328,7 @@ internal object KeyDecoderFuzz {
                     0, 1, 2 -> Token.Typed(b.pick(TYPED))
                     3 -> Token.Typed(0x20 + b.int(0..0x10FFFF - 0x20).let { if (it in 0xD800 - 0x20..0xDFFF - 0x20) it + 0x800 else it })
                     4 -> Token.Sequence(csi(b.int(0..24), b.int(0..3), b.byte()) { b.byte() })
-                    5 -> Token.Sequence("\u001bO" + (0x20 + b.byte() % 0x5f).toChar())
+                    5 -> Token.Sequence(ss3(b.int(0..4), b.byte()) { b.byte() })
                     6 -> Token.Sequence("\u001b" + ALT_KEYS[b.byte() % ALT_KEYS.length])
                     else -> Token.Sequence(b.pick(KNOWN_SEQUENCES))
                 },
@@ -351,7 +351,19 @@ internal object KeyDecoderFuzz {
         "\u001b[5~", "\u001b[6~", "\u001b[7~", "\u001b[8~", "\u001b[1;5C", "\u001b[1;5D", "\u001b[1;3D", "\u001bOA", "\u001bOH",
         "\u001bOc", "\u001bOd", "\u001b[200~", "\u001b[201~", "\u001b[I", "\u001b[O", "\u001b[?1;2c", "\u001b[12;40R",
         "\u001b[>0;95;0c", "\u001b[?2004h", "\u001b[2 q", "\u001b[1\$q", "\u001b[0\"p", "\u001b[?1;2\$y",
+        "\u001bO5D", "\u001bO5C", "\u001bO2A", "\u001bO1;5P", "\u001bO5P", "\u001bO1;2S",
     )
+
+    /**
+     * An SS3 sequence: `ESC O`, parameter bytes (0x30-0x3F) as xterm sends for modified keys
+     * (`ESC O 5 D`), then one byte 0x20-0x2F or 0x40-0x7E, which ends it (known or not).
+     */
+    fun ss3(params: Int, last: Int, next: () -> Int): String = buildString {
+        append("\u001bO")
+        repeat(params) { append((0x30 + next() % 0x10).toChar()) }
+        val end = last % 0x4f
+        append((if (end < 0x10) 0x20 + end else 0x40 + (end - 0x10)).toChar())
+    }
 
     /**
      * A CSI sequence as ECMA-48 defines it: parameter bytes (0x30-0x3F), intermediate bytes

@@ -135,7 +135,9 @@ private val typedToken = Arb.choice(
 private val csiToken = Arb.bind(Arb.list(Arb.int(0x30..0x3F), 0..24), Arb.list(Arb.int(0x20..0x2F), 0..3), Arb.int(0x40..0x7E)) { params, intermediates, final ->
     KeyDecoderFuzz.Token.Sequence("\u001b[" + (params + intermediates + final).map { it.toChar() }.joinToString(""))
 }
-private val ss3Token = Arb.int(0x20..0x7E).map { KeyDecoderFuzz.Token.Sequence("\u001bO" + it.toChar()) }
+private val ss3Token = Arb.bind(Arb.list(Arb.int(0x30..0x3F), 0..4), Arb.choice(Arb.int(0x20..0x2F), Arb.int(0x40..0x7E))) { params, last ->
+    KeyDecoderFuzz.Token.Sequence("\u001bO" + (params + last).map { it.toChar() }.joinToString(""))
+}
 private val altToken = Arb.element(KeyDecoderFuzz.ALT_KEYS.toList()).map { KeyDecoderFuzz.Token.Sequence("\u001b$it") }
 private val knownToken = Arb.element(KeyDecoderFuzz.KNOWN_SEQUENCES).map { KeyDecoderFuzz.Token.Sequence(it) }
 private val tokens = Arb.list(Arb.choice(typedToken, typedToken, csiToken, ss3Token, altToken, knownToken), 0..30)

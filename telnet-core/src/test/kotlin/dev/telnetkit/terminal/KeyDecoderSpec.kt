@@ -40,6 +40,8 @@ private val SEQUENCES: List<Pair<String, Key>> = listOf(
     "$ESC[2~" to Key.Insert, "$ESC[3~" to Key.Delete, "$ESC[5~" to Key.PageUp, "$ESC[6~" to Key.PageDown,
     "$ESC[1;5D" to Key.WordLeft, "$ESC[1;5C" to Key.WordRight, "${ESC}Od" to Key.WordLeft, "${ESC}Oc" to Key.WordRight,
     "$ESC[1;3D" to Key.WordLeft, "$ESC[1;3C" to Key.WordRight,
+    "${ESC}O5D" to Key.WordLeft, "${ESC}O5C" to Key.WordRight, "${ESC}O3D" to Key.WordLeft, "${ESC}O1;5C" to Key.WordRight,
+    "${ESC}O2A" to Key.Up, "${ESC}O2D" to Key.Left, "${ESC}O5H" to Key.Home,
     "${ESC}b" to Key.WordLeft, "${ESC}f" to Key.WordRight, "${ESC}d" to Key.DeleteWordRight,
     "$ESC\u007f" to Key.DeleteWordLeft, "$ESC\b" to Key.DeleteWordLeft,
     "\r" to Key.Enter, "\n" to Key.Enter, "\r\n" to Key.Enter, "\r\u0000" to Key.Enter,
@@ -128,6 +130,18 @@ class KeyDecoderSpec : FunSpec({
             decode("${ESC}OP${ESC}Ox!") shouldContainExactly listOf(Key.Text('!'.code))
         }
 
+        test("SS3 sequences with parameters are swallowed whole when unknown, parameters included") {
+            for (seq in listOf("${ESC}O1;5P", "${ESC}O5P", "${ESC}O2Q", "${ESC}O1;2S", "${ESC}O?5x", "${ESC}O5 ")) {
+                withClue(show(seq)) { decode(seq + "k") shouldContainExactly listOf(Key.Text('k'.code)) }
+            }
+        }
+
+        test("an SS3 sequence with far too many parameters is swallowed up to its final byte") {
+            val d = KeyDecoder()
+            d.keys("${ESC}O" + "5;".repeat(5000) + "D", "x") shouldContainExactly listOf(Key.Text('x'.code))
+            d.hasPending.shouldBeFalse()
+        }
+
         test("a CSI sequence with far too many parameters is swallowed up to its final byte, with nothing typed") {
             val d = KeyDecoder()
             d.keys("$ESC[" + "1;".repeat(5000) + "A", "x") shouldContainExactly listOf(Key.Text('x'.code))
@@ -137,6 +151,36 @@ class KeyDecoderSpec : FunSpec({
             d.hasPending.shouldBeTrue()
             d.flush { error("a cut sequence must not become a key: $it") }
             d.keys("a$ESC[B") shouldContainExactly listOf(Key.Text('a'.code), Key.Down)
+        }
+    }
+
+    context("a control character cuts a pending sequence and is still its own key") {
+        val prefixes = listOf(ESC, "$ESC[", "$ESC[1;", "$ESC[?", "$ESC[2 ", "${ESC}O", "${ESC}O5", "${ESC}O1;")
+        val controls = listOf(
+            "\r" to listOf(Key.Enter), "\n" to listOf(Key.Enter), "\r\n" to listOf(Key.Enter), "\u0003" to listOf(Key.Interrupt),
+            "\t" to listOf(Key.Tab), "\u0001" to listOf(Key.Control('A')), "\u0004" to listOf(Key.Control('D')),
+            "\u0012" to listOf(Key.Control('R')), "\u0000" to emptyList(),
+        )
+        for (prefix in prefixes) for ((control, keys) in controls) {
+            test("${show(prefix)} then ${show(control)}") {
+                val d = KeyDecoder()
+                d.keys(prefix + control) shouldContainExactly keys
+                d.hasPending.shouldBeFalse()
+                // Split between the two, as when the control arrives in a later read.
+                decode(prefix, control) shouldContainExactly keys
+                // What follows is typed as usual: the sequence did not resume.
+                d.keys("D~x") shouldContainExactly listOf(Key.Text('D'.code), Key.Text('~'.code), Key.Text('x'.code))
+            }
+        }
+
+        test("ESC then CR is Enter, and ESC [ then Ctrl-C is Ctrl-C") {
+            decode("abc$ESC\r") shouldContainExactly listOf(Key.Text('a'.code), Key.Text('b'.code), Key.Text('c'.code), Key.Enter)
+            decode("$ESC[", "\u0003") shouldContainExactly listOf(Key.Interrupt)
+        }
+
+        test("ESC BS stays Alt+Backspace and ESC ESC starts over") {
+            decode("$ESC\b") shouldContainExactly listOf(Key.DeleteWordLeft)
+            decode("$ESC[1$ESC$ESC[A") shouldContainExactly listOf(Key.Up)
         }
     }
 

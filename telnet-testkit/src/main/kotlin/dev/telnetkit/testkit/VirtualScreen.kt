@@ -8,7 +8,9 @@ import dev.telnetkit.terminal.CharacterWidth
  *
  * It interprets text as xterm does, for the part of the VT100/ANSI repertoire a line editor uses:
  * - printable characters with their real cell widths ([CharacterWidth]): a wide character takes
- *   two cells and shows once in [lines]; a combining mark joins the character before the cursor;
+ *   two cells and shows once in [lines]; a combining mark joins the character before the cursor on
+ *   its row (or under it, with a wrap pending), and at column 0 it is dropped, as tmux drops it
+ *   (even after a soft wrap: the character before it on the row above does not get it);
  * - deferred autowrap: writing the last column leaves the cursor there with a pending wrap, and
  *   only the next printable character wraps (CR, BS, LF, TAB, erases and cursor moves cancel it);
  *   a wide character that does not fit in the last column leaves it blank and goes to the next row;
@@ -17,8 +19,11 @@ import dev.telnetkit.terminal.CharacterWidth
  *   [bellCount]); TAB (to the next multiple of 8);
  * - `ESC [ n A/B/C/D` (cursor up, down, right, left), `ESC [ n G` (column), `ESC [ r;c H` and
  *   `ESC [ H` (position), `ESC [ 0/1/2 J` (erase below, above, all), `ESC [ 0/1/2 K` (erase right,
- *   left, line). Every other CSI sequence (SGR colours included) is consumed and ignored, and so is
- *   an ESC followed by any other character.
+ *   left, line). Every other CSI sequence (SGR colours included) is consumed and ignored;
+ * - OSC (`ESC ] 0;title BEL`, a window title) and the other control strings (`ESC P`, `ESC X`,
+ *   `ESC ^`, `ESC _`) are consumed up to BEL or ST (`ESC \`), payload included, and ignored (the
+ *   BEL that ends one is no bell); an ESC followed by any other character, after any intermediate
+ *   bytes (`ESC ( B`), is consumed and ignored.
  *
  * Each row remembers whether it was soft-wrapped into the next one, so [resize] reflows wrapped
  * lines as tmux and VTE do: a logical line is joined and wrapped again at the new width, and the
@@ -82,7 +87,26 @@ public class VirtualScreen(width: Int, height: Int) {
 
     private fun feed(c: Char) {
         when (state) {
-            ESC -> { state = if (c == '[') CSI else if (c == '\u001b') ESC else GROUND; params.setLength(0); ignoreCsi = false; return }
+            ESC -> {
+                state = when (c) {
+                    '[' -> CSI
+                    ']', 'P', 'X', '^', '_' -> STRING
+                    '\u001b' -> ESC
+                    in ' '..'/' -> ESC_INTERMEDIATE
+                    else -> GROUND
+                }
+                params.setLength(0)
+                ignoreCsi = false
+                return
+            }
+            ESC_INTERMEDIATE -> { state = if (c == '\u001b') ESC else if (c in ' '..'/') ESC_INTERMEDIATE else GROUND; return }
+            STRING -> {
+                when (c) {
+                    '\u0007', '\u0018', '\u001a' -> state = GROUND // BEL ends it (xterm), CAN and SUB cancel it
+                    '\u001b' -> state = ESC // ST is ESC \ (the backslash is consumed as an ESC sequence)
+                }
+                return
+            }
             CSI -> when {
                 c == '\u001b' -> { state = ESC; return }
                 c < ' ' -> Unit // C0 controls inside a sequence are executed, as in xterm
@@ -196,16 +220,14 @@ public class VirtualScreen(width: Int, height: Int) {
         if (c + w >= width) { cursorColumn = width - 1; pendingWrap = true } else cursorColumn = c + w
     }
 
-    /** A combining mark joins the character before the cursor (across a soft wrap); with none, it is dropped. */
+    /** A combining mark joins the character before the cursor on its row; at column 0 it is dropped, as in tmux. */
     private fun attach(mark: String) {
-        var row = cursorRow
         var col = when {
             pendingWrap -> cursorColumn
             cursorColumn > 0 -> cursorColumn - 1
-            row > 0 && rows[row - 1].wrapped -> { row--; width - 1 }
             else -> return
         }
-        val cells = rows[row].cells
+        val cells = rows[cursorRow].cells
         while (col > 0 && (cells[col] == TAIL || cells[col] == PAD)) col--
         cells[col] = (cells[col]?.takeIf { it != PAD && it != TAIL } ?: " ") + mark
     }
@@ -313,6 +335,8 @@ public class VirtualScreen(width: Int, height: Int) {
         const val GROUND = 0
         const val ESC = 1
         const val CSI = 2
+        const val STRING = 3
+        const val ESC_INTERMEDIATE = 4
         const val MAX_PARAMS = 64
         const val REPLACEMENT = 0xFFFD
         const val TAIL = ""

@@ -134,7 +134,7 @@ class SecuritySpec : FunSpec({
                 client.send("\u001b[A\u001b[A")
                 client.awaitText("echo hi\u0007")
                 client.send("\u0012" + "3x4mpl3")
-                client.awaitText("(reverse-i-search)`3x4mpl3': ")
+                client.awaitText("(failed reverse-i-search)`3x4mpl3': ")
                 client.send("\u0007\u0015")
                 client.sendLine("echo after")
                 client.awaitText("after\r\n")

@@ -9,11 +9,16 @@ import io.kotest.core.test.config.DefaultTestConfig
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.shouldNotBe
 import io.kotest.matchers.string.shouldMatch
+import io.kotest.matchers.string.shouldNotContain
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.withContext
 import kotlinx.coroutines.withTimeout
+import java.time.Duration
+import java.util.concurrent.atomic.AtomicBoolean
+import java.util.concurrent.locks.LockSupport
+import kotlin.concurrent.thread
 import kotlin.time.Duration.Companion.seconds
 
 /**
@@ -215,5 +220,88 @@ class LineEditingSpec : FunSpec({
         client.awaitPrompt("> ")
         withTimeout(5.seconds) { session.await() }.writeMessage("news")
         client.awaitPrompt("> ") shouldBe "\r\nnews\r\n"
+    }
+
+    test("messages arriving while lines are entered never draw a prompt for a line that is already finished") {
+        val session = CompletableDeferred<TelnetSession>()
+        val server = fixture.start { s ->
+            session.complete(s)
+            echoShell().handle(s)
+        }
+        val client = fixture.connect(server)
+        client.awaitPrompt("> ")
+        val s = withTimeout(5.seconds) { session.await() }
+        val stop = AtomicBoolean(false)
+        // Messages as fast as the screen lock lets them through, so that some land right as Enter is handled.
+        val spammer = thread(name = "spammer") {
+            var n = 0
+            while (!stop.get()) {
+                s.writeMessage("m${n++}")
+                LockSupport.parkNanos(20_000)
+            }
+        }
+        try {
+            repeat(300) { i ->
+                client.send("x$i\r")
+                client.awaitText("got [x$i]\r\n")
+            }
+        } finally {
+            stop.set(true)
+            withContext(Dispatchers.IO) { spammer.join() }
+        }
+        // A stray prompt is a prompt drawn again below a message after Enter: the answer then follows it.
+        client.output shouldNotContain "> got ["
+    }
+
+    test("a kill at one prompt is yanked at the next: the kill buffer belongs to the session") {
+        val client = shell()
+        client.send("rm -rf build\u0015")
+        client.send("ls\r")
+        client.awaitText("got [ls]\r\n> ")
+        client.send("\u0019\r")
+        client.awaitText("got [rm -rf build]\r\n> ")
+    }
+
+    test("what is typed at an echo-off prompt never reaches the session's kill buffer") {
+        val server = fixture.start { s ->
+            s.readLine("Password: ", echo = false) ?: return@start
+            echoShell().handle(s)
+        }
+        val client = fixture.connect(server)
+        client.awaitPrompt("Password: ")
+        // Typed, killed with Ctrl-U and Ctrl-W, typed again.
+        client.send("hunter2\u0015old pw\u0017\u0017pw\r")
+        client.awaitPrompt("> ")
+        client.send("\u0019\r")
+        client.awaitPrompt("> ") shouldBe "\r\ngot []\r\n"
+        client.output shouldNotContain "hunter2"
+    }
+
+    test("closing the connection in character mode with half a line typed ends the read without that line") {
+        val read = CompletableDeferred<String?>()
+        val server = fixture.start { s -> read.complete(s.readLine("> ")) }
+        val client = fixture.connect(server)
+        client.awaitPrompt("> ")
+        client.send("rm -rf /")
+        client.awaitText("rm -rf /") // echoed by the server: character mode
+        client.close()
+        withTimeout(5.seconds) { read.await() } shouldBe null
+    }
+
+    test("in line mode a last line without a line end is still a line when the client closes its input") {
+        val read = Channel<String?>(Channel.UNLIMITED)
+        val server = fixture.start(testSettings(connectMaxWait = Duration.ofMillis(200))) { s ->
+            while (true) {
+                val line = s.readLine("> ")
+                read.send(line)
+                if (line == null) break
+            }
+        }
+        // A plain socket answers no option: line mode, as with `printf 'first\nsecond' | nc`.
+        val raw = fixture.rawSocket(server)
+        raw.readUntil("> ")
+        raw.send("first\nsecond")
+        withContext(Dispatchers.IO) { raw.socket.shutdownOutput() }
+        withTimeout(5.seconds) { listOf(read.receive(), read.receive(), read.receive()) } shouldBe listOf("first", "second", null)
     }
 })

@@ -15,8 +15,9 @@ internal class EditorOnScreen(
     completer: Completer? = null,
     echo: Boolean = true,
     render: Boolean = true,
+    val killBuffer: KillBuffer = KillBuffer(),
 ) {
-    val editor = LineEditor(maxLength, history, completer, echo, width, render)
+    val editor = LineEditor(maxLength, history, completer, echo, width, render, killBuffer)
     val screen = VirtualScreen(width, height)
     private val decoder = KeyDecoder()
 

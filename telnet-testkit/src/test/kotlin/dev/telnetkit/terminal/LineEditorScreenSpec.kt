@@ -5,6 +5,7 @@ import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.booleans.shouldBeFalse
 import io.kotest.matchers.booleans.shouldBeTrue
 import io.kotest.matchers.collections.shouldContainExactly
+import io.kotest.matchers.ints.shouldBeLessThanOrEqual
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
 import io.kotest.matchers.string.shouldNotContain
@@ -153,9 +154,10 @@ class LineEditorScreenSpec : FunSpec({
             e.ctrl('W')
             e.editor.text shouldBe "git "
             e.cursor shouldBe (0 to 6)
+            // Two kills in a row: one Ctrl-Y yanks both.
             e.ctrl('Y')
-            e.editor.text shouldBe "git commit "
-            e.cursor shouldBe (0 to 13)
+            e.editor.text shouldBe "git commit --amend"
+            e.cursor shouldBe (0 to 20)
         }
 
         test("Alt-d kills the word after the cursor and Alt-Backspace the word before it") {
@@ -165,6 +167,19 @@ class LineEditorScreenSpec : FunSpec({
             e.input("\u0005$ESC\u007f")
             e.editor.text shouldBe " two "
             e.cursor shouldBe (0 to 7)
+        }
+
+        test("Insert, PgUp and PgDn do nothing: no text, no move, nothing drawn") {
+            val e = EditorOnScreen().begin().type("abc")
+            e.key(Key.Left)
+            e.takeSent()
+            e.input("$ESC[2~$ESC[5~$ESC[6~") shouldContainExactly List(3) { LineEditor.Outcome.Continue }
+            e.takeSent() shouldBe ""
+            e.editor.text shouldBe "abc"
+            e.editor.cursorIndex shouldBe 2
+            e.lines[0] shouldBe "> abc"
+            e.cursor shouldBe (0 to 4)
+            e.screen.bellCount shouldBe 0
         }
 
         test("Ctrl-T swaps the characters around the cursor, or the last two at the end") {
@@ -200,6 +215,27 @@ class LineEditorScreenSpec : FunSpec({
             e.input("\u0001")
             e.cursor shouldBe (0 to 2)
         }
+
+        test("a prompt that sets the window title (OSC, ended by BEL or ST) takes only its visible cells") {
+            for (prompt in listOf("$ESC]0;user@host: ~\u0007> ", "$ESC]2;title$ESC\\> ", "$ESC(B$ESC]0;t\u0007$ESC[1m>$ESC[m ")) {
+                withClue(prompt.replace(ESC, "ESC")) {
+                    val e = EditorOnScreen(width = 10).begin(prompt)
+                    e.type("abcdefghij")
+                    e.text shouldBe "> abcdefgh\nij"
+                    e.cursor shouldBe (1 to 2)
+                    e.input("\u0001")
+                    e.cursor shouldBe (0 to 2)
+                    e.input("\u0005")
+                    e.cursor shouldBe (1 to 2)
+                    e.type("k")
+                    e.message("note")
+                    e.text shouldBe "note\n> abcdefgh\nijk"
+                    e.cursor shouldBe (2 to 3)
+                    e.screen.bellCount shouldBe 0
+                }
+            }
+        }
+
     }
 
     context("history") {
@@ -293,7 +329,7 @@ class LineEditorScreenSpec : FunSpec({
             e.ctrl('R')
             e.lines[0] shouldBe "(reverse-i-search)`git': git status"
             e.ctrl('R')
-            e.lines[0] shouldBe "(reverse-i-search)`git': git status"
+            e.lines[0] shouldBe "(failed reverse-i-search)`git': git status"
             e.screen.bellCount shouldBe 1
             e.key(Key.Enter) shouldBe LineEditor.Outcome.Done("git status")
             e.lines[0] shouldBe "> git status"
@@ -320,6 +356,67 @@ class LineEditorScreenSpec : FunSpec({
             e.editor.searching.shouldBeFalse()
             e.text shouldBe "> draft"
             e.cursor shouldBe (0 to 7)
+        }
+
+        test("Esc ends the search with the match on the line, not run, and the cursor where the match is") {
+            val e = searching()
+            e.type("draft")
+            e.ctrl('R')
+            e.type("-m")
+            e.key(Key.Escape) shouldBe LineEditor.Outcome.Continue
+            e.editor.searching.shouldBeFalse()
+            e.editor.text shouldBe "git commit -m fix"
+            e.text shouldBe "> git commit -m fix"
+            e.cursor shouldBe (0 to 2 + 11)
+            e.key(Key.Enter) shouldBe LineEditor.Outcome.Done("git commit -m fix")
+        }
+
+        test("Esc with nothing found leaves the line as it was") {
+            val e = searching()
+            e.type("draft")
+            e.ctrl('R')
+            e.key(Key.Escape)
+            e.editor.searching.shouldBeFalse()
+            e.text shouldBe "> draft"
+            e.cursor shouldBe (0 to 7)
+        }
+
+        test("a query that matches nothing says so, as readline does, keeps the last match, and Backspace searches again") {
+            val e = searching()
+            e.ctrl('R')
+            e.type("ec")
+            e.lines[0] shouldBe "(reverse-i-search)`ec': echo hi"
+            e.type("x")
+            e.lines[0] shouldBe "(failed reverse-i-search)`ecx': echo hi"
+            e.screen.bellCount shouldBe 1
+            e.key(Key.Backspace)
+            e.lines[0] shouldBe "(reverse-i-search)`ec': echo hi"
+            e.cursor shouldBe (0 to 24)
+            val none = searching()
+            none.ctrl('R')
+            none.type("zz")
+            none.lines[0] shouldBe "(failed reverse-i-search)`zz':"
+            none.ctrl('G')
+            none.text shouldBe ">"
+        }
+
+        test("the query is at most maxLength long: beyond it a key rings the bell and draws nothing else, however much is pasted") {
+            val h = History().apply { add("x".repeat(30)) }
+            val e = EditorOnScreen(width = 80, maxLength = 20, history = h).begin()
+            e.ctrl('R')
+            e.takeSent()
+            var most = 0
+            repeat(10_000) { i ->
+                e.type("x")
+                val sent = e.takeSent()
+                most = maxOf(most, sent.length)
+                if (i >= 20) withClue("key ${i + 1}") { sent shouldBe "\u0007" }
+            }
+            // Each key within the limit redraws the search line once: prompt, query and match.
+            most shouldBeLessThanOrEqual "(reverse-i-search)`': ".length + 20 + 30 + 16
+            e.lines[0] shouldBe "(reverse-i-search)`${"x".repeat(20)}': ${"x".repeat(30)}"
+            e.screen.bellCount shouldBe 10_000 - 20
+            e.key(Key.Enter) shouldBe LineEditor.Outcome.Done("x".repeat(20))
         }
 
         test("an editing key ends the search with the match on the line and then does its work") {
@@ -597,6 +694,39 @@ class LineEditorScreenSpec : FunSpec({
         }
     }
 
+    context("combining marks at a wrap") {
+        test("a combining mark typed right after a wrap joins its letter at the end of the row above") {
+            val e = EditorOnScreen(width = 10).begin().type("abcdefgh")
+            e.cursor shouldBe (1 to 0)
+            e.type("\u0301")
+            e.lines shouldContainExactly listOf("> abcdefgh\u0301") + List(11) { "" }
+            e.cursor shouldBe (1 to 0)
+            e.editor.text shouldBe "abcdefgh\u0301"
+            e.type("x")
+            e.text shouldBe "> abcdefgh\u0301\nx"
+            e.cursor shouldBe (1 to 1)
+        }
+
+        test("so does one on a wide letter at the end of the row, and a second mark after it") {
+            val e = EditorOnScreen(width = 10).begin().type("abcdef日")
+            e.cursor shouldBe (1 to 0)
+            e.type("\u0308\u0301")
+            e.text shouldBe "> abcdef日\u0308\u0301"
+            e.cursor shouldBe (1 to 0)
+            e.key(Key.Backspace)
+            e.text shouldBe "> abcdef"
+            e.editor.text shouldBe "abcdef"
+        }
+
+        test("a mark typed mid-row still goes out alone, as typed") {
+            val e = EditorOnScreen(width = 10).begin().type("ab")
+            e.takeSent()
+            e.type("\u0301")
+            e.takeSent() shouldBe "\u0301"
+            e.lines[0] shouldBe "> ab\u0301"
+        }
+    }
+
     context("limits and endings") {
         test("typing beyond the maximum length rings the bell and keeps the line") {
             val e = EditorOnScreen(maxLength = 5).begin().type("abcdefg")
@@ -746,6 +876,145 @@ class LineEditorScreenSpec : FunSpec({
             e.text shouldBe "$ s -l"
             e.sent.toString().split("Welcome!").size shouldBe 2
             e.sent.toString() shouldContain "user@host\n"
+        }
+    }
+
+    context("the kill buffer") {
+        test("text killed at one prompt is yanked at the next by an editor sharing the kill buffer, as the session's editors do") {
+            val kills = KillBuffer()
+            val first = EditorOnScreen(killBuffer = kills).begin().type("rm -rf build")
+            first.ctrl('U')
+            first.type("ls")
+            first.key(Key.Enter) shouldBe LineEditor.Outcome.Done("ls")
+            val next = EditorOnScreen(killBuffer = kills).begin()
+            next.ctrl('Y')
+            next.lines[0] shouldBe "> rm -rf build"
+            next.key(Key.Enter) shouldBe LineEditor.Outcome.Done("rm -rf build")
+        }
+
+        test("kills in a row add up, forward kills after and backward kills before, and one Ctrl-Y yanks them all") {
+            val e = EditorOnScreen().begin().type("one two three four")
+            e.input("\u0001${ESC}f${ESC}f") // after "two"
+            e.ctrl('K') // " three four"
+            e.ctrl('U') // "one two", before it
+            e.text shouldBe ">"
+            e.ctrl('Y')
+            e.text shouldBe "> one two three four"
+            e.killBuffer.text shouldBe "one two three four"
+
+            val words = EditorOnScreen().begin().type("a b c d")
+            words.ctrl('W'); words.ctrl('W'); words.input("$ESC\u007f")
+            words.editor.text shouldBe "a "
+            words.killBuffer.text shouldBe "b c d"
+            words.input("\u0001${ESC}d${ESC}d")
+            words.killBuffer.text shouldBe "a "
+            words.editor.text shouldBe ""
+        }
+
+        test("any other key between two kills makes the second one start afresh, and so does a new line") {
+            val kills = KillBuffer()
+            val e = EditorOnScreen(killBuffer = kills).begin().type("one two three")
+            e.ctrl('W')
+            e.key(Key.Left)
+            e.ctrl('W')
+            kills.text shouldBe "two"
+            e.ctrl('Y')
+            e.ctrl('W')
+            kills.text shouldBe "two"
+            e.ctrl('E')
+            e.ctrl('U')
+            e.key(Key.Enter)
+            val next = EditorOnScreen(killBuffer = kills).begin().type("next")
+            next.ctrl('U')
+            kills.text shouldBe "next"
+        }
+
+        test("a read with echo off never puts anything into the kill buffer and yanks nothing from it") {
+            val kills = KillBuffer()
+            EditorOnScreen(killBuffer = kills).begin().type("visible").ctrl('U')
+            val secret = EditorOnScreen(echo = false, killBuffer = kills).begin("Password: ")
+            secret.type("hunter2 old")
+            secret.ctrl('W')
+            secret.input("$ESC\u007f\u0001${ESC}d")
+            secret.ctrl('K')
+            secret.type("hunter2")
+            secret.ctrl('U')
+            secret.type("s3cret")
+            secret.input("\u0001\u000b")
+            secret.type("pw")
+            secret.ctrl('Y')
+            kills.text shouldBe "visible"
+            secret.key(Key.Enter) shouldBe LineEditor.Outcome.Done("pw")
+            secret.sent.toString() shouldNotContain "visible"
+            val after = EditorOnScreen(killBuffer = kills).begin()
+            after.ctrl('Y')
+            after.editor.text shouldBe "visible"
+        }
+    }
+
+    context("after the line is finished") {
+        test("a message after Enter, Ctrl-C or Ctrl-D is printed plainly, with no prompt drawn for the finished line") {
+            val enter = EditorOnScreen().begin().type("ls")
+            enter.key(Key.Enter)
+            enter.message("note")
+            enter.text shouldBe "> ls\nnote"
+            enter.cursor shouldBe (2 to 0)
+            val interrupt = EditorOnScreen().begin().type("ls")
+            interrupt.key(Key.Interrupt)
+            interrupt.message("note")
+            interrupt.text shouldBe "> ls^C\nnote"
+            val end = EditorOnScreen().begin()
+            end.ctrl('D') shouldBe LineEditor.Outcome.EndOfInput
+            end.message("note")
+            end.text shouldBe ">\nnote"
+            end.cursor shouldBe (2 to 0)
+        }
+
+        test("in line mode too, and a resize or a last line after it draws nothing") {
+            val e = EditorOnScreen(render = false).begin()
+            e.type("ls")
+            e.key(Key.Enter)
+            e.output("ls\n") // the client's own echo
+            e.message("note")
+            e.text shouldBe "> ls\nnote"
+            val wide = EditorOnScreen(width = 10).begin().type("abcdefghijk")
+            wide.key(Key.Enter)
+            wide.takeSent()
+            wide.resize(5)
+            wide.editor.leaveLine()
+            wide.pump()
+            wide.takeSent() shouldBe ""
+        }
+
+        test("begin starts a new line that messages redraw again") {
+            val e = EditorOnScreen().begin().type("ls")
+            e.key(Key.Enter)
+            e.begin()
+            e.type("x")
+            e.message("note")
+            e.text shouldBe "> ls\nnote\n> x"
+        }
+    }
+
+    context("the history as handlers see it") {
+        test("History.removeAt and History.clear change what Up and Ctrl-R find") {
+            val h = History()
+            val e = EditorOnScreen(history = h).begin()
+            e.enter("one"); e.enter("two"); e.enter("three")
+            h.removeAt(1) shouldBe "two"
+            h.removeAt(7) shouldBe null
+            h.entries shouldContainExactly listOf("one", "three")
+            e.key(Key.Up); e.lines[3] shouldBe "> three"
+            e.key(Key.Up); e.lines[3] shouldBe "> one"
+            e.key(Key.Up); e.screen.bellCount shouldBe 1
+            e.ctrl('U')
+            h.clear()
+            h.size shouldBe 0
+            e.key(Key.Up)
+            e.lines[3] shouldBe ">"
+            e.ctrl('R')
+            e.type("o")
+            e.lines[3] shouldBe "(failed reverse-i-search)`o':"
         }
     }
 })

@@ -159,14 +159,20 @@ class VirtualScreenSpec : FunSpec({
             s.cursor shouldBe (0 to 2)
         }
 
-        test("a combining mark after the last column joins the last character, and after a soft wrap the row above") {
+        test("a combining mark after the last column (wrap pending) joins the last character") {
             val s = screen(5, 3, "abcde\u0301")
             s.lines[0] shouldBe "abcde\u0301"
             s.cursor shouldBe (0 to 4)
             val wrapped = screen(5, 3, "abcde\u0301f")
             wrapped.lines shouldContainExactly listOf("abcde\u0301", "f", "")
-            val afterWrap = screen(5, 3, "abcde", " \r\u0301")
-            afterWrap.lines shouldContainExactly listOf("abcde\u0301", "", "")
+        }
+
+        test("a combining mark at column 0 is dropped, as tmux drops it, also right after a soft wrap") {
+            val afterWrap = screen(5, 3, "abcde", " \r\u0301x")
+            afterWrap.lines shouldContainExactly listOf("abcde", "x", "")
+            afterWrap.isWrapped(0).shouldBeTrue()
+            screen(5, 3, "ab\r\n\u0301c").lines shouldContainExactly listOf("ab", "c", "")
+            screen(5, 3, "ab\r\u0301").lines[0] shouldBe "ab"
         }
 
         test("a combining mark on a wide character stays with it") {
@@ -286,6 +292,23 @@ class VirtualScreenSpec : FunSpec({
 
         test("a lone ESC followed by another character is ignored with that character") {
             screen(20, 2, "a${ESC}7b${ESC}Mc").lines[0] shouldBe "abc"
+        }
+
+        test("an ESC with intermediate bytes (a charset designation) is ignored up to its final byte") {
+            screen(20, 2, "a$ESC(Bb$ESC#8c$ESC%Gd").lines[0] shouldBe "abcd"
+        }
+
+        test("OSC sequences (window titles) are ignored with their payload, ended by BEL or by ST, and that BEL rings nothing") {
+            val s = screen(30, 2, "$ESC]0;my title\u0007> a$ESC]2;other$ESC\\b$ESC]8;;http://x/${ESC}\\c")
+            s.lines[0] shouldBe "> abc"
+            s.cursor shouldBe (0 to 5)
+            s.bellCount shouldBe 0
+        }
+
+        test("the other control strings (DCS, SOS, PM, APC) are ignored up to ST, and a split one as well") {
+            val s = screen(20, 2, "a${ESC}P1\$r0m$ESC\\b${ESC}_apc$ESC\\c${ESC}^pm$ESC\\d", "${ESC}X", "so", "s$ESC", "\\e")
+            s.lines[0] shouldBe "abcde"
+            s.cursor shouldBe (0 to 5)
         }
 
         test("a sequence split across feeds works as a whole one") {
