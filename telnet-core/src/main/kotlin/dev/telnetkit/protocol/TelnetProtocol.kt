@@ -47,7 +47,7 @@ public class TelnetProtocol(
         when (event) {
             is TelnetEvent.Data -> events(ProtocolEvent.Data(event.bytes))
             is TelnetEvent.Command -> command(event.code)
-            is TelnetEvent.Negotiation -> if (withinBudget(event.option)) {
+            is TelnetEvent.Negotiation -> if (isExempt(event.verb, event.option) || withinBudget(event.option)) {
                 negotiator.receive(event.verb, event.option, negotiationSink)
                 if (!offered) offerCharacterMode()
             }
@@ -85,11 +85,28 @@ public class TelnetProtocol(
         negotiator.request(side, option, enable, negotiationSink)
     }
 
-    // Negotiation messages received per option, saturating, allocated on first use: the options
-    // real clients negotiate all lie below COMMON_OPTIONS, so a full table is made only for others.
+    // Unsolicited negotiation messages received per option, saturating, allocated on first use: the
+    // options real clients negotiate all lie below COMMON_OPTIONS, so a full table is made only for others.
     private var negotiationCounts: ByteArray? = null
 
-    /** False once a client has sent more than the allowed messages about [option]: ignore them. */
+    /**
+     * True for messages the budget must never stop: the answer to a request of ours still pending
+     * (ignoring it would leave the option stuck half-way, such as ECHO in WANTNO after a hidden
+     * password read, with the password then echoed), and `DO`/`DONT TIMING-MARK`, which is answered
+     * every time (a line-mode client sends `IAC IP IAC DO TM` for every Ctrl-C and freezes until
+     * the answer comes). Neither can loop: the first is bounded by our own requests, and a flood of
+     * `DO TM` costs its sender as many bytes as it gets back, bounded by the session's byte budgets.
+     */
+    private fun isExempt(verb: Int, option: Int): Boolean = when (verb) {
+        TelnetCommand.DO, TelnetCommand.DONT ->
+            option == TelnetOption.TIMING_MARK || negotiator.isPending(OptionSide.LOCAL, option)
+        else -> negotiator.isPending(OptionSide.REMOTE, option)
+    }
+
+    /**
+     * False once a client has sent more than the allowed unsolicited messages about [option]:
+     * ignore them. Only messages not [isExempt] are counted.
+     */
     private fun withinBudget(option: Int): Boolean {
         val current = negotiationCounts
         val counts = when {
