@@ -179,7 +179,20 @@ public class TelnetProtocol(
         events(ProtocolEvent.OptionChanged(side, option, enabled))
     }
 
+    /**
+     * Acts on a subnegotiation only for an option both sides agreed to: enabled on the client's side
+     * for what the client reports (TTYPE, NEW-ENVIRON, TSPEED, XDISPLOC), on either side for CHARSET
+     * (RFC 2066 lets either side send REQUEST). Anything else is ignored by rule, quietly: an
+     * unsolicited CHARSET REQUEST must not switch the encoding, nor an unsolicited IS set facts.
+     * NAWS alone is taken without agreement: busybox sends it before, or without, `WILL NAWS`.
+     */
     private fun subnegotiation(option: Int, payload: ByteArray) {
+        val agreed = when (option) {
+            TelnetOption.NAWS -> true
+            TelnetOption.CHARSET -> negotiator.isEnabled(OptionSide.LOCAL, option) || negotiator.isEnabled(OptionSide.REMOTE, option)
+            else -> negotiator.isEnabled(OptionSide.REMOTE, option)
+        }
+        if (!agreed) return
         when (option) {
             // Some clients (busybox) send NAWS without agreeing to it first: accept it quietly.
             TelnetOption.NAWS -> if (payload.size == 4) {
@@ -204,12 +217,12 @@ public class TelnetProtocol(
                 awaitingDisplay = false
                 events(ProtocolEvent.DisplayLocation(ascii(payload)))
             }
-            else -> Unit // Subnegotiations of options we never agreed to are ignored by rule.
+            else -> Unit // No other option has a subnegotiation we speak.
         }
     }
 
     private fun terminalType(payload: ByteArray) {
-        val cycle = ttype ?: return // unsolicited: we never asked
+        val cycle = ttype ?: return
         if (payload.firstOrNull()?.toInt() != IS || cycle.finished) return
         if (cycle.accept(ascii(payload))) sendSub(TelnetOption.TTYPE, byteArrayOf(SEND))
         else announceTerminalType(cycle)
