@@ -236,8 +236,8 @@ public class TelnetProtocol(
         val kind = payload.firstOrNull()?.toInt() ?: return
         if (kind != EnvironmentCodec.IS && kind != EnvironmentCodec.INFO) return
         if (kind == EnvironmentCodec.IS) awaitingEnvironment = false
-        val variables = EnvironmentCodec.parse(payload, settings.maxEnvironmentVariables)
-        events(ProtocolEvent.Environment(variables, replace = kind == EnvironmentCodec.IS))
+        val parsed = EnvironmentCodec.parse(payload, settings.maxEnvironmentVariables)
+        events(ProtocolEvent.Environment(parsed.variables, parsed.userVariables, replace = kind == EnvironmentCodec.IS))
     }
 
     private fun charsetReply(payload: ByteArray) {

@@ -275,14 +275,7 @@ internal class TelnetConnection(
                 session.terminalTypes = event.all
                 session.terminalType = event.chosen
             }
-            is ProtocolEvent.Environment -> {
-                val env = if (event.replace) LinkedHashMap() else LinkedHashMap(session.environment)
-                for ((name, value) in event.variables) {
-                    if (value == null) env.remove(name)
-                    else if (name in env || env.size < settings.protocol.maxEnvironmentVariables) env[name] = value
-                }
-                session.environment = env
-            }
+            is ProtocolEvent.Environment -> applyEnvironment(event)
             is ProtocolEvent.CharsetChanged -> {
                 session.encoding = event.charset
                 textDecoder.switchTo(event.charset)
@@ -292,6 +285,27 @@ internal class TelnetConnection(
             is ProtocolEvent.OptionChanged -> session.optionChanged(event.side, event.option, event.enabled)
             is ProtocolEvent.Warning -> logger.debug { "session ${session.id}: ${LogText.escape(event.message)}" }
         }
+    }
+
+    /**
+     * Applies NEW-ENVIRON variables to the session: `IS` replaces, `INFO` updates, a null value
+     * removes. Well-known and user variables stay in their own maps; together they hold at most
+     * maxEnvironmentVariables names.
+     */
+    private fun applyEnvironment(event: ProtocolEvent.Environment) {
+        val vars = if (event.replace) LinkedHashMap() else LinkedHashMap(session.environment)
+        val userVars = if (event.replace) LinkedHashMap() else LinkedHashMap(session.userEnvironment)
+        val limit = settings.protocol.maxEnvironmentVariables
+        fun merge(target: MutableMap<String, String>, updates: Map<String, String?>) {
+            for ((name, value) in updates) {
+                if (value == null) target.remove(name)
+                else if (name in target || vars.size + userVars.size < limit) target[name] = value
+            }
+        }
+        merge(vars, event.variables)
+        merge(userVars, event.userVariables)
+        session.environment = vars
+        session.userEnvironment = userVars
     }
 
     /**
