@@ -255,7 +255,9 @@ public class TelnetProtocol(
             }
             CharsetCodec.REJECTED -> awaitingCharset = false
             CharsetCodec.REQUEST -> {
-                // RFC 2066: while our own request is outstanding, the server's request wins.
+                // RFC 2066: a REQUEST received while ours is outstanding means both were sent at once;
+                // the server side (we did not open the connection) MUST answer it REJECTED, and the
+                // client MUST answer ours, which we keep waiting for.
                 if (awaitingCharset) { sendSub(TelnetOption.CHARSET, CharsetCodec.rejected()); return }
                 val offered = CharsetCodec.parseRequest(payload)
                 val pick = offered.firstNotNullOfOrNull { name ->
