@@ -43,7 +43,16 @@ public class TelnetProtocol(
         override fun changed(side: OptionSide, option: Int, enabled: Boolean) = optionChanged(side, option, enabled)
     }
 
+    /**
+     * Negotiations and subnegotiations received so far, well-formed or not. The connection re-arms
+     * its opening wait only when this grows: data a user types or pastes meanwhile must not delay
+     * the prompt.
+     */
+    internal var negotiationsReceived: Long = 0
+        private set
+
     private val eventSink = TelnetEventSink { event ->
+        if (event !is TelnetEvent.Data && event !is TelnetEvent.Command) negotiationsReceived++
         when (event) {
             is TelnetEvent.Data -> events(ProtocolEvent.Data(event.bytes))
             is TelnetEvent.Command -> command(event.code)

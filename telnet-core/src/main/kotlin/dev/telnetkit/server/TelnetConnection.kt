@@ -36,7 +36,7 @@ internal class TelnetConnection(
     remote: String,
 ) {
     private val output = OutputQueue(settings.outputBufferLimit, ::cutOff)
-    // Wakes the negotiation wait on every read; dropped once the session has started.
+    // Wakes the negotiation wait on every read that brought negotiation; dropped once the session has started.
     @Volatile private var progress: Channel<Unit>? = Channel(Channel.CONFLATED)
     private val endSignal = CompletableDeferred<Unit>()
     @Volatile private var runScope: CoroutineScope? = null
@@ -151,9 +151,15 @@ internal class TelnetConnection(
                     return
                 }
                 val buffer = socket.loop.readBuffer
-                synchronized(session.protocolLock) { session.protocol.receive(buffer.array(), buffer.arrayOffset() + buffer.position(), n) }
+                val negotiated = synchronized(session.protocolLock) {
+                    val before = session.protocol.negotiationsReceived
+                    session.protocol.receive(buffer.array(), buffer.arrayOffset() + buffer.position(), n)
+                    session.protocol.negotiationsReceived != before
+                }
                 dispatchEvents()
-                progress?.trySend(Unit)
+                // Only negotiation re-arms the opening wait: data typed or pasted meanwhile (netcat)
+                // must not hold the prompt back.
+                if (negotiated) progress?.trySend(Unit)
                 // A read that did not fill the buffer emptied the socket: the selector says when more comes.
                 if (n < readChunk) return
             }
@@ -310,7 +316,8 @@ internal class TelnetConnection(
 
     /**
      * Waits until the client has answered everything asked at connect, or for [ServerSettings.connectMaxWait]
-     * since the last byte it sent (at most five times that in all), whichever comes first.
+     * since the last negotiation it sent (at most five times that in all), whichever comes first.
+     * Plain data never re-arms the wait.
      */
     private suspend fun awaitNegotiation() {
         val maxWait = settings.connectMaxWait.toKotlinDuration()
