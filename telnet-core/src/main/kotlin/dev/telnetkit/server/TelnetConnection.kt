@@ -275,7 +275,7 @@ internal class TelnetConnection(
             ProtocolEvent.EraseCharacter -> inputs.add(SessionInput.EraseCharacter)
             ProtocolEvent.EraseLine -> inputs.add(SessionInput.EraseLine)
             ProtocolEvent.AreYouThere -> session.writeMessage(settings.areYouThereAnswer)
-            ProtocolEvent.AbortOutput -> output.discard()
+            ProtocolEvent.AbortOutput -> output.discardData()
             is ProtocolEvent.WindowSize -> if (event.width > 0 && event.height > 0) session.resized(TerminalSize(event.width, event.height))
             is ProtocolEvent.TerminalTypes -> {
                 session.terminalTypes = event.all

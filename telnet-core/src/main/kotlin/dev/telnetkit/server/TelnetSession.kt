@@ -450,8 +450,9 @@ public class TelnetSession internal constructor(
 
     // ---- called by the connection ----
 
+    /** Queues protocol bytes (negotiation replies): they survive Telnet AO, unlike text. */
     internal fun sendRaw(bytes: ByteArray) {
-        if (!output.offer(bytes)) cutOff("more than ${settings.outputBufferLimit} bytes of output unread")
+        if (!output.offer(bytes, protocol = true)) cutOff("more than ${settings.outputBufferLimit} bytes of output unread")
     }
 
     internal fun resized(newSize: TerminalSize) {
