@@ -16,6 +16,12 @@ import java.nio.charset.Charset
  * answers anything, the server offers `WILL SGA`, `WILL ECHO` and asks `DO NAWS`, `DO NEW-ENVIRON`
  * and `DO CHARSET`. [isSettled] tells when nothing asked for is still awaited.
  *
+ * `DO TIMING-MARK` is answered as soon as it is decoded, so the `WILL TIMING-MARK` goes out behind
+ * the output already queued but ahead of output the handler has yet to produce for input that came
+ * before the mark (RFC 860 asks for it after that). Holding it back would tie it to the handler:
+ * a running command could delay it without bound, and line-mode clients that discard output until
+ * the answer (inetutils on Ctrl-C) would lose the prompt drawn meanwhile.
+ *
  * Not thread-safe: the owner serialises calls.
  */
 public class TelnetProtocol(
