@@ -19,18 +19,28 @@ internal object EnvironmentCodec {
     const val MAX_FRAME_PAYLOAD = 240
 
     /**
+     * The variables of one `IS` or `INFO` payload: [variables] from `VAR` entries (the well-known
+     * names of RFC 1572, such as `USER`) and [userVariables] from `USERVAR` entries, kept apart so
+     * that a user variable can never stand in for a well-known one of the same name.
+     */
+    class Variables(val variables: Map<String, String?>, val userVariables: Map<String, String?>)
+
+    /**
      * Parses the variables of an `IS` or `INFO` payload (the first byte is the IS/INFO code).
      * A variable without `VALUE` is reported with a null value (undefined on the client).
-     * At most [maxEntries] variables are kept.
+     * At most [maxEntries] variables are kept, `VAR` and `USERVAR` entries together.
      */
-    fun parse(payload: ByteArray, maxEntries: Int): Map<String, String?> {
-        val result = LinkedHashMap<String, String?>()
+    fun parse(payload: ByteArray, maxEntries: Int): Variables {
+        val vars = LinkedHashMap<String, String?>()
+        val userVars = LinkedHashMap<String, String?>()
+        var target = vars
         var name: ByteArrayOutputStream? = null
         var value: ByteArrayOutputStream? = null
         fun finish() {
             val n = name ?: return
-            if (n.size() > 0 && (result.size < maxEntries || result.containsKey(n.toString(Charsets.UTF_8)))) {
-                result[n.toString(Charsets.UTF_8)] = value?.toString(Charsets.UTF_8)
+            val key = n.toString(Charsets.UTF_8)
+            if (n.size() > 0 && (vars.size + userVars.size < maxEntries || target.containsKey(key))) {
+                target[key] = value?.toString(Charsets.UTF_8)
             }
             name = null
             value = null
@@ -39,7 +49,11 @@ internal object EnvironmentCodec {
         while (i < payload.size) {
             val b = payload[i].toInt() and 0xff
             when (b) {
-                VAR, USERVAR -> { finish(); name = ByteArrayOutputStream() }
+                VAR, USERVAR -> {
+                    finish()
+                    target = if (b == VAR) vars else userVars
+                    name = ByteArrayOutputStream()
+                }
                 VALUE -> if (name != null && value == null) value = ByteArrayOutputStream()
                 ESC -> {
                     i++
@@ -50,7 +64,7 @@ internal object EnvironmentCodec {
             i++
         }
         finish()
-        return result
+        return Variables(vars, userVars)
     }
 
     /**

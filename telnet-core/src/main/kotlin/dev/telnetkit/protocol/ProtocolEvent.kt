@@ -36,9 +36,15 @@ public sealed class ProtocolEvent {
 
     /**
      * NEW-ENVIRON: variables reported with `IS` (the answer to our request, [replace] = true) or
-     * `INFO` (an update). A null value means the client has the variable undefined.
+     * `INFO` (an update). [variables] are the well-known ones (`VAR`, such as `USER`, `DISPLAY`),
+     * [userVariables] the client's own (`USERVAR`); the two never mix, so a `USERVAR USER` cannot
+     * stand in for `VAR USER`. A null value means the client has the variable undefined.
      */
-    public data class Environment(val variables: Map<String, String?>, val replace: Boolean) : ProtocolEvent()
+    public data class Environment(
+        val variables: Map<String, String?>,
+        val userVariables: Map<String, String?>,
+        val replace: Boolean,
+    ) : ProtocolEvent()
 
     /** CHARSET: both sides agreed on [charset]; text in both directions now uses it. */
     public data class CharsetChanged(val charset: Charset) : ProtocolEvent()

@@ -10,8 +10,10 @@ import java.nio.charset.Charset
  * @property maxSubnegotiation the largest subnegotiation payload kept, in bytes.
  * @property maxTerminalTypes how many TTYPE replies to ask for before giving up on the cycle.
  * @property maxEnvironmentVariables how many NEW-ENVIRON variables to keep.
- * @property maxNegotiationsPerOption WILL/WONT/DO/DONT messages accepted per option from one
- *   client; beyond it the option's messages are ignored (a guard against negotiation loops and storms).
+ * @property maxNegotiationsPerOption unsolicited WILL/WONT/DO/DONT messages accepted per option from
+ *   one client; beyond it the option's unsolicited messages are ignored (a guard against negotiation
+ *   loops and storms). Answers to the server's own pending requests and `DO`/`DONT TIMING-MARK` are
+ *   never counted and always handled.
  */
 public class ProtocolSettings @JvmOverloads constructor(
     public val charsets: List<Charset> = DEFAULT_CHARSETS,

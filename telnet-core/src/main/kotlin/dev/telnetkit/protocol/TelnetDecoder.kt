@@ -11,6 +11,7 @@ package dev.telnetkit.protocol
  *
  * Memory is bounded: a subnegotiation longer than [maxSubnegotiation] bytes is discarded (the
  * decoder keeps skipping until `IAC SE`) and reported as [TelnetEvent.SubnegotiationError].
+ * So is an `IAC SB` with an IAC where its option code belongs; that IAC then starts the next command.
  *
  * Not thread-safe: one decoder belongs to one connection and is fed from one place.
  */
@@ -54,7 +55,7 @@ public class TelnetDecoder @JvmOverloads constructor(
                     state = DATA
                     emit(TelnetEvent.Negotiation(verb, b), sink)
                 }
-                SB_OPT -> {
+                SB_OPT -> if (b == TelnetCommand.IAC) malformedSubnegotiation(sink) else {
                     sbOption = b
                     sbLength = 0
                     sbOverflow = false
@@ -94,6 +95,19 @@ public class TelnetDecoder @JvmOverloads constructor(
             TelnetCommand.SB -> state = SB_OPT
             else -> emit(TelnetEvent.Command(b), sink)
         }
+    }
+
+    /**
+     * `IAC SB IAC`: an IAC where the option code belongs. Taken as option 255 (EXOPL, which nobody
+     * speaks) it would swallow the user's data into a subnegotiation until the next IAC, up to
+     * [maxSubnegotiation] bytes. It is a protocol error instead: the SB is dropped at once (reported
+     * as a [TelnetEvent.SubnegotiationError] for option 255) and the IAC starts the next command, as
+     * a command does that cuts an SB short. So `IAC SB IAC SE` costs a warning and a stray SE, and
+     * the data after it is data; `IAC SB IAC IAC` leaves a 255 data byte.
+     */
+    private fun malformedSubnegotiation(sink: TelnetEventSink) {
+        emit(TelnetEvent.SubnegotiationError(TelnetCommand.IAC, "IAC in place of the option code"), sink)
+        state = IAC
     }
 
     private fun sbByte(b: Int, sink: TelnetEventSink) {

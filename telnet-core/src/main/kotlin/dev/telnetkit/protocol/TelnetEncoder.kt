@@ -78,10 +78,13 @@ public object TelnetEncoder {
         return byteArrayOf(TelnetCommand.IAC.toByte(), verb.toByte(), option.toByte())
     }
 
-    /** `IAC SB option payload IAC SE`, with every 255 in [payload] doubled. */
+    /**
+     * `IAC SB option payload IAC SE`, with every 255 in [payload] doubled. [option] 255 is refused:
+     * a 255 right after SB reads as IAC, which [TelnetDecoder] takes as a malformed subnegotiation.
+     */
     @JvmStatic
     public fun subnegotiation(option: Int, payload: ByteArray): ByteArray {
-        require(option in 0..255) { "option out of range: $option" }
+        require(option in 0..254) { "option out of range for a subnegotiation: $option" }
         val out = ByteArrayOutputStream(payload.size + 6)
         out.write(TelnetCommand.IAC)
         out.write(TelnetCommand.SB)

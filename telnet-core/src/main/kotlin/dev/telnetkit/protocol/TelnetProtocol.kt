@@ -16,6 +16,12 @@ import java.nio.charset.Charset
  * answers anything, the server offers `WILL SGA`, `WILL ECHO` and asks `DO NAWS`, `DO NEW-ENVIRON`
  * and `DO CHARSET`. [isSettled] tells when nothing asked for is still awaited.
  *
+ * `DO TIMING-MARK` is answered as soon as it is decoded, so the `WILL TIMING-MARK` goes out behind
+ * the output already queued but ahead of output the handler has yet to produce for input that came
+ * before the mark (RFC 860 asks for it after that). Holding it back would tie it to the handler:
+ * a running command could delay it without bound, and line-mode clients that discard output until
+ * the answer (inetutils on Ctrl-C) would lose the prompt drawn meanwhile.
+ *
  * Not thread-safe: the owner serialises calls.
  */
 public class TelnetProtocol(
@@ -43,11 +49,20 @@ public class TelnetProtocol(
         override fun changed(side: OptionSide, option: Int, enabled: Boolean) = optionChanged(side, option, enabled)
     }
 
+    /**
+     * Negotiations and subnegotiations received so far, well-formed or not. The connection re-arms
+     * its opening wait only when this grows: data a user types or pastes meanwhile must not delay
+     * the prompt.
+     */
+    internal var negotiationsReceived: Long = 0
+        private set
+
     private val eventSink = TelnetEventSink { event ->
+        if (event !is TelnetEvent.Data && event !is TelnetEvent.Command) negotiationsReceived++
         when (event) {
             is TelnetEvent.Data -> events(ProtocolEvent.Data(event.bytes))
             is TelnetEvent.Command -> command(event.code)
-            is TelnetEvent.Negotiation -> if (withinBudget(event.option)) {
+            is TelnetEvent.Negotiation -> if (isExempt(event.verb, event.option) || withinBudget(event.option)) {
                 negotiator.receive(event.verb, event.option, negotiationSink)
                 if (!offered) offerCharacterMode()
             }
@@ -85,11 +100,28 @@ public class TelnetProtocol(
         negotiator.request(side, option, enable, negotiationSink)
     }
 
-    // Negotiation messages received per option, saturating, allocated on first use: the options
-    // real clients negotiate all lie below COMMON_OPTIONS, so a full table is made only for others.
+    // Unsolicited negotiation messages received per option, saturating, allocated on first use: the
+    // options real clients negotiate all lie below COMMON_OPTIONS, so a full table is made only for others.
     private var negotiationCounts: ByteArray? = null
 
-    /** False once a client has sent more than the allowed messages about [option]: ignore them. */
+    /**
+     * True for messages the budget must never stop: the answer to a request of ours still pending
+     * (ignoring it would leave the option stuck half-way, such as ECHO in WANTNO after a hidden
+     * password read, with the password then echoed), and `DO`/`DONT TIMING-MARK`, which is answered
+     * every time (a line-mode client sends `IAC IP IAC DO TM` for every Ctrl-C and freezes until
+     * the answer comes). Neither can loop: the first is bounded by our own requests, and a flood of
+     * `DO TM` costs its sender as many bytes as it gets back, bounded by the session's byte budgets.
+     */
+    private fun isExempt(verb: Int, option: Int): Boolean = when (verb) {
+        TelnetCommand.DO, TelnetCommand.DONT ->
+            option == TelnetOption.TIMING_MARK || negotiator.isPending(OptionSide.LOCAL, option)
+        else -> negotiator.isPending(OptionSide.REMOTE, option)
+    }
+
+    /**
+     * False once a client has sent more than the allowed unsolicited messages about [option]:
+     * ignore them. Only messages not [isExempt] are counted.
+     */
     private fun withinBudget(option: Int): Boolean {
         val current = negotiationCounts
         val counts = when {
@@ -162,7 +194,20 @@ public class TelnetProtocol(
         events(ProtocolEvent.OptionChanged(side, option, enabled))
     }
 
+    /**
+     * Acts on a subnegotiation only for an option both sides agreed to: enabled on the client's side
+     * for what the client reports (TTYPE, NEW-ENVIRON, TSPEED, XDISPLOC), on either side for CHARSET
+     * (RFC 2066 lets either side send REQUEST). Anything else is ignored by rule, quietly: an
+     * unsolicited CHARSET REQUEST must not switch the encoding, nor an unsolicited IS set facts.
+     * NAWS alone is taken without agreement: busybox sends it before, or without, `WILL NAWS`.
+     */
     private fun subnegotiation(option: Int, payload: ByteArray) {
+        val agreed = when (option) {
+            TelnetOption.NAWS -> true
+            TelnetOption.CHARSET -> negotiator.isEnabled(OptionSide.LOCAL, option) || negotiator.isEnabled(OptionSide.REMOTE, option)
+            else -> negotiator.isEnabled(OptionSide.REMOTE, option)
+        }
+        if (!agreed) return
         when (option) {
             // Some clients (busybox) send NAWS without agreeing to it first: accept it quietly.
             TelnetOption.NAWS -> if (payload.size == 4) {
@@ -187,12 +232,12 @@ public class TelnetProtocol(
                 awaitingDisplay = false
                 events(ProtocolEvent.DisplayLocation(ascii(payload)))
             }
-            else -> Unit // Subnegotiations of options we never agreed to are ignored by rule.
+            else -> Unit // No other option has a subnegotiation we speak.
         }
     }
 
     private fun terminalType(payload: ByteArray) {
-        val cycle = ttype ?: return // unsolicited: we never asked
+        val cycle = ttype ?: return
         if (payload.firstOrNull()?.toInt() != IS || cycle.finished) return
         if (cycle.accept(ascii(payload))) sendSub(TelnetOption.TTYPE, byteArrayOf(SEND))
         else announceTerminalType(cycle)
@@ -206,8 +251,8 @@ public class TelnetProtocol(
         val kind = payload.firstOrNull()?.toInt() ?: return
         if (kind != EnvironmentCodec.IS && kind != EnvironmentCodec.INFO) return
         if (kind == EnvironmentCodec.IS) awaitingEnvironment = false
-        val variables = EnvironmentCodec.parse(payload, settings.maxEnvironmentVariables)
-        events(ProtocolEvent.Environment(variables, replace = kind == EnvironmentCodec.IS))
+        val parsed = EnvironmentCodec.parse(payload, settings.maxEnvironmentVariables)
+        events(ProtocolEvent.Environment(parsed.variables, parsed.userVariables, replace = kind == EnvironmentCodec.IS))
     }
 
     private fun charsetReply(payload: ByteArray) {
@@ -225,7 +270,9 @@ public class TelnetProtocol(
             }
             CharsetCodec.REJECTED -> awaitingCharset = false
             CharsetCodec.REQUEST -> {
-                // RFC 2066: while our own request is outstanding, the server's request wins.
+                // RFC 2066: a REQUEST received while ours is outstanding means both were sent at once;
+                // the server side (we did not open the connection) MUST answer it REJECTED, and the
+                // client MUST answer ours, which we keep waiting for.
                 if (awaitingCharset) { sendSub(TelnetOption.CHARSET, CharsetCodec.rejected()); return }
                 val offered = CharsetCodec.parseRequest(payload)
                 val pick = offered.firstNotNullOfOrNull { name ->

@@ -5,6 +5,8 @@ import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.withTimeoutOrNull
 import java.io.IOException
 import java.nio.ByteBuffer
+import java.util.Collections
+import java.util.IdentityHashMap
 import kotlin.time.Duration
 
 /**
@@ -16,10 +18,18 @@ import kotlin.time.Duration
  *
  * Bounded: [offer] refuses a chunk that would take the queue over [limit] bytes (the caller then
  * cuts the client off), and [awaitRoom] lets a suspending writer wait for the client to read instead.
+ *
+ * Protocol chunks (negotiation replies, offered with `protocol = true`) are data's equals in order
+ * and in the bound, but Telnet AO ([discardData]) drops only data: a `WILL TIMING-MARK` or a
+ * CHARSET `ACCEPTED` still goes out, or the client would wait for it forever.
  */
 internal class OutputQueue(private val limit: Int, private val onWriteFailure: (String) -> Unit) {
     private val lock = Any()
     private var chunks: ArrayDeque<ByteArray>? = null
+    // The protocol chunks among [chunks], by identity; made on first use, emptied with the queue.
+    private var protocolChunks: MutableSet<ByteArray>? = null
+    // Bytes of the batch taken from [chunks] that the socket has not yet taken, under the lock.
+    private var inFlight = 0L
     private var closed = false
     private var flushScheduled = false
     private var socket: LoopSocket? = null
@@ -50,15 +60,17 @@ internal class OutputQueue(private val limit: Int, private val onWriteFailure: (
 
     /**
      * Queues [bytes]; false only if they would take the queue over the limit (a lone chunk always
-     * fits). Bytes offered after [close] are dropped: the connection is going away.
+     * fits). Bytes offered after [close] are dropped: the connection is going away. A [protocol]
+     * chunk (a negotiation reply) survives [discardData].
      */
-    fun offer(bytes: ByteArray): Boolean {
+    fun offer(bytes: ByteArray, protocol: Boolean = false): Boolean {
         if (bytes.isEmpty()) return true
         synchronized(lock) {
             if (closed) return true
             val now = count
             if (now > 0 && now + bytes.size > limit) return false
             (chunks ?: ArrayDeque<ByteArray>(4).also { chunks = it }).addLast(bytes)
+            if (protocol) (protocolChunks ?: Collections.newSetFromMap(IdentityHashMap<ByteArray, Boolean>()).also { protocolChunks = it }).add(bytes)
             setCount(now + bytes.size)
             socket?.let { scheduleFlush(it) }
         }
@@ -102,12 +114,28 @@ internal class OutputQueue(private val limit: Int, private val onWriteFailure: (
         watched().first { it == 0L }
     }
 
-    /** Drops everything not yet handed to the socket (Telnet AO). */
+    /** Drops everything not yet handed to the socket (the client is being cut off). */
     fun discard() {
         synchronized(lock) {
             chunks?.clear()
+            protocolChunks?.clear()
             // A batch already partly written keeps going (its bytes are on the wire); it is not counted.
             setCount(0)
+        }
+    }
+
+    /**
+     * Telnet AO: drops the data not yet handed to the socket, keeping the protocol chunks in their
+     * order. A batch the socket has taken part of goes on (its bytes are partly on the wire).
+     */
+    fun discardData() {
+        synchronized(lock) {
+            val queue = chunks ?: return
+            val keep = protocolChunks
+            if (keep.isNullOrEmpty()) queue.clear() else queue.retainAll { it in keep }
+            var kept = inFlight
+            for (chunk in queue) kept += chunk.size
+            setCount(kept)
         }
     }
 
@@ -127,12 +155,21 @@ internal class OutputQueue(private val limit: Int, private val onWriteFailure: (
                         flushScheduled = false
                         // An idle session keeps no queue.
                         chunks = null
+                        protocolChunks = null
                         return
                     }
-                    Array(queue.size) { ByteBuffer.wrap(queue[it]) }.also { queue.clear() }
+                    var size = 0L
+                    Array(queue.size) { size += queue[it].size; ByteBuffer.wrap(queue[it]) }.also {
+                        queue.clear()
+                        protocolChunks?.clear()
+                        inFlight = size
+                    }
                 }
                 val written = socket.writeAvailable(batch)
-                if (written > 0) synchronized(lock) { setCount((count - written).coerceAtLeast(0)) }
+                if (written > 0) synchronized(lock) {
+                    setCount((count - written).coerceAtLeast(0))
+                    inFlight = (inFlight - written).coerceAtLeast(0)
+                }
                 if (batch[batch.size - 1].hasRemaining()) {
                     pending = batch
                     socket.whenWritable(flushTask)
@@ -145,6 +182,8 @@ internal class OutputQueue(private val limit: Int, private val onWriteFailure: (
             synchronized(lock) {
                 flushScheduled = false
                 chunks = null
+                protocolChunks = null
+                inFlight = 0
                 setCount(0)
             }
             if (!socket.isClosed) onWriteFailure("write failed: ${e.message}")

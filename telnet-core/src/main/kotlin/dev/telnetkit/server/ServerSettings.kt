@@ -11,7 +11,7 @@ import java.time.Duration
  * @property port the TCP port; 0 picks a free one (read it back from [TelnetServer.port]).
  * @property connectMaxWait how long to wait for the client's negotiation answers before starting
  *   the session anyway (a client that answers nothing, such as netcat, gets its prompt after it).
- *   The wait re-arms on every byte received, up to five times this in all.
+ *   The wait re-arms on every negotiation received (never on plain data), up to five times this in all.
  * @property idleTimeout a session with no input for this long is told and closed; zero turns it off.
  * @property idleNotice the line shown before an idle session is closed.
  * @property shutdownNotice the line shown to every session when the server stops.

@@ -36,7 +36,7 @@ internal class TelnetConnection(
     remote: String,
 ) {
     private val output = OutputQueue(settings.outputBufferLimit, ::cutOff)
-    // Wakes the negotiation wait on every read; dropped once the session has started.
+    // Wakes the negotiation wait on every read that brought negotiation; dropped once the session has started.
     @Volatile private var progress: Channel<Unit>? = Channel(Channel.CONFLATED)
     private val endSignal = CompletableDeferred<Unit>()
     @Volatile private var runScope: CoroutineScope? = null
@@ -154,9 +154,15 @@ internal class TelnetConnection(
                     return
                 }
                 val buffer = socket.loop.readBuffer
-                synchronized(session.protocolLock) { session.protocol.receive(buffer.array(), buffer.arrayOffset() + buffer.position(), n) }
+                val negotiated = synchronized(session.protocolLock) {
+                    val before = session.protocol.negotiationsReceived
+                    session.protocol.receive(buffer.array(), buffer.arrayOffset() + buffer.position(), n)
+                    session.protocol.negotiationsReceived != before
+                }
                 dispatchEvents()
-                progress?.trySend(Unit)
+                // Only negotiation re-arms the opening wait: data typed or pasted meanwhile (netcat)
+                // must not hold the prompt back.
+                if (negotiated) progress?.trySend(Unit)
                 // A read that did not fill the buffer emptied the socket: the selector says when more comes.
                 if (n < readChunk) return
             }
@@ -275,20 +281,13 @@ internal class TelnetConnection(
             ProtocolEvent.EraseCharacter -> inputs.add(SessionInput.EraseCharacter)
             ProtocolEvent.EraseLine -> inputs.add(SessionInput.EraseLine)
             ProtocolEvent.AreYouThere -> session.writeMessage(settings.areYouThereAnswer)
-            ProtocolEvent.AbortOutput -> output.discard()
+            ProtocolEvent.AbortOutput -> output.discardData()
             is ProtocolEvent.WindowSize -> if (event.width > 0 && event.height > 0) session.resized(TerminalSize(event.width, event.height))
             is ProtocolEvent.TerminalTypes -> {
                 session.terminalTypes = event.all
                 session.terminalType = event.chosen
             }
-            is ProtocolEvent.Environment -> {
-                val env = if (event.replace) LinkedHashMap() else LinkedHashMap(session.environment)
-                for ((name, value) in event.variables) {
-                    if (value == null) env.remove(name)
-                    else if (name in env || env.size < settings.protocol.maxEnvironmentVariables) env[name] = value
-                }
-                session.environment = env
-            }
+            is ProtocolEvent.Environment -> applyEnvironment(event)
             is ProtocolEvent.CharsetChanged -> {
                 session.encoding = event.charset
                 textDecoder.switchTo(event.charset)
@@ -301,8 +300,30 @@ internal class TelnetConnection(
     }
 
     /**
+     * Applies NEW-ENVIRON variables to the session: `IS` replaces, `INFO` updates, a null value
+     * removes. Well-known and user variables stay in their own maps; together they hold at most
+     * maxEnvironmentVariables names.
+     */
+    private fun applyEnvironment(event: ProtocolEvent.Environment) {
+        val vars = if (event.replace) LinkedHashMap() else LinkedHashMap(session.environment)
+        val userVars = if (event.replace) LinkedHashMap() else LinkedHashMap(session.userEnvironment)
+        val limit = settings.protocol.maxEnvironmentVariables
+        fun merge(target: MutableMap<String, String>, updates: Map<String, String?>) {
+            for ((name, value) in updates) {
+                if (value == null) target.remove(name)
+                else if (name in target || vars.size + userVars.size < limit) target[name] = value
+            }
+        }
+        merge(vars, event.variables)
+        merge(userVars, event.userVariables)
+        session.environment = vars
+        session.userEnvironment = userVars
+    }
+
+    /**
      * Waits until the client has answered everything asked at connect, or for [ServerSettings.connectMaxWait]
-     * since the last byte it sent (at most five times that in all), whichever comes first.
+     * since the last negotiation it sent (at most five times that in all), whichever comes first.
+     * Plain data never re-arms the wait.
      */
     private suspend fun awaitNegotiation() {
         val maxWait = settings.connectMaxWait.toKotlinDuration()

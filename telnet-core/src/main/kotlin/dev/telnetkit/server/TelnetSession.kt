@@ -34,9 +34,9 @@ private val logger = KotlinLogging.logger {}
  * One client connection, as its handler sees it: what the terminal told us, and the ways to write
  * to it and read lines from it.
  *
- * Terminal facts ([terminalType], [width], [height], [environment], [encoding]) are filled in by
- * option negotiation before the handler starts and change live (a window resize updates [width]
- * and [height] and calls the [ResizeListener]s). They may be read from any thread.
+ * Terminal facts ([terminalType], [width], [height], [environment], [userEnvironment], [encoding])
+ * are filled in by option negotiation before the handler starts and change live (a window resize
+ * updates [width] and [height] and calls the [ResizeListener]s). They may be read from any thread.
  *
  * Output: [write] and [writeLine] suspend while the client is slow to read (bounded by
  * [ServerSettings.outputBufferLimit]); [writeMessage] never suspends and may be called from any
@@ -101,10 +101,19 @@ public class TelnetSession internal constructor(
     public val height: Int get() = size.height
 
     /**
-     * Variables the client reported with NEW-ENVIRON (such as `USER`, `LANG`, `DISPLAY`).
-     * Client-controlled: treat the values as untrusted input.
+     * The well-known variables the client reported with NEW-ENVIRON (`VAR`: such as `USER`,
+     * `DISPLAY`, `PRINTER`, and by common use `LANG`). Client-controlled: treat the values as
+     * untrusted input. The client's own variables are in [userEnvironment], never here.
      */
     @Volatile public var environment: Map<String, String> = emptyMap()
+        internal set
+
+    /**
+     * The user variables the client reported with NEW-ENVIRON (`USERVAR`: such as `COLORTERM`),
+     * kept apart from [environment]: a `USERVAR USER=root` never changes `environment["USER"]`.
+     * Client-controlled: treat the values as untrusted input.
+     */
+    @Volatile public var userEnvironment: Map<String, String> = emptyMap()
         internal set
 
     /** The charset of text in both directions: UTF-8 unless CHARSET agreed another. */
@@ -470,8 +479,9 @@ public class TelnetSession internal constructor(
 
     // ---- called by the connection ----
 
+    /** Queues protocol bytes (negotiation replies): they survive Telnet AO, unlike text. */
     internal fun sendRaw(bytes: ByteArray) {
-        if (!output.offer(bytes)) cutOff("more than ${settings.outputBufferLimit} bytes of output unread")
+        if (!output.offer(bytes, protocol = true)) cutOff("more than ${settings.outputBufferLimit} bytes of output unread")
     }
 
     internal fun resized(newSize: TerminalSize) {

@@ -252,7 +252,7 @@ internal object ProtocolFuzz {
                 is ProtocolEvent.Data -> dataBytes += event.bytes.size
                 is ProtocolEvent.WindowSize -> if (event.width !in 0..65535 || event.height !in 0..65535) violated("window $event", describe)
                 is ProtocolEvent.TerminalTypes -> if (event.all.size > settings.maxTerminalTypes || event.chosen.length > settings.maxSubnegotiation) violated("terminal types $event", describe)
-                is ProtocolEvent.Environment -> if (event.variables.size > settings.maxEnvironmentVariables) violated("${event.variables.size} variables", describe)
+                is ProtocolEvent.Environment -> if (event.variables.size + event.userVariables.size > settings.maxEnvironmentVariables) violated("${event.variables.size} + ${event.userVariables.size} variables", describe)
                 is ProtocolEvent.OptionChanged -> lastChange[event.side to event.option] = event.enabled
                 is ProtocolEvent.CharsetChanged -> if (event.charset !in settings.charsets) violated("charset ${event.charset} not offered", describe)
                 else -> Unit

@@ -27,7 +27,10 @@ private fun payload(vararg parts: Any): ByteArray = concat(*parts.map {
     }
 }.toTypedArray())
 
-private fun parse(vararg parts: Any, max: Int = 64) = EnvironmentCodec.parse(payload(*parts), max)
+private fun parseAll(vararg parts: Any, max: Int = 64) = EnvironmentCodec.parse(payload(*parts), max)
+
+/** The VAR variables of a payload (the USERVAR ones are in [parseAll]'s `userVariables`). */
+private fun parse(vararg parts: Any, max: Int = 64) = parseAll(*parts, max = max).variables
 
 /** The names a SEND frame asks for, as (type, name) pairs, undoing the ESC escapes. */
 private fun namesIn(frame: ByteArray): List<Pair<Int, String>> {
@@ -58,9 +61,20 @@ class EnvironmentCodecSpec : FunSpec({
         parse(IS, VAR, "USER", VALUE, "alice", VAR, "LANG", VALUE, "C").keys.toList() shouldContainExactly listOf("USER", "LANG")
     }
 
-    test("USERVAR entries are read like VAR entries") {
-        parse(IS, USERVAR, "COLORTERM", VALUE, "truecolor", VAR, "USER", VALUE, "bob") shouldContainExactly
-            mapOf("COLORTERM" to "truecolor", "USER" to "bob")
+    test("USERVAR entries are read like VAR entries, into a map of their own") {
+        val parsed = parseAll(IS, USERVAR, "COLORTERM", VALUE, "truecolor", VAR, "USER", VALUE, "bob")
+        parsed.variables shouldContainExactly mapOf("USER" to "bob")
+        parsed.userVariables shouldContainExactly mapOf("COLORTERM" to "truecolor")
+    }
+
+    test("a USERVAR never overwrites the VAR of the same name, whichever comes first") {
+        for (parsed in listOf(
+            parseAll(IS, VAR, "USER", VALUE, "alice", USERVAR, "USER", VALUE, "root"),
+            parseAll(IS, USERVAR, "USER", VALUE, "root", VAR, "USER", VALUE, "alice"),
+        )) {
+            parsed.variables shouldContainExactly mapOf("USER" to "alice")
+            parsed.userVariables shouldContainExactly mapOf("USER" to "root")
+        }
     }
 
     test("a variable without VALUE is undefined (null); VALUE with nothing after it is the empty string") {
@@ -79,7 +93,9 @@ class EnvironmentCodecSpec : FunSpec({
     }
 
     test("INFO updates parse the same way") {
-        parse(INFO, USERVAR, "TZ", VALUE, "UTC", VAR, "USER") shouldContainExactly mapOf("TZ" to "UTC", "USER" to null)
+        val parsed = parseAll(INFO, USERVAR, "TZ", VALUE, "UTC", VAR, "USER")
+        parsed.variables shouldContainExactly mapOf("USER" to null)
+        parsed.userVariables shouldContainExactly mapOf("TZ" to "UTC")
     }
 
     test("an empty IS or INFO has no variables") {
@@ -93,7 +109,8 @@ class EnvironmentCodecSpec : FunSpec({
     }
 
     test("a repeated variable keeps the last value") {
-        parse(IS, VAR, "A", VALUE, "1", USERVAR, "A", VALUE, "2") shouldContainExactly mapOf("A" to "2")
+        parse(IS, VAR, "A", VALUE, "1", VAR, "A", VALUE, "2") shouldContainExactly mapOf("A" to "2")
+        parseAll(IS, USERVAR, "A", VALUE, "1", USERVAR, "A", VALUE, "2").userVariables shouldContainExactly mapOf("A" to "2")
     }
 
     test("values are UTF-8") {
@@ -106,9 +123,15 @@ class EnvironmentCodecSpec : FunSpec({
         parse(IS, VAR, "A", VALUE, "1", max = 0) shouldContainExactly emptyMap()
     }
 
+    test("maxEntries counts VAR and USERVAR entries together") {
+        val parsed = parseAll(IS, USERVAR, "X", VALUE, "1", VAR, "A", VALUE, "2", USERVAR, "Y", VALUE, "3", max = 2)
+        parsed.userVariables shouldContainExactly mapOf("X" to "1")
+        parsed.variables shouldContainExactly mapOf("A" to "2")
+    }
+
     test("a hostile payload of a thousand variables is capped") {
         val parts = (0 until 1000).flatMap { listOf<Any>(VAR, "V$it", VALUE, "x") }.toTypedArray()
-        val vars = EnvironmentCodec.parse(payload(IS, *parts), 64)
+        val vars = EnvironmentCodec.parse(payload(IS, *parts), 64).variables
         vars.size shouldBe 64
         vars.keys.first() shouldBe "V0"
         vars.keys.last() shouldBe "V63"
@@ -178,7 +201,9 @@ class EnvironmentCodecSpec : FunSpec({
     test("names asked for with SEND come back through parse as the same names") {
         val frame = EnvironmentCodec.sendFrames(listOf("US\u0001ER", "LANG"), listOf("X\u0003"))
             .single().copyOf().also { it[0] = IS.toByte() }
-        EnvironmentCodec.parse(frame, 64) shouldContainExactly mapOf("US\u0001ER" to null, "LANG" to null, "X\u0003" to null)
+        val parsed = EnvironmentCodec.parse(frame, 64)
+        parsed.variables shouldContainExactly mapOf("US\u0001ER" to null, "LANG" to null)
+        parsed.userVariables shouldContainExactly mapOf("X\u0003" to null)
     }
 })
 

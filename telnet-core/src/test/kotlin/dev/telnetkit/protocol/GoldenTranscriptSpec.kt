@@ -20,7 +20,8 @@ import java.io.ByteArrayOutputStream
 
 private val TRANSCRIPTS = listOf(
     "xterm-opening", "refuses-everything", "silent-client", "repeated-do-echo", "mtts", "naws-without-agreement",
-    "linemode-refused", "commands", "charset-request", "tspeed-xdisploc", "binary",
+    "linemode-refused", "commands", "charset-request", "tspeed-xdisploc", "binary", "unsolicited-subnegotiations",
+    "charset-rejected", "charset-accepted-not-offered", "charset-simultaneous-requests",
 )
 
 private fun stripComment(line: String): String {

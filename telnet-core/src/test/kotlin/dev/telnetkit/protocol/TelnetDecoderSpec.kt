@@ -63,6 +63,23 @@ private val samples = listOf(
         "SubnegotiationError(option=31, reason=not terminated by IAC SE)", "Command(IP)", "Data(\"a\")",
     ),
     Sample(
+        "IAC SB IAC SE: no option code, so the SB is dropped and the data after it is data",
+        concat(bytes(IAC, SB, IAC, SE), latin1("user data\r\n"), bytes(IAC, SB, 31, 0, 80, 0, 24, IAC, SE)),
+        "SubnegotiationError(option=255, reason=IAC in place of the option code)", "Command(SE)",
+        "Data(\"user data\\r\")", "SB NAWS [00 50 00 18]",
+    ),
+    Sample(
+        "IAC SB IAC followed by a command or a doubled IAC",
+        concat(latin1("a"), bytes(IAC, SB, IAC, 244), latin1("b"), bytes(IAC, SB, IAC, IAC), latin1("c")),
+        "Data(\"a\")", "SubnegotiationError(option=255, reason=IAC in place of the option code)", "Command(IP)",
+        "Data(\"b\")", "SubnegotiationError(option=255, reason=IAC in place of the option code)", "Data(\"\\xFFc\")",
+    ),
+    Sample(
+        "IAC SB IAC SB: the second SB is a good one",
+        bytes(IAC, SB, IAC, SB, 24, 0, 65, IAC, SE),
+        "SubnegotiationError(option=255, reason=IAC in place of the option code)", "SB TTYPE [00 41]",
+    ),
+    Sample(
         "an SB exactly at the cap",
         concat(bytes(IAC, SB, 24), ByteArray(TABLE_CAP) { 120 }, bytes(IAC, SE)),
         "SB TTYPE [${ByteArray(TABLE_CAP) { 120 }.hex()}]",
@@ -301,6 +318,25 @@ class TelnetDecoderSpec : FunSpec({
         decoder.bufferedSubnegotiationBytes shouldBe 3
         decoder.decode(bytes(IAC, 241)) {}
         decoder.bufferedSubnegotiationBytes shouldBe 0
+    }
+
+    test("IAC SB IAC: the user's data after it is never held as a subnegotiation, in any split") {
+        val typed = latin1("x".repeat(4000) + "\r\n")
+        val input = concat(bytes(IAC, SB, IAC, SE), typed)
+        for (split in listOf(1, 2, 3, 4, 5, 100)) {
+            withClue("split at $split") {
+                val decoder = TelnetDecoder()
+                val events = ArrayList<TelnetEvent>()
+                decoder.decode(input.copyOfRange(0, split)) { events.add(it) }
+                decoder.bufferedSubnegotiationBytes shouldBe 0
+                decoder.decode(input.copyOfRange(split, input.size)) { events.add(it) }
+                decoder.bufferedSubnegotiationBytes shouldBe 0
+                render(events) shouldContainExactly listOf(
+                    "SubnegotiationError(option=255, reason=IAC in place of the option code)", "Command(SE)",
+                    "Data(\"${"x".repeat(4000)}\\r\")",
+                )
+            }
+        }
     }
 
     test("arguments: decode reads only the given range") {

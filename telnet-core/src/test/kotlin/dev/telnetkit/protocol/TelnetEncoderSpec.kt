@@ -105,6 +105,8 @@ class TelnetEncoderSpec : FunSpec({
         TelnetEncoder.subnegotiation(TelnetOption.NAWS, bytes(0, 80, 0, 24)).hex() shouldBe "FF FA 1F 00 50 00 18 FF F0"
         TelnetEncoder.subnegotiation(TelnetOption.CHARSET, ByteArray(0)).hex() shouldBe "FF FA 2A FF F0"
         shouldThrow<IllegalArgumentException> { TelnetEncoder.subnegotiation(256, ByteArray(0)) }
+        // IAC SB IAC is malformed for the decoder, so the encoder never writes it.
+        shouldThrow<IllegalArgumentException> { TelnetEncoder.subnegotiation(255, ByteArray(0)) }
     }
 
     test("subnegotiation() doubles 255 in the payload: a NAWS width of 255 is IAC IAC") {

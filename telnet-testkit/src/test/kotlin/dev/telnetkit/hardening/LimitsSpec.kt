@@ -188,7 +188,8 @@ class LimitsSpec : FunSpec({
 
     test("maxSubnegotiation: a subnegotiation within it is applied, a longer one is dropped whole with a warning, and the session goes on") {
         val server = fixture.start(limitSettings(protocol = ProtocolSettings(maxSubnegotiation = 64)), recordingEcho())
-        val client = fixture.connect(server)
+        // A client with an environment agrees to NEW-ENVIRON, so its INFO updates count.
+        val client = fixture.connect(server, TerminalProfile(environment = mapOf("USER" to "u")))
         client.awaitPrompt("> ")
         val session = server.sessions.single()
 

@@ -10,12 +10,20 @@ import dev.telnetkit.protocol.TelnetOption.TTYPE
 import dev.telnetkit.testkit.TerminalProfile
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.core.test.config.DefaultTestConfig
+import io.kotest.matchers.comparables.shouldBeGreaterThan
+import io.kotest.matchers.comparables.shouldBeLessThan
 import io.kotest.matchers.shouldBe
+import io.kotest.matchers.string.shouldContain
+import io.kotest.matchers.string.shouldStartWith
 import kotlinx.coroutines.CompletableDeferred
+import kotlinx.coroutines.coroutineScope
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.launch
 import kotlinx.coroutines.withTimeout
 import java.nio.charset.Charset
 import kotlin.time.Duration.Companion.milliseconds
 import kotlin.time.Duration.Companion.seconds
+import kotlin.time.TimeSource
 
 /** What the handler saw the moment it started. */
 private data class StartFacts(
@@ -128,5 +136,32 @@ class ConnectNegotiationSpec : FunSpec({
             encoding = Charsets.ISO_8859_1,
             serverEchoes = true,
         )
+    }
+
+    test("a raw client typing lines during the connect wait gets its prompt after about one connect-maxwait, not five") {
+        val maxWait = java.time.Duration.ofMillis(1000)
+        val server = fixture.start(testSettings(connectMaxWait = maxWait), echoShell())
+        val started = TimeSource.Monotonic.markNow()
+        val raw = fixture.rawSocket(server)
+        raw.readExactly(3).hex() shouldBe OPENING.hex()
+        coroutineScope {
+            // A netcat user typing (or pasting) a line every 150 ms, until well past five waits.
+            val typist = launch {
+                repeat(40) { n ->
+                    raw.send("line $n\r\n")
+                    delay(150.milliseconds)
+                }
+            }
+            // Data never re-arms the wait: the prompt comes one connect-maxwait after the connect.
+            val first = raw.readUntil("> ", timeout = 4.seconds)
+            val elapsed = started.elapsedNow()
+            typist.cancel()
+            String(first, Charsets.ISO_8859_1) shouldStartWith "> "
+            elapsed shouldBeGreaterThan 900.milliseconds
+            elapsed shouldBeLessThan 2500.milliseconds
+        }
+        // What was typed meanwhile is served, in order, once the shell runs.
+        raw.readFor(500.milliseconds)
+        String(raw.bytesSoFar, Charsets.ISO_8859_1) shouldContain "> got [line 0]\r\n> got [line 1]\r\n> "
     }
 })

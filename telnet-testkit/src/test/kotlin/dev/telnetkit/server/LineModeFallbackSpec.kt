@@ -3,9 +3,13 @@ package dev.telnetkit.server
 import dev.telnetkit.protocol.OptionSide
 import dev.telnetkit.protocol.TelnetOption
 import dev.telnetkit.testkit.TerminalProfile
+import io.kotest.assertions.withClue
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.core.test.config.DefaultTestConfig
 import io.kotest.matchers.shouldBe
+import io.kotest.matchers.shouldNotBe
+import io.kotest.matchers.string.shouldContain
+import io.kotest.matchers.string.shouldNotContain
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.withTimeout
 import java.time.Duration
@@ -59,5 +63,38 @@ class LineModeFallbackSpec : FunSpec({
         client.awaitPrompt("> ") shouldBe "got [hello world]\r\n"
         client.sendLine("")
         client.awaitPrompt("> ") shouldBe "got []\r\n"
+    }
+
+    test("100 hidden reads on a line-mode client each hide the input with WILL ECHO and give echo back with WONT ECHO") {
+        val server = fixture.start(testSettings(connectMaxWait = Duration.ofSeconds(20))) { s ->
+            while (true) {
+                s.readLine("pw: ", echo = false) ?: break
+                s.writeLine("ok")
+                s.readLine("> ") ?: break
+            }
+        }
+        val raw = fixture.rawSocket(server)
+        raw.readExactly(3).hex() shouldBe bytes(IAC, DO, TelnetOption.TTYPE).hex()
+        raw.send(bytes(IAC, WONT, TelnetOption.TTYPE))
+        raw.readExactly(15) // WILL SGA, WILL ECHO, DO NAWS, DO NEW-ENVIRON, DO CHARSET
+        // Line mode: the client keeps its own echo and refuses the rest.
+        raw.send(bytes(IAC, DONT, TelnetOption.SGA, IAC, DONT, TelnetOption.ECHO, IAC, WONT, TelnetOption.NAWS,
+            IAC, WONT, TelnetOption.NEW_ENVIRON, IAC, WONT, TelnetOption.CHARSET))
+
+        val willEcho = bytes(IAC, WILL, TelnetOption.ECHO)
+        val wontEcho = bytes(IAC, WONT, TelnetOption.ECHO)
+        repeat(100) { round ->
+            withClue("round ${round + 1}") {
+                // The client agrees each time, so it stops echoing the password locally...
+                raw.readUntil("pw: ").indexOf(willEcho) shouldNotBe -1
+                raw.send(bytes(IAC, DO, TelnetOption.ECHO) + "secret$round\r\n".toByteArray())
+                // ...and gets its echo back after the line, with the password never shown.
+                val after = raw.readUntil("> ")
+                after.indexOf(wontEcho) shouldNotBe -1
+                String(after, Charsets.ISO_8859_1) shouldContain "ok\r\n"
+                raw.send(bytes(IAC, DONT, TelnetOption.ECHO) + "next\r\n".toByteArray())
+            }
+        }
+        String(raw.bytesSoFar, Charsets.ISO_8859_1) shouldNotContain "secret"
     }
 })

@@ -1,5 +1,6 @@
 package dev.telnetkit.server
 
+import dev.telnetkit.protocol.TelnetOption
 import dev.telnetkit.testkit.TelnetTestClient
 import dev.telnetkit.testkit.TerminalProfile
 import io.kotest.core.spec.style.FunSpec
@@ -65,6 +66,33 @@ class TerminalFactsSpec : FunSpec({
         val env = mapOf("USER" to "bob", "LANG" to "de_DE.UTF-8", "ODD" to "a\u0001b\u0002c", "UNICODE" to "Zoë")
         val (session, _) = sessionOf(TerminalProfile(environment = env))
         session.environment shouldBe env
+    }
+
+    test("NEW-ENVIRON USERVARs land in userEnvironment and never overwrite a VAR of the same name") {
+        val (session, client) = sessionOf(TerminalProfile(environment = mapOf("USER" to "alice")))
+        session.environment shouldBe mapOf("USER" to "alice")
+        session.userEnvironment shouldBe emptyMap()
+
+        fun environ(kind: Int, vararg entries: Pair<Int, String>): ByteArray {
+            val body = java.io.ByteArrayOutputStream().apply { write(kind) }
+            for ((type, text) in entries) { body.write(type); body.write(text.toByteArray()) }
+            return bytes(IAC, SB, TelnetOption.NEW_ENVIRON) + body.toByteArray() + bytes(IAC, SE)
+        }
+        // IS VAR USER=alice USERVAR USER=root, then the other order, then an INFO update.
+        client.sendBytes(environ(0, 0 to "USER", 1 to "alice", 3 to "USER", 1 to "root"))
+        client.roundTrip("one")
+        session.environment shouldBe mapOf("USER" to "alice")
+        session.userEnvironment shouldBe mapOf("USER" to "root")
+
+        client.sendBytes(environ(0, 3 to "USER", 1 to "root", 3 to "COLORTERM", 1 to "truecolor", 0 to "USER", 1 to "alice"))
+        client.roundTrip("two")
+        session.environment shouldBe mapOf("USER" to "alice")
+        session.userEnvironment shouldBe mapOf("USER" to "root", "COLORTERM" to "truecolor")
+
+        client.sendBytes(environ(2, 3 to "USER", 1 to "admin", 3 to "COLORTERM"))
+        client.roundTrip("three")
+        session.environment shouldBe mapOf("USER" to "alice")
+        session.userEnvironment shouldBe mapOf("USER" to "admin")
     }
 
     test("a client that accepts only ISO-8859-1 gets it as the session encoding, and text uses it both ways") {
@@ -140,3 +168,9 @@ class TerminalFactsSpec : FunSpec({
         client.awaitText("done 90x33")
     }
 })
+
+/** One round trip through the echo shell: what was sent before it has been handled. */
+private suspend fun TelnetTestClient.roundTrip(word: String) {
+    sendLine(word)
+    awaitText("got [$word]")
+}
