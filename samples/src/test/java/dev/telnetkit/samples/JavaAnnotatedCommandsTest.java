@@ -198,7 +198,7 @@ class JavaAnnotatedCommandsTest {
             assertFalse(help.contains("secret"));
 
             client.sendLine("help copy");
-            assertEquals("echo <text to echo>\r\n\r\nWrites its parameters back.\r\nQuote to keep spaces.\r\n\r\nAliases: copy, repeat\r\n",
+            assertEquals("echo <text to echo>\r\n\r\nWrites its parameters back.\r\nQuote to keep spaces.\r\n",
                 client.awaitPrompt(PROMPT));
             client.sendLine("help secret");
             assertEquals("secret\r\n\r\nA hidden command.\r\n", client.awaitPrompt(PROMPT));

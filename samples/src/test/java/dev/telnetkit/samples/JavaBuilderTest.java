@@ -131,8 +131,7 @@ class JavaBuilderTest {
 
             client.sendLine("help copy");
             String one = client.awaitPrompt(PROMPT);
-            assertTrue(one.startsWith("echo <text to echo>\r\n\r\nWrites its parameters back,\r\nseparated by single spaces.\r\n"), one);
-            assertTrue(one.contains("Aliases: copy, repeat"), one);
+            assertEquals("echo <text to echo>\r\n\r\nWrites its parameters back,\r\nseparated by single spaces.\r\n", one);
 
             client.sendLine("hidden-one");
             assertEquals("found me\r\n", client.awaitPrompt(PROMPT));

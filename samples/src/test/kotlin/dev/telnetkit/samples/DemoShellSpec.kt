@@ -56,15 +56,13 @@ class DemoShellSpec : FunSpec({
         client.run("?") shouldBe client.run("help")
     }
 
-    test("help echo prints the usage line, a blank line and the long description") {
+    test("help NAME prints exactly the usage line, a blank line and the long description (the summary without one), built-ins too") {
         val client = demo()
         client.run("help echo") shouldBe listOf(
             "echo <text to echo>",
             "",
             "Writes its parameters back, separated by single spaces.",
             "Quote a parameter to keep its spaces as they are: echo \"a   b\".",
-            "",
-            "Aliases: copy, repeat",
             "",
         ).joinToString("\r\n")
         client.run("help timer") shouldBe listOf(
@@ -75,7 +73,9 @@ class DemoShellSpec : FunSpec({
             "",
         ).joinToString("\r\n")
         client.run("help repeat") shouldBe client.run("help echo")
-        client.run("help bye") shouldBe "bye - End the session. (aliases: exit, quit)\r\n"
+        client.run("help info") shouldBe "info\r\n\r\nShow what the server knows about this session.\r\n"
+        for (name in listOf("bye", "exit", "quit")) client.run("help $name") shouldBe "bye\r\n\r\nEnd the session.\r\n"
+        for (name in listOf("help", "?")) client.run("help $name") shouldBe "help [command]\r\n\r\nShow the commands, or describe one.\r\n"
     }
 
     test("the hidden term command is described by help term and runs") {

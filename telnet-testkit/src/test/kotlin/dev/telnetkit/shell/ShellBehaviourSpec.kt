@@ -130,7 +130,8 @@ class ShellBehaviourSpec : FunSpec({
         client.sendLine("PARAMS x")
         client.awaitPrompt(PROMPT) shouldBe "PARAMS x\r\nname=PARAMS args=[x]\r\nraw=PARAMS x\r\n"
         client.sendLine("HELP COPY")
-        client.awaitPrompt(PROMPT) shouldBe "HELP COPY\r\necho <text to echo>\r\n\r\nEcho text back to the console.\r\n\r\nAliases: copy, repeat\r\n"
+        // Exactly the synopsis, a blank line and the text: the aliases are in the help list, not repeated here.
+        client.awaitPrompt(PROMPT) shouldBe "HELP COPY\r\necho <text to echo>\r\n\r\nEcho text back to the console.\r\n"
     }
 
     test("a command group runs its subcommands, and help, the bare name and unknown subcommands explain it") {
@@ -161,6 +162,65 @@ class ShellBehaviourSpec : FunSpec({
         client.sendLine("help user lsit")
         client.awaitPrompt(PROMPT) shouldBe "help user lsit\r\nUnknown command 'user lsit'. Did you mean 'user list'?\r\n"
         users shouldBe listOf("alice", "bob")
+    }
+
+    test("help on a built-in prints the synopsis, a blank line and the description, for every name and alias") {
+        val client = fixture.connect(fixture.startShell(settings))
+        client.awaitPrompt(PROMPT)
+        for (name in listOf("help", "?", "HELP")) {
+            client.sendLine("help $name")
+            client.awaitPrompt(PROMPT) shouldBe "help $name\r\nhelp [command]\r\n\r\nShow the commands, or describe one.\r\n"
+        }
+        for (name in listOf("bye", "exit", "quit")) {
+            client.sendLine("help $name")
+            client.awaitPrompt(PROMPT) shouldBe "help $name\r\nbye\r\n\r\nEnd the session.\r\n"
+        }
+        client.sendLine("? bye")
+        client.awaitPrompt(PROMPT) shouldBe "? bye\r\nbye\r\n\r\nEnd the session.\r\n"
+    }
+
+    test("in a group of groups, help and the unknown-subcommand hints name the full command path") {
+        val net = Command(
+            name = "net",
+            summary = "Network settings.",
+            subcommands = listOf(
+                Command(
+                    name = "iface",
+                    summary = "Network interfaces.",
+                    description = "Look at and change the interfaces.",
+                    subcommands = listOf(
+                        command("list", "ls", summary = "List the interfaces.") { call -> call.writeResponse("eth0, lo") },
+                        command("up", usage = "<name>", summary = "Bring an interface up.") { call -> call.writeResponse("up ${call.args.single()}") },
+                    ),
+                ),
+            ),
+        )
+        val client = fixture.connect(fixture.startShell(ShellSettings(listOf(net))))
+        client.awaitPrompt(PROMPT)
+        client.sendLine("net iface list")
+        client.awaitPrompt(PROMPT) shouldBe "net iface list\r\neth0, lo\r\n"
+        client.sendLine("NET Iface up eth1")
+        client.awaitPrompt(PROMPT) shouldBe "NET Iface up eth1\r\nup eth1\r\n"
+
+        client.sendLine("net iface lsit")
+        client.awaitPrompt(PROMPT) shouldBe "net iface lsit\r\nUnknown command 'net iface lsit'. Did you mean 'net iface list'?\r\n"
+        client.sendLine("net iface bogus 1")
+        client.awaitPrompt(PROMPT) shouldBe "net iface bogus 1\r\nUnknown command 'net iface bogus'. Type 'help net iface' for a list.\r\n"
+        client.sendLine("net ifcae")
+        client.awaitPrompt(PROMPT) shouldBe "net ifcae\r\nUnknown command 'net ifcae'. Did you mean 'net iface'?\r\n"
+        client.sendLine("help net iface lsit")
+        client.awaitPrompt(PROMPT) shouldBe "help net iface lsit\r\nUnknown command 'net iface lsit'. Did you mean 'net iface list'?\r\n"
+        client.sendLine("help net iface bogus")
+        client.awaitPrompt(PROMPT) shouldBe "help net iface bogus\r\nUnknown command 'net iface bogus'. Type 'help net iface' for a list.\r\n"
+
+        val ifaceHelp = "net iface <command>\r\n\r\nLook at and change the interfaces.\r\n\r\nCommands:\r\n" +
+            "  net iface list - List the interfaces. (alias: ls)\r\n  net iface up <name> - Bring an interface up.\r\n"
+        client.sendLine("help net iface")
+        client.awaitPrompt(PROMPT) shouldBe "help net iface\r\n$ifaceHelp"
+        client.sendLine("net iface")
+        client.awaitPrompt(PROMPT) shouldBe "net iface\r\n$ifaceHelp"
+        client.sendLine("help net iface ls")
+        client.awaitPrompt(PROMPT) shouldBe "help net iface ls\r\nnet iface list\r\n\r\nList the interfaces.\r\n"
     }
 
     test("an unknown command gets exactly one line, with a suggestion when one is close") {
