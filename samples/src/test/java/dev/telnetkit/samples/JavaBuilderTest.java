@@ -203,6 +203,84 @@ class JavaBuilderTest {
     }
 
     @Test
+    void anAsyncHandlerMayWriteBeforeItReturnsTheStageAndFromAStageThatIsAlreadyComplete() throws Exception {
+        start(base()
+            .command(Command.named("first").asyncHandler((session, args) -> {
+                // Runs where blocking is allowed: a blocking write before the stage is returned works.
+                session.writeResponse("starting " + args);
+                return CompletableFuture.runAsync(() -> session.writeResponse("finished"));
+            }))
+            .command(Command.named("done").asyncHandler((session, args) ->
+                // thenAccept on a completed future runs its action at once, on the handler's thread.
+                CompletableFuture.completedFuture(String.join("+", args)).thenAccept(text -> session.writeResponse("done: " + text))))
+            .command(echo()));
+        try (LineClient client = LineClient.connect(server.getPort())) {
+            client.awaitPrompt(PROMPT);
+            client.sendLine("first a b");
+            assertEquals("starting [a, b]\r\nfinished\r\n", client.awaitPrompt(PROMPT));
+            client.sendLine("done x y");
+            assertEquals("done: x+y\r\n", client.awaitPrompt(PROMPT));
+            assertFalse(client.output().contains("internal error"), client.output());
+        }
+    }
+
+    @Test
+    void ctrlCCancelsTheStageOfAnAsyncHandlerAndReturnsToThePrompt() throws Exception {
+        AtomicReference<CompletableFuture<Void>> pending = new AtomicReference<>();
+        CountDownLatch returned = new CountDownLatch(1);
+        start(base()
+            .command(Command.named("wait").asyncHandler((session, args) -> {
+                CompletableFuture<Void> never = new CompletableFuture<>();
+                pending.set(never);
+                returned.countDown();
+                return never;
+            }))
+            .command(echo()));
+        try (LineClient client = LineClient.connect(server.getPort())) {
+            client.awaitPrompt(PROMPT);
+            client.sendLine("wait");
+            assertTrue(returned.await(5, TimeUnit.SECONDS));
+            client.sendBytes(IAC, IP);
+            assertEquals("^C\r\n", client.awaitPrompt(PROMPT));
+            assertTrue(pending.get().isCancelled(), "the stage was cancelled");
+            client.sendLine("echo after");
+            assertEquals("after\r\n", client.awaitPrompt(PROMPT));
+        }
+    }
+
+    @Test
+    void anAsyncHandlerThatBlocksBeforeReturningItsStageBlocksNoEventLoopAndCtrlCInterruptsIt() throws Exception {
+        CountDownLatch blocking = new CountDownLatch(1);
+        AtomicBoolean interrupted = new AtomicBoolean();
+        // One event loop for every session: a handler blocking it would stall the other client too.
+        start(base().eventLoops(1)
+            .command(Command.named("stall").asyncHandler((session, args) -> {
+                blocking.countDown();
+                try {
+                    Thread.sleep(60_000);
+                } catch (InterruptedException e) {
+                    interrupted.set(true);
+                    Thread.currentThread().interrupt();
+                }
+                return CompletableFuture.completedFuture(null);
+            }))
+            .command(echo()));
+        try (LineClient client = LineClient.connect(server.getPort())) {
+            client.awaitPrompt(PROMPT);
+            client.sendLine("stall");
+            assertTrue(blocking.await(5, TimeUnit.SECONDS));
+            try (LineClient other = LineClient.connect(server.getPort())) {
+                other.awaitPrompt(PROMPT);
+                other.sendLine("echo not stuck");
+                assertEquals("not stuck\r\n", other.awaitPrompt(PROMPT));
+            }
+            client.sendBytes(IAC, IP);
+            assertEquals("^C\r\n", client.awaitPrompt(PROMPT));
+            assertTrue(interrupted.get(), "the blocked handler was interrupted");
+        }
+    }
+
+    @Test
     void aGroupRunsItsSubcommandsAndDescribesThem() throws Exception {
         start(base().command(Command.named("user").summary("Look at users.")
             .subcommand(Command.named("add").usage("<name>").summary("Add a user.")
