@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.telnetkit.server.ServerSettings;
+import dev.telnetkit.server.SessionHandler;
 import dev.telnetkit.server.TelnetServer;
 import dev.telnetkit.server.TelnetServerBuilder;
 import dev.telnetkit.server.TelnetSession;
@@ -397,6 +399,90 @@ class JavaBuilderTest {
             b.sendLine("echo x");
             b.awaitText("x\r\n");
             assertFalse(a.output().contains("hi all\r\n"), a.output());
+        }
+    }
+
+    @Test
+    void everyServerProtocolAndShellSettingOfTheBuilderTakesEffect() throws Exception {
+        TelnetServer s = start(base()
+            .shutdownNotice("Closing shop.")
+            .outputStallTimeout(Duration.ofSeconds(9))
+            .escapeTimeout(Duration.ofMillis(90))
+            .maxSessions(1)
+            .busyMessage("Full, sorry.")
+            .areYouThereAnswer("[Here]")
+            .maxSubnegotiation(2048)
+            .maxTerminalTypes(3)
+            .maxEnvironmentVariables(5)
+            .maxNegotiationsPerOption(12)
+            .maxContinuationLines(2)
+            .command(echo()));
+        ServerSettings settings = s.getSettings();
+        assertEquals("Closing shop.", settings.getShutdownNotice());
+        assertEquals(Duration.ofSeconds(9), settings.getOutputStallTimeout());
+        assertEquals(Duration.ofMillis(90), settings.getEscapeTimeout());
+        assertEquals(1, settings.getMaxSessions());
+        assertEquals("Full, sorry.", settings.getBusyMessage());
+        assertEquals("[Here]", settings.getAreYouThereAnswer());
+        assertEquals(2048, settings.getProtocol().getMaxSubnegotiation());
+        assertEquals(3, settings.getProtocol().getMaxTerminalTypes());
+        assertEquals(5, settings.getProtocol().getMaxEnvironmentVariables());
+        assertEquals(12, settings.getProtocol().getMaxNegotiationsPerOption());
+        try (LineClient client = LineClient.connect(s.getPort())) {
+            client.awaitPrompt(PROMPT);
+            client.sendBytes(IAC, (byte) 246); // IAC AYT
+            client.awaitText("[Here]\r\n");
+            // maxContinuationLines(2): a third line is one too many.
+            client.sendLine("echo a \\");
+            client.awaitPrompt("... ");
+            client.sendLine("b \\");
+            assertEquals("The command spans more than 2 lines; it was dropped.\r\n", client.awaitPrompt(PROMPT));
+            try (LineClient second = LineClient.connect(s.getPort())) {
+                second.awaitText("Full, sorry.");
+                assertTrue(second.awaitClosed(Duration.ofSeconds(5)));
+            }
+            s.stop(Duration.ofSeconds(2));
+            client.awaitText("Closing shop.");
+            assertTrue(client.awaitClosed(Duration.ofSeconds(5)));
+        }
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+            () -> base().command(echo()).maxNegotiationsPerOption(1).build());
+        assertTrue(bad.getMessage().contains("maxNegotiationsPerOption"), bad.getMessage());
+        IllegalArgumentException lines = assertThrows(IllegalArgumentException.class,
+            () -> base().command(echo()).maxContinuationLines(0).build());
+        assertTrue(lines.getMessage().contains("maxContinuationLines"), lines.getMessage());
+    }
+
+    @Test
+    void idleNoticeIsShownBeforeAnIdleSessionIsClosed() throws Exception {
+        start(base().idleTimeout(Duration.ofMillis(400)).idleNotice("Too quiet here; bye.").command(echo()));
+        assertEquals("Too quiet here; bye.", server.getSettings().getIdleNotice());
+        try (LineClient client = LineClient.connect(server.getPort())) {
+            client.awaitPrompt(PROMPT);
+            client.awaitText("Too quiet here; bye.");
+            assertTrue(client.awaitClosed(Duration.ofSeconds(5)));
+        }
+    }
+
+    @Test
+    void aBlockingSessionHandlerServesSessionsWithoutTheShell() throws Exception {
+        // Not a command shell: the handler owns the session and uses the blocking forms throughout.
+        ServerSettings settings = new ServerSettings("127.0.0.1", 0, Duration.ofMillis(100));
+        server = new TelnetServer(settings, SessionHandler.blocking(session -> {
+            session.writeLine("Type lines; 'stop' ends.");
+            String line;
+            while ((line = session.readLine("say> ")) != null && !line.equals("stop")) {
+                session.writeLine("you said: " + line);
+            }
+            session.writeLine("bye from the handler");
+        })).start();
+        try (LineClient client = LineClient.connect(server.getPort())) {
+            assertEquals("Type lines; 'stop' ends.\r\n", client.awaitPrompt("say> "));
+            client.sendLine("hello");
+            assertEquals("you said: hello\r\n", client.awaitPrompt("say> "));
+            client.sendLine("stop");
+            client.awaitText("bye from the handler");
+            assertTrue(client.awaitClosed(Duration.ofSeconds(5)));
         }
     }
 
