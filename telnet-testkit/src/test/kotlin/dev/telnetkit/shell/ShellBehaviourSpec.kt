@@ -2,10 +2,12 @@ package dev.telnetkit.shell
 
 import ch.qos.logback.classic.Level
 import dev.telnetkit.protocol.TelnetCommand
+import dev.telnetkit.server.AttributeKey
 import dev.telnetkit.server.ErrorFormatter
 import dev.telnetkit.server.serverFixture
 import dev.telnetkit.server.testSettings
 import dev.telnetkit.terminal.AnsiStyle
+import dev.telnetkit.testkit.TelnetTestClient
 import dev.telnetkit.testkit.TerminalProfile
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.core.test.config.DefaultTestConfig
@@ -17,6 +19,7 @@ import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.withTimeout
 import java.time.Duration
 import java.util.Collections
+import java.util.concurrent.atomic.AtomicInteger
 import kotlin.time.Duration.Companion.seconds
 
 class ShellBehaviourSpec : FunSpec({
@@ -267,6 +270,37 @@ class ShellBehaviourSpec : FunSpec({
         client.awaitPrompt(PROMPT) shouldContain "name=args args=[1]|[2]|[3\r\n4]|[56]\r\n"
     }
 
+    test("Ctrl-C at the continuation prompt drops the whole command, which never runs") {
+        val client = fixture.connect(fixture.startShell(settings))
+        client.awaitPrompt(PROMPT)
+        client.sendLine("args 1 \\")
+        client.awaitPrompt("... ")
+        client.sendLine("2 \"open")
+        client.awaitPrompt("... ")
+        client.send(CTRL_C)
+        client.awaitPrompt(PROMPT) shouldBe "^C\r\n"
+        client.sendLine("echo after")
+        client.awaitPrompt(PROMPT) shouldBe "echo after\r\nafter\r\n"
+        client.output shouldNotContain "name=args"
+    }
+
+    test("Ctrl-D at the continuation prompt says the input ended unfinished, drops the command, and the session goes on") {
+        val client = fixture.connect(fixture.startShell(settings))
+        client.awaitPrompt(PROMPT)
+        client.sendLine("args \"open")
+        client.awaitPrompt("... ")
+        client.send(CTRL_D)
+        client.awaitPrompt(PROMPT) shouldBe "\r\nUnexpected end of input: a double quote is open.\r\n"
+        client.sendLine("args 1 \\")
+        client.awaitPrompt("... ")
+        client.send(CTRL_D)
+        client.awaitPrompt(PROMPT) shouldBe "\r\nUnexpected end of input: a backslash ends the line.\r\n"
+        client.sendLine("echo still here")
+        client.awaitPrompt(PROMPT) shouldBe "echo still here\r\nstill here\r\n"
+        client.output shouldNotContain "name=args"
+        client.output shouldNotContain "Goodbye."
+    }
+
     test("a command spanning more than maxContinuationLines is dropped with an error, and the session goes on") {
         val client = fixture.connect(fixture.startShell(ShellSettings(commands, maxContinuationLines = 2)))
         client.awaitPrompt(PROMPT)
@@ -298,7 +332,7 @@ class ShellBehaviourSpec : FunSpec({
         plain.awaitPrompt(PROMPT) shouldBe "error\r\nbad thing\r\n"
     }
 
-    test("styled output has ANSI codes for xterm, none for a raw client, and none when the shell turns ANSI off") {
+    test("styled output has ANSI codes for xterm, none for a raw client or a dumb terminal, and none when the shell turns ANSI off") {
         val server = fixture.startShell(settings)
         val xterm = fixture.connect(server)
         xterm.awaitPrompt(PROMPT)
@@ -311,6 +345,13 @@ class ShellBehaviourSpec : FunSpec({
         raw.sendLine("style")
         raw.awaitPrompt(PROMPT) shouldBe "warn false\r\n"
         raw.output shouldNotContain "\u001b"
+
+        // A terminal that says it is dumb (TTYPE DUMB) gets no escape codes either.
+        val dumb = fixture.connect(server, TerminalProfile(terminalTypes = listOf("DUMB")))
+        dumb.awaitPrompt(PROMPT)
+        dumb.sendLine("style")
+        dumb.awaitPrompt(PROMPT) shouldBe "style\r\nwarn false\r\n"
+        dumb.output shouldNotContain "\u001b["
 
         val off = fixture.connect(fixture.startShell(ShellSettings(commands, ansi = false)))
         off.awaitPrompt(PROMPT)
@@ -345,6 +386,40 @@ class ShellBehaviourSpec : FunSpec({
             client.sendLine("echo still here")
             client.awaitPrompt(PROMPT) shouldBe "echo still here\r\nstill here\r\n"
         }
+    }
+
+    test("typed session attributes keep values between commands, separately for each session") {
+        val note = AttributeKey<String>("note")
+        val count = AttributeKey<AtomicInteger>("count")
+        val attributeCommands = listOf(
+            command("remember") { call -> call.session.attributes[note] = call.args.joinToString(" ") },
+            command("recall") { call -> call.writeResponse("note=${call.session.attributes[note] ?: "(none)"}") },
+            command("forget") { call -> call.writeResponse("forgot ${call.session.attributes.remove(note) ?: "(none)"}") },
+            command("count") { call ->
+                val n = call.session.attributes.computeIfAbsent(count) { AtomicInteger() }.incrementAndGet()
+                call.writeResponse("count=$n")
+            },
+        )
+        val server = fixture.startShell(ShellSettings(attributeCommands))
+        val ann = fixture.connect(server)
+        val bob = fixture.connect(server)
+        ann.awaitPrompt(PROMPT)
+        bob.awaitPrompt(PROMPT)
+        suspend fun TelnetTestClient.run(line: String): String {
+            sendLine(line)
+            return awaitPrompt(PROMPT).removePrefix("$line\r\n")
+        }
+        ann.run("recall") shouldBe "note=(none)\r\n"
+        ann.run("remember buy milk") shouldBe ""
+        ann.run("recall") shouldBe "note=buy milk\r\n"
+        bob.run("recall") shouldBe "note=(none)\r\n"
+        ann.run("count") shouldBe "count=1\r\n"
+        ann.run("count") shouldBe "count=2\r\n"
+        bob.run("count") shouldBe "count=1\r\n"
+        ann.run("forget") shouldBe "forgot buy milk\r\n"
+        ann.run("recall") shouldBe "note=(none)\r\n"
+        ann.run("forget") shouldBe "forgot (none)\r\n"
+        ann.run("count") shouldBe "count=3\r\n"
     }
 
     test("lines typed while a command runs are not echoed then, and run afterwards, in order") {
