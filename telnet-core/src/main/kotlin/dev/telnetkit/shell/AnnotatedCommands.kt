@@ -17,7 +17,7 @@ public object AnnotatedCommands {
     @JvmStatic
     public fun from(handlers: Any): List<Command> {
         val methods = annotatedMethods(handlers.javaClass).sortedBy { it.name }
-        require(methods.isNotEmpty()) { "${handlers.javaClass.name} has no public method marked @Command" }
+        require(methods.isNotEmpty()) { "${handlers.javaClass.name} has no method marked @Command" }
         for (method in methods) {
             require(Modifier.isPublic(method.modifiers)) {
                 "${where(method)}: a @Command method must be public, but it is ${visibility(method)}; make it public"
