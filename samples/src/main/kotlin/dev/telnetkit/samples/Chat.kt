@@ -14,6 +14,12 @@ import kotlin.time.toKotlinDuration
 class ChatRoom {
     private val members = ConcurrentHashMap<TelnetSession, String>()
 
+    /**
+     * Nicknames in use, lower-cased, and who holds each. Claiming one is a single `putIfAbsent`,
+     * so two users choosing the same name at the same moment can never both get it.
+     */
+    private val claims = ConcurrentHashMap<String, Any>()
+
     /** The nicknames in the room, sorted. */
     val nicknames: List<String> get() = members.values.sorted()
 
@@ -30,13 +36,22 @@ class ChatRoom {
         session { chat() }
     }
 
+    /** Claims [nick] for [owner]; false if someone holds it already, in any case. */
+    internal fun claim(nick: String, owner: Any): Boolean = claims.putIfAbsent(nick.lowercase(), owner) == null
+
+    /** Gives [nick] up, if [owner] holds it. */
+    internal fun release(nick: String, owner: Any) {
+        claims.remove(nick.lowercase(), owner)
+    }
+
     private suspend fun TelnetSession.chat() {
         writeLine("Welcome to the chat. Commands: /who, /me <action>, /nick <name>, /quit.")
+        // Claimed from here on; the finally below gives it up however the session ends.
         var nick = pickNickname() ?: return
-        attributes[NICK] = nick
-        members[this] = nick
-        tellOthers(this, "* $nick joined")
         try {
+            attributes[NICK] = nick
+            members[this] = nick
+            tellOthers(this, "* $nick joined")
             while (true) {
                 val line = readLine("$nick> ") ?: break
                 when {
@@ -47,11 +62,15 @@ class ChatRoom {
                     line.startsWith("/nick") -> {
                         val wanted = line.removePrefix("/nick").trim()
                         val problem = nicknameProblem(wanted)
-                        if (problem != null) writeLine(problem) else {
-                            tellOthers(this, "* $nick is now known as $wanted")
-                            nick = wanted
-                            members[this] = nick
-                            attributes[NICK] = nick
+                        when {
+                            problem != null -> writeLine(problem)
+                            // The same name in another case: already this session's claim.
+                            wanted.equals(nick, ignoreCase = true) -> nick = rename(nick, wanted)
+                            !claim(wanted, this) -> writeLine(taken(wanted))
+                            else -> {
+                                release(nick, this)
+                                nick = rename(nick, wanted)
+                            }
                         }
                     }
                     line.startsWith("/") -> writeLine("Unknown command ${line.substringBefore(' ')}. Try /who, /me, /nick or /quit.")
@@ -60,25 +79,40 @@ class ChatRoom {
             }
         } finally {
             members.remove(this)
+            release(nick, this)
             tellOthers(this, "* $nick left")
         }
     }
 
+    /** Tells the others and records [new] as this session's nickname; returns it. */
+    private fun TelnetSession.rename(old: String, new: String): String {
+        if (old != new) tellOthers(this, "* $old is now known as $new")
+        members[this] = new
+        attributes[NICK] = new
+        return new
+    }
+
+    /** Asks until a valid nickname is claimed for this session; null if the input ended. */
     private suspend fun TelnetSession.pickNickname(): String? {
         while (true) {
             val wanted = readLine("Nickname: ", history = false)?.trim() ?: return null
             val problem = nicknameProblem(wanted)
-            if (problem == null) return wanted
-            writeLine(problem)
+            when {
+                problem != null -> writeLine(problem)
+                claim(wanted, this) -> return wanted
+                else -> writeLine(taken(wanted))
+            }
         }
     }
 
+    /** What is wrong with the form of [wanted], or null; whether it is free is for [claim] to say. */
     private fun nicknameProblem(wanted: String): String? = when {
         wanted.isEmpty() -> "Please choose a nickname."
         wanted.length > 20 || !wanted.all { it.isLetterOrDigit() || it in "-_" } -> "A nickname is up to 20 letters, digits, - or _."
-        members.values.any { it.equals(wanted, ignoreCase = true) } -> "'$wanted' is taken; pick another."
         else -> null
     }
+
+    private fun taken(wanted: String): String = "'$wanted' is taken; pick another."
 
     private fun tellOthers(sender: TelnetSession, message: String) {
         for (member in members.keys) if (member !== sender) member.writeMessage(message)

@@ -17,7 +17,15 @@ import io.github.oshai.kotlinlogging.KotlinLoggingConfiguration
 import kotlinx.coroutines.runBlocking
 import org.slf4j.LoggerFactory
 import sun.misc.Signal
+import java.io.IOException
 import java.nio.charset.Charset
+import java.nio.file.AccessDeniedException
+import java.nio.file.FileSystemException
+import java.nio.file.Files
+import java.nio.file.InvalidPathException
+import java.nio.file.NoSuchFileException
+import java.nio.file.Path
+import java.nio.file.StandardOpenOption
 import java.time.Duration
 import kotlin.system.exitProcess
 
@@ -177,6 +185,23 @@ private fun configureLogging(options: DemoOptions) {
     val root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
     root.level = Level.toLevel(options.logLevel)
     val file = options.logFile ?: return
+    // Opened once here, so that a path that cannot be written gets its reason (a missing directory,
+    // no permission) instead of logback's silent refusal.
+    val reason = try {
+        Files.newOutputStream(Path.of(file), StandardOpenOption.CREATE, StandardOpenOption.APPEND).close()
+        null
+    } catch (e: NoSuchFileException) {
+        "no such directory"
+    } catch (e: AccessDeniedException) {
+        "permission denied"
+    } catch (e: FileSystemException) {
+        e.reason ?: e.javaClass.simpleName
+    } catch (e: IOException) {
+        e.message ?: e.javaClass.simpleName
+    } catch (e: InvalidPathException) {
+        "not a valid path"
+    }
+    require(reason == null) { "--log-file: cannot write to '$file' ($reason)" }
     val encoder = PatternLayoutEncoder().apply {
         this.context = context
         pattern = "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level %logger{20} - %msg%n"

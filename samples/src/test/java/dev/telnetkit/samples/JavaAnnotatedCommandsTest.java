@@ -126,6 +126,51 @@ class JavaAnnotatedCommandsTest {
         }
     }
 
+    /** A marked method that is not public: reflection on public methods alone would skip it silently. */
+    public static final class PackagePrivateMethod {
+        @Command(names = "ok")
+        public void fine() {
+        }
+
+        @Command(names = "forgotten")
+        void forgotten() {
+        }
+    }
+
+    public static final class PrivateMethod {
+        @Command(names = "hidden-away")
+        private String hiddenAway() {
+            return "never";
+        }
+    }
+
+    /** A superclass's marked methods count, public or not. */
+    public static class BaseHandlers {
+        @Command(names = "base", summary = "Declared by the superclass.")
+        public String base() {
+            return "from the base class";
+        }
+    }
+
+    public static final class DerivedHandlers extends BaseHandlers {
+        @Command(names = "derived")
+        public String derived() {
+            return "from the subclass";
+        }
+    }
+
+    public static class ProtectedBase {
+        @Command(names = "guarded")
+        protected void guarded() {
+        }
+    }
+
+    public static final class DerivedFromProtected extends ProtectedBase {
+        @Command(names = "open")
+        public void open() {
+        }
+    }
+
     public static final class NoCommands {
         public void notACommand() {
         }
@@ -198,7 +243,7 @@ class JavaAnnotatedCommandsTest {
             assertFalse(help.contains("secret"));
 
             client.sendLine("help copy");
-            assertEquals("echo <text to echo>\r\n\r\nWrites its parameters back.\r\nQuote to keep spaces.\r\n\r\nAliases: copy, repeat\r\n",
+            assertEquals("echo <text to echo>\r\n\r\nWrites its parameters back.\r\nQuote to keep spaces.\r\n",
                 client.awaitPrompt(PROMPT));
             client.sendLine("help secret");
             assertEquals("secret\r\n\r\nA hidden command.\r\n", client.awaitPrompt(PROMPT));
@@ -271,6 +316,35 @@ class JavaAnnotatedCommandsTest {
         String none = registrationError(new NoCommands());
         assertTrue(none.contains(NoCommands.class.getName()), none);
         assertTrue(none.contains("@Command"), none);
+    }
+
+    @Test
+    void aMarkedMethodThatIsNotPublicFailsRegistrationNamingItAndTheFix() {
+        String packagePrivate = registrationError(new PackagePrivateMethod());
+        assertTrue(packagePrivate.contains("PackagePrivateMethod.forgotten"), packagePrivate);
+        assertTrue(packagePrivate.contains("it is package-private") && packagePrivate.contains("make it public"), packagePrivate);
+
+        String privateOne = registrationError(new PrivateMethod());
+        assertTrue(privateOne.contains("PrivateMethod.hiddenAway"), privateOne);
+        assertTrue(privateOne.contains("it is private") && privateOne.contains("make it public"), privateOne);
+
+        String inherited = registrationError(new DerivedFromProtected());
+        assertTrue(inherited.contains("ProtectedBase.guarded"), inherited);
+        assertTrue(inherited.contains("it is protected") && inherited.contains("make it public"), inherited);
+    }
+
+    @Test
+    void markedMethodsOfASuperclassAreCommandsToo() throws Exception {
+        assertEquals(List.of("base", "derived"),
+            AnnotatedCommands.from(new DerivedHandlers()).stream().map(dev.telnetkit.shell.Command::getName).collect(Collectors.toList()));
+        start(new DerivedHandlers());
+        try (LineClient client = LineClient.connect(server.getPort())) {
+            client.awaitPrompt(PROMPT);
+            client.sendLine("base");
+            assertEquals("from the base class\r\n", client.awaitPrompt(PROMPT));
+            client.sendLine("derived");
+            assertEquals("from the subclass\r\n", client.awaitPrompt(PROMPT));
+        }
     }
 
     @Test

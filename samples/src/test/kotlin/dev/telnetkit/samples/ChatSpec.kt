@@ -2,13 +2,19 @@ package dev.telnetkit.samples
 
 import dev.telnetkit.server.TelnetServer
 import dev.telnetkit.testkit.TelnetTestClient
+import io.kotest.assertions.withClue
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldContain
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
 import io.kotest.matchers.string.shouldNotContain
+import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.delay
+import kotlinx.coroutines.launch
 import kotlinx.coroutines.withTimeout
+import java.util.concurrent.CountDownLatch
+import java.util.concurrent.atomic.AtomicInteger
+import kotlin.concurrent.thread
 import kotlin.time.Duration.Companion.seconds
 
 /** The chat sample with three real clients on one server. */
@@ -96,6 +102,46 @@ class ChatSpec : FunSpec({
             bob.output.split("* ann left").size shouldBe 2
         } finally {
             listOf(ann, bob, carol).forEach { it.close() }
+            server.stop()
+        }
+    }
+
+    test("claiming a nickname is atomic: of threads racing for one name, exactly one gets it, in any case") {
+        val room = ChatRoom()
+        repeat(200) { round ->
+            val winners = AtomicInteger()
+            val go = CountDownLatch(1)
+            val racers = List(8) { i ->
+                thread {
+                    go.await()
+                    if (room.claim(if (i % 2 == 0) "nick$round" else "NICK$round", "owner-$i")) winners.incrementAndGet()
+                }
+            }
+            go.countDown()
+            racers.forEach { it.join() }
+            withClue("round $round") { winners.get() shouldBe 1 }
+        }
+        room.claim("ann", "a") shouldBe true
+        room.release("ANN", "someone else")
+        room.claim("ann", "b") shouldBe false
+        room.release("Ann", "a")
+        room.claim("ann", "b") shouldBe true
+    }
+
+    test("two users sending the same nickname at once: one gets it, the other is told it is taken") {
+        val room = ChatRoom()
+        val server = room.server("127.0.0.1", 0).start()
+        val clients = List(2) { TelnetTestClient.connect("127.0.0.1", server.port) }
+        try {
+            clients.forEach { it.awaitPrompt("Nickname: ") }
+            coroutineScope { clients.forEach { client -> launch { client.sendLine("twin") } } }
+            val outcomes = clients.map { client ->
+                client.awaitRegex(Regex("twin> $|'twin' is taken; pick another\\.")).value
+            }
+            outcomes.sorted() shouldBe listOf("'twin' is taken; pick another.", "twin> ")
+            room.nicknames shouldBe listOf("twin")
+        } finally {
+            clients.forEach { it.close() }
             server.stop()
         }
     }

@@ -3,6 +3,7 @@ package dev.telnetkit.samples
 import dev.telnetkit.testkit.TelnetTestClient
 import io.kotest.assertions.withClue
 import io.kotest.core.spec.style.FunSpec
+import io.kotest.core.test.Enabled
 import io.kotest.matchers.booleans.shouldBeTrue
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
@@ -18,6 +19,18 @@ import java.net.ServerSocket
 import java.util.concurrent.TimeUnit
 import kotlin.time.Duration
 import kotlin.time.Duration.Companion.seconds
+
+/**
+ * Whether a SIGINT sent to a child process reaches it: a process started with SIGINT ignored (a
+ * background job of a non-interactive shell) passes that on, and the JVM then leaves the signal
+ * ignored, so the test could only time out. Read from this process's own signal mask.
+ */
+private fun sigintUsable(): Enabled {
+    val ignored = runCatching {
+        File("/proc/self/status").readLines().first { it.startsWith("SigIgn:") }.substringAfter(':').trim().toLong(16)
+    }.getOrNull() ?: return Enabled.disabled("cannot read /proc/self/status to see whether SIGINT is ignored")
+    return if (ignored and (1L shl 1) != 0L) Enabled.disabled("SIGINT is ignored in this process, so a child would ignore it too") else Enabled.enabled
+}
 
 /** The samples' command line, run as a real process: `java … dev.telnetkit.samples.DemoMainKt`. */
 class CliSpec : FunSpec({
@@ -112,6 +125,69 @@ class CliSpec : FunSpec({
             stdout shouldNotContain "listening"
         }
     }
+
+    test("--log-file writes the log to that file as well") {
+        val log = File.createTempFile("telnetkit-cli", ".log").apply { delete(); deleteOnExit() }
+        try {
+            Cli("--port", "0", "--connect-maxwait", "0.5", "--log-file", log.path).use { cli ->
+                val port = cli.awaitStdout(Regex("""listening on 127\.0\.0\.1:(\d+)"""), 60.seconds).groupValues[1].toInt()
+                TelnetTestClient.connect("127.0.0.1", port).use { client ->
+                    client.awaitPrompt(DEMO_PROMPT)
+                    client.sendLine("bye")
+                    client.awaitClosed(10.seconds).shouldBeTrue()
+                }
+                cli.process.destroy()
+                withTimeout(30.seconds) { cli.awaitExit(30.seconds) } shouldBe 0
+                val text = log.readText()
+                text shouldContain "INFO  d.t.s.TelnetServer - listening on 127.0.0.1:$port"
+                Regex("""session \d+ opened from 127\.0\.0\.1:\d+""").containsMatchIn(text).shouldBeTrue()
+                text shouldContain "d.t.samples.Demo - session 1 ended for guest"
+                text shouldContain "INFO  d.t.s.TelnetServer - stopped"
+            }
+        } finally {
+            log.delete()
+        }
+    }
+
+    test("a --log-file that cannot be written gives a clear message and exit code 2") {
+        // A path under a regular file: no directory can be made there, whoever runs the test.
+        val notADirectory = File.createTempFile("telnetkit-cli", ".file").apply { deleteOnExit() }
+        try {
+            val path = File(notADirectory, "server.log").path
+            val (code, stdout, stderr) = exitOf("--port", "0", "--log-file", path)
+            code shouldBe 2
+            stderr shouldStartWith "telnetkit-samples: --log-file: cannot write to '$path' (Not a directory)"
+            stdout shouldNotContain "listening"
+            stderr shouldNotContain "Exception"
+        } finally {
+            notADirectory.delete()
+        }
+    }
+
+    test("SIGINT, as Ctrl-C sends it, stops the server gracefully like SIGTERM")
+        .config(enabledOrReasonIf = { sigintUsable() }) {
+            Cli("--port", "0", "--connect-maxwait", "0.5").use { cli ->
+                val port = cli.awaitStdout(Regex("""listening on 127\.0\.0\.1:(\d+)"""), 60.seconds).groupValues[1].toInt()
+                TelnetTestClient.connect("127.0.0.1", port).use { client ->
+                    client.awaitPrompt(DEMO_PROMPT)
+                    client.sendLine("echo before the signal")
+                    client.awaitText("before the signal\r\n")
+                    client.awaitPrompt(DEMO_PROMPT)
+
+                    val kill = ProcessBuilder("kill", "-INT", cli.process.pid().toString()).inheritIO().start()
+                    kill.waitFor(10, TimeUnit.SECONDS).shouldBeTrue()
+                    kill.exitValue() shouldBe 0
+
+                    client.awaitText("The server is shutting down.", 15.seconds)
+                    client.awaitClosed(15.seconds).shouldBeTrue()
+                }
+                withTimeout(30.seconds) { cli.awaitExit(30.seconds) } shouldBe 0
+                // onSessionEnd ran (the demo logs it) and the server stopped cleanly.
+                cli.stderr shouldContain "d.t.samples.Demo - session 1 ended for guest"
+                cli.stderr shouldContain "INFO  d.t.s.TelnetServer - stopped"
+                cli.stderr shouldNotContain "Exception"
+            }
+        }
 
     test("SIGTERM stops the server gracefully: clients are told, sessions end, the process exits 0") {
         Cli("--port", "0", "--login", "--connect-maxwait", "0.5", "--log-level", "INFO").use { cli ->

@@ -2,6 +2,7 @@ package dev.telnetkit.samples
 
 import dev.telnetkit.server.TelnetServer
 import dev.telnetkit.testkit.TelnetTestClient
+import dev.telnetkit.testkit.TerminalProfile
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.core.test.config.DefaultTestConfig
 import io.kotest.matchers.booleans.shouldBeTrue
@@ -56,15 +57,13 @@ class DemoShellSpec : FunSpec({
         client.run("?") shouldBe client.run("help")
     }
 
-    test("help echo prints the usage line, a blank line and the long description") {
+    test("help NAME prints exactly the usage line, a blank line and the long description (the summary without one), built-ins too") {
         val client = demo()
         client.run("help echo") shouldBe listOf(
             "echo <text to echo>",
             "",
             "Writes its parameters back, separated by single spaces.",
             "Quote a parameter to keep its spaces as they are: echo \"a   b\".",
-            "",
-            "Aliases: copy, repeat",
             "",
         ).joinToString("\r\n")
         client.run("help timer") shouldBe listOf(
@@ -75,7 +74,23 @@ class DemoShellSpec : FunSpec({
             "",
         ).joinToString("\r\n")
         client.run("help repeat") shouldBe client.run("help echo")
-        client.run("help bye") shouldBe "bye - End the session. (aliases: exit, quit)\r\n"
+        client.run("help info") shouldBe "info\r\n\r\nShow what the server knows about this session.\r\n"
+        for (name in listOf("bye", "exit", "quit")) client.run("help $name") shouldBe "bye\r\n\r\nEnd the session.\r\n"
+        for (name in listOf("help", "?")) client.run("help $name") shouldBe "help [command]\r\n\r\nShow the commands, or describe one.\r\n"
+    }
+
+    test("info shows the mode and the history size, and history lists the lines entered, numbered") {
+        val client = demo()
+        client.run("echo one")
+        client.run("echo two")
+        client.run("info") shouldContain "\r\nMode: character\r\nHistory: 3 lines\r\n"
+        client.run("history") shouldBe listOf("   1  echo one", "   2  echo two", "   3  info", "   4  history", "").joinToString("\r\n")
+
+        // A client that negotiates nothing is served in line mode.
+        val raw = TelnetTestClient.connect("127.0.0.1", servers.last().port, TerminalProfile.RAW).also { clients.add(it) }
+        raw.awaitPrompt(DEMO_PROMPT, 10.seconds)
+        raw.sendLine("info")
+        raw.awaitPrompt(DEMO_PROMPT) shouldContain "\r\nMode: line\r\nHistory: 1 lines\r\n"
     }
 
     test("the hidden term command is described by help term and runs") {

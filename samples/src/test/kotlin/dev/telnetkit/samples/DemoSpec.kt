@@ -3,10 +3,12 @@ package dev.telnetkit.samples
 import dev.telnetkit.testkit.TelnetTestClient
 import dev.telnetkit.testkit.TerminalProfile
 import io.kotest.assertions.throwables.shouldThrow
+import io.kotest.assertions.withClue
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
 import io.kotest.matchers.string.shouldNotContain
+import java.time.Duration
 import kotlin.time.Duration.Companion.seconds
 
 class DemoSpec : FunSpec({
@@ -70,6 +72,62 @@ class DemoSpec : FunSpec({
         shouldThrow<IllegalArgumentException> { parseDemoOptions(arrayOf("--port", "70000")) }.message shouldContain "--port"
         shouldThrow<IllegalArgumentException> { parseDemoOptions(arrayOf("--port")) }.message shouldContain "needs a value"
         shouldThrow<IllegalArgumentException> { parseDemoOptions(arrayOf("--bogus")) }.message shouldContain "unknown option"
+    }
+
+    test("--encoding, --idle-timeout, --connect-maxwait, --log-level and --log-file parse to the right values") {
+        val options = parseDemoOptions(
+            arrayOf(
+                "--encoding", "iso-8859-1", "--idle-timeout", "2.5", "--connect-maxwait", "0.25",
+                "--log-level", "debug", "--log-file", "/tmp/telnetkit-demo.log",
+            ),
+        )!!
+        options.encoding shouldBe Charsets.ISO_8859_1
+        options.idleTimeout shouldBe Duration.ofMillis(2500)
+        options.connectMaxWait shouldBe Duration.ofMillis(250)
+        options.logLevel shouldBe "DEBUG"
+        options.logFile shouldBe "/tmp/telnetkit-demo.log"
+        parseDemoOptions(arrayOf("--idle-timeout", "0"))!!.idleTimeout shouldBe Duration.ZERO
+        parseDemoOptions(arrayOf("--encoding", "US-ASCII"))!!.encoding shouldBe Charsets.US_ASCII
+        parseDemoOptions(arrayOf("--log-level", "off"))!!.logLevel shouldBe "OFF"
+        // The defaults when none is given.
+        with(parseDemoOptions(arrayOf())!!) {
+            encoding shouldBe Charsets.UTF_8
+            idleTimeout shouldBe Duration.ofMinutes(5)
+            connectMaxWait shouldBe Duration.ofSeconds(1)
+            logLevel shouldBe "INFO"
+            logFile shouldBe null
+        }
+        shouldThrow<IllegalArgumentException> { parseDemoOptions(arrayOf("--connect-maxwait", "61")) }.message shouldContain "--connect-maxwait"
+        shouldThrow<IllegalArgumentException> { parseDemoOptions(arrayOf("--log-file")) }.message shouldContain "--log-file needs a value"
+    }
+
+    test("--sample java, chat and counter start through the command line's parse, with its settings") {
+        val greetings = mapOf(
+            "java" to ("Welcome to the TelnetKit Java sample." to "java> "),
+            "chat" to ("Welcome to the chat." to "Nickname: "),
+            "counter" to ("Connection counter." to "Username: "),
+        )
+        for ((sample, expected) in greetings) {
+            val options = parseDemoOptions(
+                arrayOf("--sample", sample, "--port", "0", "--encoding", "ISO-8859-1", "--idle-timeout", "120", "--connect-maxwait", "0.3"),
+            )!!
+            val server = sampleServer(options)
+            withClue(sample) {
+                server.settings.host shouldBe "127.0.0.1"
+                server.settings.protocol.charsets.first() shouldBe Charsets.ISO_8859_1
+                server.settings.idleTimeout shouldBe Duration.ofSeconds(120)
+                server.settings.connectMaxWait shouldBe Duration.ofMillis(300)
+            }
+            server.start()
+            try {
+                TelnetTestClient.connect("127.0.0.1", server.port).use { client ->
+                    client.awaitText(expected.first)
+                    client.awaitPrompt(expected.second)
+                }
+            } finally {
+                server.stop()
+            }
+        }
     }
 
     test("--login turns the login on, alone or with other options, and is off by default") {

@@ -2,10 +2,11 @@ package dev.telnetkit.annotations
 
 /**
  * Marks a method as a shell command, for handler classes in the style of telnetsrv. Register the
- * object with `TelnetServer.builder().commands(handlers)` (Java) or
- * `commands(AnnotatedCommands.from(handlers))` (Kotlin DSL).
+ * object with `TelnetServer.builder().commands(handlers)` (Java) or `annotatedCommands(handlers)`
+ * inside `telnetServer { }` (Kotlin DSL); methods inherited from superclasses count too.
  *
- * The method may take `()`, `(List<String> args)`, `(TelnetSession session, List<String> args)` or
+ * The method must be public (a marked method that is not fails the registration, naming it). It
+ * may take `()`, `(List<String> args)`, `(TelnetSession session, List<String> args)` or
  * `(CommandCall call)`, returns nothing (a returned String is written as the response), and may
  * block: it runs on a thread for blocking work and Ctrl-C interrupts it.
  *

@@ -2,6 +2,18 @@ package dev.telnetkit.protocol
 
 import java.nio.charset.Charset
 
+/** Takes the bytes a [TelnetProtocol] wants sent to the client, in order. */
+public fun interface ProtocolOutput {
+    /** Queues [bytes] (already encoded for the wire) for the client. */
+    public fun send(bytes: ByteArray)
+}
+
+/** Receives the [ProtocolEvent]s of a [TelnetProtocol], in order, on the thread that fed it. */
+public fun interface ProtocolEventSink {
+    /** Called once per event. */
+    public fun onEvent(event: ProtocolEvent)
+}
+
 /**
  * The whole server side of the Telnet protocol for one connection, with no I/O: received bytes go
  * in through [receive]; bytes to send come out through [output] and everything the session needs
@@ -26,8 +38,8 @@ import java.nio.charset.Charset
  */
 public class TelnetProtocol(
     private val settings: ProtocolSettings,
-    private val output: (ByteArray) -> Unit,
-    private val events: (ProtocolEvent) -> Unit,
+    private val output: ProtocolOutput,
+    private val events: ProtocolEventSink,
 ) {
     private val decoder = TelnetDecoder(settings.maxSubnegotiation)
     private val negotiator = OptionNegotiator(OptionPolicy.SERVER)
@@ -45,7 +57,7 @@ public class TelnetProtocol(
         private set
 
     private val negotiationSink = object : NegotiationSink {
-        override fun send(verb: Int, option: Int) = output(TelnetEncoder.negotiation(verb, option))
+        override fun send(verb: Int, option: Int) = output.send(TelnetEncoder.negotiation(verb, option))
         override fun changed(side: OptionSide, option: Int, enabled: Boolean) = optionChanged(side, option, enabled)
     }
 
@@ -60,7 +72,7 @@ public class TelnetProtocol(
     private val eventSink = TelnetEventSink { event ->
         if (event !is TelnetEvent.Data && event !is TelnetEvent.Command) negotiationsReceived++
         when (event) {
-            is TelnetEvent.Data -> events(ProtocolEvent.Data(event.bytes))
+            is TelnetEvent.Data -> events.onEvent(ProtocolEvent.Data(event.bytes))
             is TelnetEvent.Command -> command(event.code)
             is TelnetEvent.Negotiation -> if (isExempt(event.verb, event.option) || withinBudget(event.option)) {
                 negotiator.receive(event.verb, event.option, negotiationSink)
@@ -68,7 +80,7 @@ public class TelnetProtocol(
             }
             is TelnetEvent.Subnegotiation -> subnegotiation(event.option, event.payload)
             is TelnetEvent.SubnegotiationError ->
-                events(ProtocolEvent.Warning("subnegotiation ${TelnetOption.name(event.option)} dropped: ${event.reason}"))
+                events.onEvent(ProtocolEvent.Warning("subnegotiation ${TelnetOption.name(event.option)} dropped: ${event.reason}"))
         }
     }
 
@@ -133,7 +145,7 @@ public class TelnetProtocol(
         if (n >= settings.maxNegotiationsPerOption) {
             if (n == settings.maxNegotiationsPerOption) {
                 counts[option] = (n + 1).toByte()
-                events(ProtocolEvent.Warning("more than ${settings.maxNegotiationsPerOption} negotiations of ${TelnetOption.name(option)}: ignoring them"))
+                events.onEvent(ProtocolEvent.Warning("more than ${settings.maxNegotiationsPerOption} negotiations of ${TelnetOption.name(option)}: ignoring them"))
             }
             return false
         }
@@ -152,11 +164,11 @@ public class TelnetProtocol(
 
     private fun command(code: Int) {
         when (code) {
-            TelnetCommand.IP, TelnetCommand.BRK -> events(ProtocolEvent.Interrupt(code))
-            TelnetCommand.AYT -> events(ProtocolEvent.AreYouThere)
-            TelnetCommand.EC -> events(ProtocolEvent.EraseCharacter)
-            TelnetCommand.EL -> events(ProtocolEvent.EraseLine)
-            TelnetCommand.AO -> events(ProtocolEvent.AbortOutput)
+            TelnetCommand.IP, TelnetCommand.BRK -> events.onEvent(ProtocolEvent.Interrupt(code))
+            TelnetCommand.AYT -> events.onEvent(ProtocolEvent.AreYouThere)
+            TelnetCommand.EC -> events.onEvent(ProtocolEvent.EraseCharacter)
+            TelnetCommand.EL -> events.onEvent(ProtocolEvent.EraseLine)
+            TelnetCommand.AO -> events.onEvent(ProtocolEvent.AbortOutput)
             else -> Unit // NOP, DM, GA, a stray SE and unknown codes need no answer.
         }
     }
@@ -191,7 +203,7 @@ public class TelnetProtocol(
                 TelnetOption.XDISPLOC -> awaitingDisplay = false
             }
         }
-        events(ProtocolEvent.OptionChanged(side, option, enabled))
+        events.onEvent(ProtocolEvent.OptionChanged(side, option, enabled))
     }
 
     /**
@@ -213,7 +225,7 @@ public class TelnetProtocol(
             TelnetOption.NAWS -> if (payload.size == 4) {
                 val width = ((payload[0].toInt() and 0xff) shl 8) or (payload[1].toInt() and 0xff)
                 val height = ((payload[2].toInt() and 0xff) shl 8) or (payload[3].toInt() and 0xff)
-                events(ProtocolEvent.WindowSize(width, height))
+                events.onEvent(ProtocolEvent.WindowSize(width, height))
             } else {
                 malformed(option, payload)
             }
@@ -225,12 +237,12 @@ public class TelnetProtocol(
                 val parts = ascii(payload).split(',')
                 val tx = parts.getOrNull(0)?.trim()?.toIntOrNull()
                 val rx = parts.getOrNull(1)?.trim()?.toIntOrNull()
-                if (tx != null && rx != null && tx >= 0 && rx >= 0) events(ProtocolEvent.TerminalSpeed(tx, rx))
+                if (tx != null && rx != null && tx >= 0 && rx >= 0) events.onEvent(ProtocolEvent.TerminalSpeed(tx, rx))
                 else malformed(option, payload)
             }
             TelnetOption.XDISPLOC -> if (payload.firstOrNull()?.toInt() == IS) {
                 awaitingDisplay = false
-                events(ProtocolEvent.DisplayLocation(ascii(payload)))
+                events.onEvent(ProtocolEvent.DisplayLocation(ascii(payload)))
             }
             else -> Unit // No other option has a subnegotiation we speak.
         }
@@ -244,7 +256,7 @@ public class TelnetProtocol(
     }
 
     private fun announceTerminalType(cycle: TerminalTypeCycle) {
-        cycle.chosen?.let { events(ProtocolEvent.TerminalTypes(it, cycle.names.toList())) }
+        cycle.chosen?.let { events.onEvent(ProtocolEvent.TerminalTypes(it, cycle.names.toList())) }
     }
 
     private fun environment(payload: ByteArray) {
@@ -252,7 +264,7 @@ public class TelnetProtocol(
         if (kind != EnvironmentCodec.IS && kind != EnvironmentCodec.INFO) return
         if (kind == EnvironmentCodec.IS) awaitingEnvironment = false
         val parsed = EnvironmentCodec.parse(payload, settings.maxEnvironmentVariables)
-        events(ProtocolEvent.Environment(parsed.variables, parsed.userVariables, replace = kind == EnvironmentCodec.IS))
+        events.onEvent(ProtocolEvent.Environment(parsed.variables, parsed.userVariables, replace = kind == EnvironmentCodec.IS))
     }
 
     private fun charsetReply(payload: ByteArray) {
@@ -263,7 +275,7 @@ public class TelnetProtocol(
                 val name = CharsetCodec.parseAccepted(payload)
                 val chosen = settings.charsets.firstOrNull { it.name().equals(name, true) || it.aliases().any { a -> a.equals(name, true) } }
                 if (chosen == null) {
-                    events(ProtocolEvent.Warning("client accepted charset '$name' that was not offered"))
+                    events.onEvent(ProtocolEvent.Warning("client accepted charset '$name' that was not offered"))
                 } else {
                     switchCharset(chosen)
                 }
@@ -294,14 +306,14 @@ public class TelnetProtocol(
         charsetAgreed = true
         if (chosen == charset) return
         charset = chosen
-        events(ProtocolEvent.CharsetChanged(chosen))
+        events.onEvent(ProtocolEvent.CharsetChanged(chosen))
     }
 
     private fun malformed(option: Int, payload: ByteArray) {
-        events(ProtocolEvent.Warning("malformed ${TelnetOption.name(option)} subnegotiation (${payload.size} bytes) ignored"))
+        events.onEvent(ProtocolEvent.Warning("malformed ${TelnetOption.name(option)} subnegotiation (${payload.size} bytes) ignored"))
     }
 
-    private fun sendSub(option: Int, payload: ByteArray) = output(TelnetEncoder.subnegotiation(option, payload))
+    private fun sendSub(option: Int, payload: ByteArray) = output.send(TelnetEncoder.subnegotiation(option, payload))
 
     private fun ascii(payload: ByteArray): String =
         String(payload, 1, payload.size - 1, Charsets.ISO_8859_1).filter { it in ' '..'~' }

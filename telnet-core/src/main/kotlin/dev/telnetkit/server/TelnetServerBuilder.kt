@@ -1,6 +1,7 @@
 package dev.telnetkit.server
 
 import dev.telnetkit.protocol.ProtocolSettings
+import dev.telnetkit.protocol.TelnetDecoder
 import dev.telnetkit.shell.AnnotatedCommands
 import dev.telnetkit.shell.Authenticator
 import dev.telnetkit.shell.BlockingAuthenticator
@@ -11,8 +12,6 @@ import dev.telnetkit.shell.LoginSettings
 import dev.telnetkit.shell.PromptProvider
 import dev.telnetkit.shell.SessionHook
 import dev.telnetkit.shell.ShellSettings
-import kotlinx.coroutines.Dispatchers
-import kotlinx.coroutines.runInterruptible
 import java.nio.charset.Charset
 import java.time.Duration
 
@@ -42,6 +41,17 @@ public class TelnetServerBuilder internal constructor() {
     private var maxSessions = 10_000
     private var maxSessionsPerAddress = 100
     private var eventLoops = Runtime.getRuntime().availableProcessors()
+    private var idleNotice = "Idle timeout: closing the connection."
+    private var shutdownNotice = "The server is shutting down."
+    private var outputStallTimeout: Duration = Duration.ofSeconds(60)
+    private var escapeTimeout: Duration = Duration.ofMillis(150)
+    private var busyMessage = "Server busy, try later."
+    private var areYouThereAnswer = "[Yes]"
+    private var maxSubnegotiation = TelnetDecoder.DEFAULT_MAX_SUBNEGOTIATION
+    private var maxTerminalTypes = 8
+    private var maxEnvironmentVariables = 64
+    private var maxNegotiationsPerOption = 50
+    private var maxContinuationLines = 64
     private var encoding: Charset = Charsets.UTF_8
     private var prompt: PromptProvider = PromptProvider { "> " }
     private var continuationPrompt = "... "
@@ -65,6 +75,39 @@ public class TelnetServerBuilder internal constructor() {
 
     /** Close sessions idle this long (default 5 minutes; zero turns it off). */
     public fun idleTimeout(timeout: Duration): TelnetServerBuilder = apply { idleTimeout = timeout }
+
+    /** The line shown before an idle session is closed. */
+    public fun idleNotice(text: String): TelnetServerBuilder = apply { idleNotice = text }
+
+    /** The line shown to every session when the server stops. */
+    public fun shutdownNotice(text: String): TelnetServerBuilder = apply { shutdownNotice = text }
+
+    /** How long a writer waits for a client that reads nothing before it is cut off (default 60 s). */
+    public fun outputStallTimeout(timeout: Duration): TelnetServerBuilder = apply { outputStallTimeout = timeout }
+
+    /** How long a lone ESC waits for the rest of an escape sequence (default 150 ms). */
+    public fun escapeTimeout(timeout: Duration): TelnetServerBuilder = apply { escapeTimeout = timeout }
+
+    /** The line a connection over a session limit sees before it is closed. */
+    public fun busyMessage(text: String): TelnetServerBuilder = apply { busyMessage = text }
+
+    /** The line written when the client sends `IAC AYT` (default `[Yes]`). */
+    public fun areYouThereAnswer(text: String): TelnetServerBuilder = apply { areYouThereAnswer = text }
+
+    /** The largest subnegotiation accepted from a client, in bytes (default 16 KiB). */
+    public fun maxSubnegotiation(bytes: Int): TelnetServerBuilder = apply { maxSubnegotiation = bytes }
+
+    /** How many TTYPE replies to ask for before giving up on the terminal type cycle (default 8). */
+    public fun maxTerminalTypes(count: Int): TelnetServerBuilder = apply { maxTerminalTypes = count }
+
+    /** How many NEW-ENVIRON variables to keep from a client (default 64). */
+    public fun maxEnvironmentVariables(count: Int): TelnetServerBuilder = apply { maxEnvironmentVariables = count }
+
+    /** WILL/WONT/DO/DONT messages accepted per option from one client (default 50). */
+    public fun maxNegotiationsPerOption(count: Int): TelnetServerBuilder = apply { maxNegotiationsPerOption = count }
+
+    /** The most lines one command may span with continuation lines (default 64). */
+    public fun maxContinuationLines(lines: Int): TelnetServerBuilder = apply { maxContinuationLines = lines }
 
     /** Unread output per session before a client that does not read is cut off (default 1 MiB). */
     public fun outputBufferLimit(bytes: Int): TelnetServerBuilder = apply { outputBufferLimit = bytes }
@@ -115,20 +158,22 @@ public class TelnetServerBuilder internal constructor() {
     public fun commands(handlers: Any): TelnetServerBuilder = apply { commands.addAll(AnnotatedCommands.from(handlers)) }
 
     /** Asks for a user name and password; [authenticator] decides (it may block). */
-    public fun login(authenticator: BlockingAuthenticator): TelnetServerBuilder = login(
-        LoginSettings(Authenticator { session, user, password ->
-            runInterruptible(Dispatchers.IO) { authenticator.authenticate(session, user, password) }
-        }),
-    )
+    public fun login(authenticator: BlockingAuthenticator): TelnetServerBuilder = login(LoginSettings(Authenticator.blocking(authenticator)))
 
-    /** Login with every setting given (attempts, delays, timeout, which prompts). */
+    /**
+     * Login with every setting given (attempts, delays, timeout, prompts, lockout); from Java, build
+     * them with [LoginSettings.builder].
+     */
     public fun login(settings: LoginSettings): TelnetServerBuilder = apply { login = settings }
 
+    /** Login with the settings of [settings], built now. */
+    public fun login(settings: LoginSettings.Builder): TelnetServerBuilder = login(settings.build())
+
     /** Runs after the welcome text and the login; it may block. */
-    public fun onSessionStart(hook: BlockingSessionHook): TelnetServerBuilder = apply { onStart = blocking(hook) }
+    public fun onSessionStart(hook: BlockingSessionHook): TelnetServerBuilder = apply { onStart = SessionHook.blocking(hook) }
 
     /** Runs exactly once when a started session ends; it may block. */
-    public fun onSessionEnd(hook: BlockingSessionHook): TelnetServerBuilder = apply { onEnd = blocking(hook) }
+    public fun onSessionEnd(hook: BlockingSessionHook): TelnetServerBuilder = apply { onEnd = SessionHook.blocking(hook) }
 
     /** How `writeError` shows errors. */
     public fun errorFormatter(formatter: ErrorFormatter): TelnetServerBuilder = apply { errorFormatter = formatter }
@@ -141,19 +186,24 @@ public class TelnetServerBuilder internal constructor() {
         require(commands.isNotEmpty()) { "TelnetServer.builder(): add at least one command" }
         val settings = ServerSettings(
             host = host, port = port, connectMaxWait = connectMaxWait, idleTimeout = idleTimeout,
-            outputBufferLimit = outputBufferLimit, maxLineLength = maxLineLength, historySize = historySize,
-            maxSessions = maxSessions, maxSessionsPerAddress = maxSessionsPerAddress, eventLoops = eventLoops,
-            protocol = ProtocolSettings(charsets = ProtocolSettings.charsetsPreferring(encoding)),
+            idleNotice = idleNotice, shutdownNotice = shutdownNotice, outputBufferLimit = outputBufferLimit,
+            outputStallTimeout = outputStallTimeout, maxLineLength = maxLineLength, areYouThereAnswer = areYouThereAnswer,
+            historySize = historySize, escapeTimeout = escapeTimeout, maxSessions = maxSessions,
+            maxSessionsPerAddress = maxSessionsPerAddress, busyMessage = busyMessage, eventLoops = eventLoops,
+            protocol = ProtocolSettings(
+                charsets = ProtocolSettings.charsetsPreferring(encoding), maxSubnegotiation = maxSubnegotiation,
+                maxTerminalTypes = maxTerminalTypes, maxEnvironmentVariables = maxEnvironmentVariables,
+                maxNegotiationsPerOption = maxNegotiationsPerOption,
+            ),
         )
         val shell = CommandShell(
             ShellSettings(
                 commands = commands.toList(), prompt = prompt, continuationPrompt = continuationPrompt,
                 welcome = welcome, goodbye = goodbye, login = login, onSessionStart = onStart, onSessionEnd = onEnd,
-                errorFormatter = errorFormatter, ansi = ansi,
+                errorFormatter = errorFormatter, ansi = ansi, maxContinuationLines = maxContinuationLines,
             ),
         )
         return TelnetServer(settings, shell)
     }
 
-    private fun blocking(hook: BlockingSessionHook) = SessionHook { session -> runInterruptible(Dispatchers.IO) { hook.run(session) } }
 }

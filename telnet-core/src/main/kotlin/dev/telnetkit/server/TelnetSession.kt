@@ -9,6 +9,7 @@ import dev.telnetkit.terminal.Completer
 import dev.telnetkit.terminal.History
 import dev.telnetkit.terminal.Key
 import dev.telnetkit.terminal.KeyDecoder
+import dev.telnetkit.terminal.KeySink
 import dev.telnetkit.terminal.KillBuffer
 import dev.telnetkit.terminal.LineEditor
 import kotlinx.coroutines.currentCoroutineContext
@@ -65,6 +66,7 @@ public class TelnetSession internal constructor(
     private val interruptListeners = CopyOnWriteArrayList<InterruptListener>()
     private val keyDecoder = KeyDecoder()
     private val keys = ArrayDeque<Key>()
+    private val typeAhead = KeySink { keys.addLast(it) }
     private var activeEditor: LineEditor? = null
     // What Ctrl-Y yanks: one for the session, so a kill at one prompt can be yanked at the next.
     private val killBuffer = KillBuffer()
@@ -383,13 +385,13 @@ public class TelnetSession internal constructor(
             if (ending) return null
             val result = if (keyDecoder.hasPending) {
                 withTimeoutOrNull(settings.escapeTimeout.toKotlinDuration()) { input.receiveCatching() }
-                    ?: run { keyDecoder.flush(keys::addLast); continue }
+                    ?: run { keyDecoder.flush(typeAhead); continue }
             } else {
                 input.receiveCatching()
             }
             onInputTaken?.run()
             when (val event = result.getOrNull() ?: return null) {
-                is SessionInput.Text -> keyDecoder.decode(event.text, keys::addLast)
+                is SessionInput.Text -> keyDecoder.decode(event.text, typeAhead)
                 SessionInput.Interrupt -> { keyDecoder.flush {}; keys.addLast(Key.Interrupt) }
                 SessionInput.EraseCharacter -> keys.addLast(Key.EraseCharacter)
                 SessionInput.EraseLine -> keys.addLast(Key.EraseLine)

@@ -1,7 +1,11 @@
 package dev.telnetkit.shell
 
 import dev.telnetkit.terminal.Completer
+import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.future.await
+import kotlinx.coroutines.runInterruptible
+import java.util.concurrent.CompletionStage
 
 /**
  * A command of the shell: its names, its help texts and what it does. Immutable; checked when
@@ -94,9 +98,27 @@ public class Command @JvmOverloads constructor(
         /** What the command does, with the whole [CommandCall] (raw input, name as typed); it may block. */
         public fun callHandler(handler: BlockingCommandHandler): Builder = apply { this.handler = CommandHandler.blocking(handler) }
 
-        /** What the command does, asynchronously: the command ends when the stage completes. */
+        /**
+         * What the command does, asynchronously: the command ends when the returned stage completes.
+         * [handler] itself runs where blocking is allowed, as a [SimpleCommandHandler] does, never on
+         * an event-loop thread: it may write to the session before it returns, and so may a stage
+         * that is already complete (`completedFuture(x).thenAccept(...)` runs its action at once, on
+         * that thread). Ctrl-C interrupts [handler] while it runs, then cancels the stage
+         * (`CompletableFuture.cancel`).
+         */
         public fun asyncHandler(handler: AsyncCommandHandler): Builder = apply {
-            this.handler = CommandHandler { call -> handler.handle(call.session, call.args).await() }
+            this.handler = CommandHandler { call ->
+                var stage: CompletionStage<*>? = null
+                try {
+                    runInterruptible(Dispatchers.IO) { stage = handler.handle(call.session, call.args) }
+                } catch (e: CancellationException) {
+                    // Ctrl-C came just as the handler returned: the stage it made is cancelled too.
+                    stage?.let { runCatching { it.toCompletableFuture().cancel(false) } }
+                    throw e
+                }
+                // Suspends without holding a thread; cancelling the command cancels the future.
+                stage!!.await()
+            }
         }
 
         /** A Kotlin handler, for code that mixes both styles. */

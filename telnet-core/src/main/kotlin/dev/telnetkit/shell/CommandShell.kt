@@ -111,19 +111,20 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
             "help", "?" -> { help(session, words.drop(1)); return true }
         }
         val command = registry.find(name) ?: run {
-            unknown(session, name, null)
+            unknown(session, name, emptyList())
             return true
         }
-        var target = command
-        var used = 1
-        while (target.subcommands.isNotEmpty() && used < words.size) {
-            target = registry.findIn(target, words[used]) ?: break
-            used++
+        // The command and the subcommands the words pick, outermost first.
+        val path = mutableListOf(command)
+        while (path.last().subcommands.isNotEmpty() && path.size < words.size) {
+            path.add(registry.findIn(path.last(), words[path.size]) ?: break)
         }
+        val target = path.last()
+        val used = path.size
         if (target.handler == null) {
             // A group without a subcommand (or with an unknown one).
-            if (used < words.size) unknown(session, words.subList(0, used + 1).joinToString(" "), target, words[used])
-            else help(session, words.subList(0, used))
+            if (used < words.size) unknown(session, words.subList(0, used + 1).joinToString(" "), path, words[used])
+            else HelpText.describe(path).forEach { session.writeResponse(it) }
             return true
         }
         run(session, CommandCall(session, target, words[used - 1], words.drop(used), raw))
@@ -174,26 +175,29 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
         }
         val first = registry.find(topic[0])
         if (first == null) {
-            when (CommandRegistry.key(topic[0])) {
-                "help", "?" -> session.writeResponse("help [command] - Show the commands, or describe one. (alias: ?)")
-                "bye", "exit", "quit" -> session.writeResponse("bye - End the session. (aliases: exit, quit)")
-                else -> unknown(session, topic[0], null)
-            }
+            val builtIn = HelpText.describeBuiltIn(topic[0])
+            if (builtIn != null) builtIn.forEach { session.writeResponse(it) } else unknown(session, topic[0], emptyList())
             return
         }
         val path = mutableListOf(first)
         for (word in topic.drop(1)) {
-            val sub = registry.findIn(path.last(), word) ?: return unknown(session, (path.map { it.name } + word).joinToString(" "), path.last(), word)
+            val sub = registry.findIn(path.last(), word) ?: return unknown(session, (path.map { it.name } + word).joinToString(" "), path, word)
             path.add(sub)
         }
         HelpText.describe(path).forEach { session.writeResponse(it) }
     }
 
-    private suspend fun unknown(session: TelnetSession, shown: String, group: Command?, word: String = shown) {
+    /**
+     * One error line for the unknown [word], shown as [shown]; [groups] are the groups it was looked
+     * up in, outermost first (empty for a top-level name). The hint names the full command path.
+     */
+    private suspend fun unknown(session: TelnetSession, shown: String, groups: List<Command>, word: String = shown) {
+        val group = groups.lastOrNull()
+        val prefix = groups.joinToString("") { it.name + " " }
         val suggestion = registry.suggest(word, group)
         val hint = when {
-            suggestion != null -> " Did you mean '${if (group != null) group.name + " " else ""}$suggestion'?"
-            group != null -> " Type 'help ${group.name}' for a list."
+            suggestion != null -> " Did you mean '$prefix$suggestion'?"
+            group != null -> " Type 'help ${prefix.trimEnd()}' for a list."
             else -> " Type 'help' for a list."
         }
         session.writeError("Unknown command '$shown'.$hint")

@@ -2,15 +2,25 @@ package dev.telnetkit.shell
 
 /** The text of the built-in `help`, generated from the commands. */
 internal object HelpText {
+    /** The built-ins: name, synopsis, summary, aliases. */
+    private class BuiltIn(val synopsis: String, val summary: String, val aliases: List<String>) {
+        val name: String get() = synopsis.substringBefore(' ')
+        val line: String get() = "$synopsis - $summary" + aliasText(aliases)
+    }
+
     private val builtIns = listOf(
-        "help [command] - Show the commands, or describe one. (alias: ?)",
-        "bye - End the session. (aliases: exit, quit)",
+        BuiltIn("help [command]", "Show the commands, or describe one.", listOf("?")),
+        BuiltIn("bye", "End the session.", listOf("exit", "quit")),
     )
 
     /** `help`: one visible command a line, `NAME <params> - summary (aliases: …)`, then the built-ins. */
-    fun list(commands: List<Command>): List<String> = commands.filter { !it.hidden }.map { line(it, prefix = "") } + builtIns
+    fun list(commands: List<Command>): List<String> = commands.filter { !it.hidden }.map { line(it, prefix = "") } + builtIns.map { it.line }
 
-    /** `help NAME…`: the synopsis, a blank line and the long description (the summary if there is none). */
+    /**
+     * `help NAME…`: the synopsis, a blank line and the long description (the summary if there is
+     * none); for a group, then the list of its subcommands. Aliases are not repeated here: the
+     * `help` list shows them.
+     */
     fun describe(path: List<Command>): List<String> {
         val command = path.last()
         val prefix = path.dropLast(1).joinToString("") { it.name + " " }
@@ -19,10 +29,6 @@ internal object HelpText {
         lines.add("")
         val text = command.description.ifEmpty { command.summary }
         if (text.isNotEmpty()) lines.addAll(text.lines())
-        if (command.aliases.isNotEmpty()) {
-            if (text.isNotEmpty()) lines.add("")
-            lines.add(aliasText(command).removePrefix(" (").removeSuffix(")").replaceFirstChar { it.uppercase() })
-        }
         val visible = command.subcommands.filter { !it.hidden }
         if (visible.isNotEmpty()) {
             lines.add("")
@@ -32,9 +38,16 @@ internal object HelpText {
         return lines
     }
 
+    /** `help help`, `help bye` (or an alias of either) in the form of [describe]; null for other names. */
+    fun describeBuiltIn(name: String): List<String>? {
+        val key = CommandRegistry.key(name)
+        val builtIn = builtIns.firstOrNull { it.name == key || key in it.aliases } ?: return null
+        return listOf(builtIn.synopsis, "", builtIn.summary)
+    }
+
     private fun line(command: Command, prefix: String): String {
         val summary = if (command.summary.isEmpty()) "" else " - ${command.summary}"
-        return prefix + synopsis(command) + summary + aliasText(command)
+        return prefix + synopsis(command) + summary + aliasText(command.aliases)
     }
 
     private fun synopsis(command: Command): String = when {
@@ -43,9 +56,9 @@ internal object HelpText {
         else -> command.name
     }
 
-    private fun aliasText(command: Command): String = when (command.aliases.size) {
+    private fun aliasText(aliases: List<String>): String = when (aliases.size) {
         0 -> ""
-        1 -> " (alias: ${command.aliases[0]})"
-        else -> " (aliases: ${command.aliases.joinToString(", ")})"
+        1 -> " (alias: ${aliases[0]})"
+        else -> " (aliases: ${aliases.joinToString(", ")})"
     }
 }

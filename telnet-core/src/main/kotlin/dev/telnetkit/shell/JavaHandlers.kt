@@ -19,7 +19,15 @@ public fun interface SimpleCommandHandler {
 
 /**
  * A command handler that answers with a [CompletionStage]; the command ends when it completes,
- * and Ctrl-C cancels it (`CompletableFuture.cancel`).
+ * and Ctrl-C cancels it (`CompletableFuture.cancel`). [handle] runs on a thread where blocking is
+ * allowed, never on a socket thread: it may write to the session (`writeResponse`) before it
+ * returns the stage.
+ *
+ * ```java
+ * Command.named("later").asyncHandler((session, args) -> CompletableFuture
+ *     .supplyAsync(() -> lookUp(args))
+ *     .thenAccept(session::writeResponse))
+ * ```
  */
 public fun interface AsyncCommandHandler {
     /** Starts the command; the shell waits for the returned stage. */

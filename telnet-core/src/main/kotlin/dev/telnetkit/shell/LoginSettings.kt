@@ -5,15 +5,32 @@ import java.time.Duration
 /**
  * The login prompts of a shell: which to ask, how to check, and the bounds on trying.
  *
+ * Kotlin passes a suspending [Authenticator] to the constructor; Java starts from [builder] with a
+ * blocking check:
+ *
+ * ```java
+ * LoginSettings login = LoginSettings.builder((session, user, password) -> directory.check(user, password))
+ *     .maxAttempts(5)
+ *     .timeout(Duration.ofSeconds(30))
+ *     .lockoutThreshold(20)
+ *     .usernamePrompt("login: ")
+ *     .build();
+ * TelnetServer.builder().login(login);
+ * ```
+ *
  * @property askUsername show `Username: ` (the answer becomes `TelnetSession.username`).
  * @property askPassword show `Password: `, read with echo off and never kept in history or logs.
  * @property authenticator decides each attempt.
+ * @property usernamePrompt the prompt for the user name.
+ * @property passwordPrompt the prompt for the password.
  * @property maxAttempts failed attempts before the connection is closed.
  * @property failureDelay the wait after the first failure; it grows by this much with each one.
  * @property timeout the whole login must finish within this; then the connection is closed.
  * @property lockoutThreshold failed logins from one remote address, within [lockoutWindow], that
  *   lock the address out for [lockoutDuration]; every failure from the address also lengthens the
  *   delay after the next one.
+ * @property lockoutWindow how far back failures from one address count towards [lockoutThreshold].
+ * @property lockoutDuration how long a locked-out address is refused.
  */
 public class LoginSettings @JvmOverloads constructor(
     public val authenticator: Authenticator,
@@ -39,4 +56,63 @@ public class LoginSettings @JvmOverloads constructor(
 
     /** Failed logins per address, shared by every session using these settings. */
     internal val throttle = LoginThrottle(lockoutThreshold, lockoutWindow.toMillis(), lockoutDuration.toMillis())
+
+    /**
+     * Builds [LoginSettings] step by step, for Java; every setting starts at the constructor's
+     * default. Obtained from [LoginSettings.builder].
+     */
+    public class Builder internal constructor(private val authenticator: Authenticator) {
+        private var askUsername = true
+        private var askPassword = true
+        private var maxAttempts = 3
+        private var failureDelay: Duration = Duration.ofSeconds(1)
+        private var timeout: Duration = Duration.ofSeconds(60)
+        private var usernamePrompt = "Username: "
+        private var passwordPrompt = "Password: "
+        private var lockoutThreshold = 10
+        private var lockoutWindow: Duration = Duration.ofMinutes(10)
+        private var lockoutDuration: Duration = Duration.ofMinutes(5)
+
+        /** Whether to ask for a user name (default true). */
+        public fun askUsername(ask: Boolean): Builder = apply { askUsername = ask }
+
+        /** Whether to ask for a password (default true). */
+        public fun askPassword(ask: Boolean): Builder = apply { askPassword = ask }
+
+        /** Failed attempts before the connection is closed (default 3). */
+        public fun maxAttempts(attempts: Int): Builder = apply { maxAttempts = attempts }
+
+        /** The wait after the first failure, growing by this much with each one (default 1 s). */
+        public fun failureDelay(delay: Duration): Builder = apply { failureDelay = delay }
+
+        /** The time the whole login may take (default 60 s). */
+        public fun timeout(timeout: Duration): Builder = apply { this.timeout = timeout }
+
+        /** The prompt for the user name (default `Username: `). */
+        public fun usernamePrompt(prompt: String): Builder = apply { usernamePrompt = prompt }
+
+        /** The prompt for the password (default `Password: `). */
+        public fun passwordPrompt(prompt: String): Builder = apply { passwordPrompt = prompt }
+
+        /** Failed logins from one address, within the lockout window, that lock it out (default 10). */
+        public fun lockoutThreshold(failures: Int): Builder = apply { lockoutThreshold = failures }
+
+        /** How far back failures from one address count (default 10 minutes). */
+        public fun lockoutWindow(window: Duration): Builder = apply { lockoutWindow = window }
+
+        /** How long a locked-out address is refused (default 5 minutes). */
+        public fun lockoutDuration(duration: Duration): Builder = apply { lockoutDuration = duration }
+
+        /** The settings; throws [IllegalArgumentException] naming the setting that is wrong. */
+        public fun build(): LoginSettings = LoginSettings(
+            authenticator, askUsername, askPassword, maxAttempts, failureDelay, timeout,
+            usernamePrompt, passwordPrompt, lockoutThreshold, lockoutWindow, lockoutDuration,
+        )
+    }
+
+    public companion object {
+        /** Starts login settings for Java around a blocking [authenticator]; see [Authenticator.blocking]. */
+        @JvmStatic
+        public fun builder(authenticator: BlockingAuthenticator): Builder = Builder(Authenticator.blocking(authenticator))
+    }
 }

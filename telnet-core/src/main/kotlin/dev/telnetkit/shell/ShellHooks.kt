@@ -1,6 +1,8 @@
 package dev.telnetkit.shell
 
 import dev.telnetkit.server.TelnetSession
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.runInterruptible
 
 /** Computes the prompt for a session, each time it is shown (it may show the user or the time). */
 public fun interface PromptProvider {
@@ -12,6 +14,17 @@ public fun interface PromptProvider {
 public fun interface SessionHook {
     /** Called with the [session]; may suspend. */
     public suspend fun run(session: TelnetSession)
+
+    public companion object {
+        /**
+         * A hook for code that blocks (Java): it runs on a thread meant for blocking work, never on
+         * a socket thread, and is interrupted if the session is cancelled meanwhile.
+         */
+        @JvmStatic
+        public fun blocking(hook: BlockingSessionHook): SessionHook = SessionHook { session ->
+            runInterruptible(Dispatchers.IO) { hook.run(session) }
+        }
+    }
 }
 
 /**
@@ -21,4 +34,15 @@ public fun interface SessionHook {
 public fun interface Authenticator {
     /** Whether [username] with [password] may log in from [session]. */
     public suspend fun authenticate(session: TelnetSession, username: String, password: String): Boolean
+
+    public companion object {
+        /**
+         * A check that blocks (a database or directory lookup from Java): it runs on a thread meant
+         * for blocking work, never on a socket thread, and is interrupted when the login times out.
+         */
+        @JvmStatic
+        public fun blocking(authenticator: BlockingAuthenticator): Authenticator = Authenticator { session, user, password ->
+            runInterruptible(Dispatchers.IO) { authenticator.authenticate(session, user, password) }
+        }
+    }
 }

@@ -1,5 +1,11 @@
 package dev.telnetkit.terminal
 
+/** Receives the keys a [KeyDecoder] decodes, in order, on the thread that called the decoder. */
+public fun interface KeySink {
+    /** Called once per decoded [key]. */
+    public fun onKey(key: Key)
+}
+
 /**
  * Turns the characters a terminal sends into [Key]s: pure state, no I/O, input may be split at
  * any character.
@@ -32,12 +38,12 @@ public class KeyDecoder {
     public val hasPending: Boolean get() = state != GROUND || highSurrogate != null
 
     /** Decodes [text], calling [emit] for each key in order. */
-    public fun decode(text: CharSequence, emit: (Key) -> Unit) {
+    public fun decode(text: CharSequence, emit: KeySink) {
         for (c in text) decode(c, emit)
     }
 
     /** Decodes one character. */
-    public fun decode(c: Char, emit: (Key) -> Unit) {
+    public fun decode(c: Char, emit: KeySink) {
         val wasCr = afterCr
         afterCr = false
         if (state != GROUND && c < ' ') {
@@ -45,7 +51,7 @@ public class KeyDecoder {
                 // An ESC inside a sequence starts a new one (as in terminals' own parsers): a cut
                 // sequence must not turn the next one into text.
                 c == '\u001b' -> { state = ESC; return }
-                state == ESC && c == '\u0008' -> { state = GROUND; emit(Key.DeleteWordLeft); return }
+                state == ESC && c == '\u0008' -> { state = GROUND; emit.onKey(Key.DeleteWordLeft); return }
                 // Any other control ends the sequence (dropped) and is then its own key, below.
                 else -> state = GROUND
             }
@@ -61,51 +67,51 @@ public class KeyDecoder {
      * The pause after a lone ESC is over: a pending ESC becomes [Key.Escape]; a cut sequence is
      * dropped; a high surrogate still waiting for its other half becomes U+FFFD, as a lone one does.
      */
-    public fun flush(emit: (Key) -> Unit) {
-        if (highSurrogate != null) emit(Key.Text(REPLACEMENT))
-        if (state == ESC) emit(Key.Escape)
+    public fun flush(emit: KeySink) {
+        if (highSurrogate != null) emit.onKey(Key.Text(REPLACEMENT))
+        if (state == ESC) emit.onKey(Key.Escape)
         state = GROUND
         params.setLength(0)
         highSurrogate = null
     }
 
-    private fun ground(c: Char, wasCr: Boolean, emit: (Key) -> Unit) {
+    private fun ground(c: Char, wasCr: Boolean, emit: KeySink) {
         highSurrogate?.let { high ->
             highSurrogate = null
-            if (c.isLowSurrogate()) { emit(Key.Text(Character.toCodePoint(high, c))); return }
-            emit(Key.Text(REPLACEMENT))
+            if (c.isLowSurrogate()) { emit.onKey(Key.Text(Character.toCodePoint(high, c))); return }
+            emit.onKey(Key.Text(REPLACEMENT))
         }
         when {
-            c == '\r' -> { afterCr = true; emit(Key.Enter) }
-            c == '\n' -> if (!wasCr) emit(Key.Enter)
+            c == '\r' -> { afterCr = true; emit.onKey(Key.Enter) }
+            c == '\n' -> if (!wasCr) emit.onKey(Key.Enter)
             c == '\u0000' -> Unit
             c == '\u001b' -> state = ESC
-            c == '\t' -> emit(Key.Tab)
-            c == '\u0008' || c == '\u007f' -> emit(Key.Backspace)
-            c == '\u0003' -> emit(Key.Interrupt)
-            c < ' ' -> emit(Key.Control('@' + c.code))
+            c == '\t' -> emit.onKey(Key.Tab)
+            c == '\u0008' || c == '\u007f' -> emit.onKey(Key.Backspace)
+            c == '\u0003' -> emit.onKey(Key.Interrupt)
+            c < ' ' -> emit.onKey(Key.Control('@' + c.code))
             c in '\u0080'..'\u009f' -> Unit // C1 controls: never text
             c.isHighSurrogate() -> highSurrogate = c
-            c.isLowSurrogate() -> emit(Key.Text(REPLACEMENT))
-            else -> emit(Key.Text.of(c.code))
+            c.isLowSurrogate() -> emit.onKey(Key.Text(REPLACEMENT))
+            else -> emit.onKey(Key.Text.of(c.code))
         }
     }
 
-    private fun escape(c: Char, emit: (Key) -> Unit) {
+    private fun escape(c: Char, emit: KeySink) {
         state = GROUND
         when (c) {
             '[' -> { state = CSI; params.setLength(0); overlong = false }
             'O' -> { state = SS3; params.setLength(0); overlong = false }
-            'b', 'B' -> emit(Key.WordLeft)
-            'f', 'F' -> emit(Key.WordRight)
-            'd', 'D' -> emit(Key.DeleteWordRight)
-            '\u007f' -> emit(Key.DeleteWordLeft)
+            'b', 'B' -> emit.onKey(Key.WordLeft)
+            'f', 'F' -> emit.onKey(Key.WordRight)
+            'd', 'D' -> emit.onKey(Key.DeleteWordRight)
+            '\u007f' -> emit.onKey(Key.DeleteWordLeft)
             else -> Unit // Alt+other: swallowed.
         }
     }
 
     /** A character of a CSI or SS3 sequence: parameters are collected, the final byte makes the key. */
-    private fun sequence(c: Char, emit: (Key) -> Unit) {
+    private fun sequence(c: Char, emit: KeySink) {
         // Parameter bytes 0x30-0x3F: digits and ; : < = > ?
         if (c in '0'..'?') {
             if (params.length < MAX_PARAMS) params.append(c) else overlong = true // garbage: swallow, don't store
@@ -123,7 +129,7 @@ public class KeyDecoder {
         if (c !in '@'..'~' || overlong) return // not a final byte, or garbage: abandon the sequence
         val p = params.toString()
         val key = if (ss3) ss3(c, p) else csi(c, p)
-        key?.let(emit)
+        key?.let { emit.onKey(it) }
     }
 
     private fun csi(c: Char, p: String): Key? {

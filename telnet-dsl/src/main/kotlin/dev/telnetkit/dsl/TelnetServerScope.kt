@@ -7,6 +7,7 @@ import dev.telnetkit.server.ServerSettings
 import dev.telnetkit.server.SessionHandler
 import dev.telnetkit.server.TelnetServer
 import dev.telnetkit.server.TelnetSession
+import dev.telnetkit.shell.AnnotatedCommands
 import dev.telnetkit.shell.Authenticator
 import dev.telnetkit.shell.Command
 import dev.telnetkit.shell.CommandShell
@@ -60,6 +61,18 @@ public class TelnetServerScope internal constructor() {
 
     /** The largest subnegotiation accepted from a client, in bytes. */
     public var maxSubnegotiation: Int = TelnetDecoder.DEFAULT_MAX_SUBNEGOTIATION
+
+    /** How many TTYPE replies to ask for before giving up on the terminal type cycle. */
+    public var maxTerminalTypes: Int = 8
+
+    /** How many NEW-ENVIRON variables to keep from a client. */
+    public var maxEnvironmentVariables: Int = 64
+
+    /** WILL/WONT/DO/DONT messages accepted per option from one client; beyond it they are ignored. */
+    public var maxNegotiationsPerOption: Int = 50
+
+    /** The line written when the client sends `IAC AYT` (Are You There). */
+    public var areYouThereAnswer: String = "[Yes]"
 
     /** Lines kept in each session's history. */
     public var historySize: Int = History.DEFAULT_MAX_SIZE
@@ -118,14 +131,30 @@ public class TelnetServerScope internal constructor() {
         commands.add(CommandBuilder(name, aliases).apply(configure).build())
     }
 
-    /** Adds commands built elsewhere, for example from an annotated object ([annotatedCommands]). */
+    /** Adds commands built elsewhere (for annotated handler objects, see [annotatedCommands]). */
     public fun commands(list: List<Command>) {
         commands.addAll(list)
     }
 
     /**
+     * Adds a command for every method of [handlers] marked with [dev.telnetkit.annotations.Command]
+     * (see [AnnotatedCommands.from]); a mistake in the annotations throws at once, naming the method.
+     */
+    public fun annotatedCommands(handlers: Any) {
+        commands.addAll(AnnotatedCommands.from(handlers))
+    }
+
+    /**
      * Asks for a user name and a password before the shell starts; [check] decides (false or an
      * exception rejects, and the user is never told which part was wrong).
+     *
+     * @param askUsername show [usernamePrompt]; the answer becomes the session's `username`.
+     * @param askPassword show [passwordPrompt], read with echo off and never kept in history.
+     * @param maxAttempts failed attempts before the connection is closed.
+     * @param failureDelay the wait after the first failure; it grows by this much with each one.
+     * @param timeout the whole login must finish within this.
+     * @param lockoutThreshold failed logins from one address, within [lockoutWindow], that lock
+     *   the address out for [lockoutDuration].
      */
     public fun login(
         askUsername: Boolean = true,
@@ -133,12 +162,20 @@ public class TelnetServerScope internal constructor() {
         maxAttempts: Int = 3,
         failureDelay: Duration = 1.seconds,
         timeout: Duration = 60.seconds,
+        usernamePrompt: String = "Username: ",
+        passwordPrompt: String = "Password: ",
+        lockoutThreshold: Int = 10,
+        lockoutWindow: Duration = 10.minutes,
+        lockoutDuration: Duration = 5.minutes,
         check: suspend TelnetSession.(username: String, password: String) -> Boolean,
     ) {
         loginSettings = LoginSettings(
             authenticator = Authenticator { session, user, password -> session.check(user, password) },
             askUsername = askUsername, askPassword = askPassword, maxAttempts = maxAttempts,
             failureDelay = failureDelay.toJavaDuration(), timeout = timeout.toJavaDuration(),
+            usernamePrompt = usernamePrompt, passwordPrompt = passwordPrompt,
+            lockoutThreshold = lockoutThreshold, lockoutWindow = lockoutWindow.toJavaDuration(),
+            lockoutDuration = lockoutDuration.toJavaDuration(),
         )
     }
 
@@ -184,7 +221,14 @@ public class TelnetServerScope internal constructor() {
             outputBufferLimit = outputBufferLimit,
             outputStallTimeout = outputStallTimeout.toJavaDuration(),
             maxLineLength = maxLineLength,
-            protocol = ProtocolSettings(charsets = charsets, maxSubnegotiation = maxSubnegotiation),
+            areYouThereAnswer = areYouThereAnswer,
+            protocol = ProtocolSettings(
+                charsets = charsets,
+                maxSubnegotiation = maxSubnegotiation,
+                maxTerminalTypes = maxTerminalTypes,
+                maxEnvironmentVariables = maxEnvironmentVariables,
+                maxNegotiationsPerOption = maxNegotiationsPerOption,
+            ),
             historySize = historySize,
             escapeTimeout = escapeTimeout.toJavaDuration(),
             maxSessions = maxSessions,

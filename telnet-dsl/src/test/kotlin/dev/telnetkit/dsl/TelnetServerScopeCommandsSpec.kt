@@ -294,9 +294,10 @@ class TelnetServerScopeCommandsSpec : FunSpec({
         }
     }
 
-    test("annotated handler objects join the DSL's commands") {
+    test("annotatedCommands(object) and commands(list) add annotated handler objects to the DSL's commands") {
         serving({
-            commands(AnnotatedCommands.from(AnnotatedHandlers()))
+            annotatedCommands(AnnotatedHandlers())
+            commands(AnnotatedCommands.from(MoreAnnotatedHandlers()))
             command("echo") { run { args -> writeResponse(args.joinToString(" ")) } }
         }) { server ->
             server.connect().use { client ->
@@ -304,8 +305,40 @@ class TelnetServerScopeCommandsSpec : FunSpec({
                 client.sendLine("shout hey you")
                 client.awaitText("HEY YOU\r\n")
                 client.awaitPrompt("> ")
+                client.sendLine("whisper HEY")
+                client.awaitText("hey\r\n")
+                client.awaitPrompt("> ")
                 client.sendLine("help")
                 client.awaitPrompt("> ") shouldContain "shout <text> - Shout it. (alias: yell)"
+            }
+        }
+        // A marked method that is not public fails at once, naming it.
+        shouldThrow<IllegalArgumentException> { telnetServer { annotatedCommands(PrivateAnnotatedHandlers()) } }
+            .message shouldContain "PrivateAnnotatedHandlers.secret: a @Command method must be public"
+    }
+
+    test("description is the text of help NAME, exactly; without one, the summary") {
+        serving({
+            command("deploy", aliases = listOf("ship")) {
+                usage = "<service> [version]"
+                summary = "Deploy a service."
+                description = "Builds the service and rolls it out.\nWithout a version, the latest build is used."
+                run { }
+            }
+            command("status") {
+                summary = "Show the status."
+                run { }
+            }
+        }) { server ->
+            server.connect().use { client ->
+                client.awaitPrompt("> ")
+                client.sendLine("help ship")
+                client.awaitPrompt("> ") shouldBe "help ship\r\ndeploy <service> [version]\r\n\r\n" +
+                    "Builds the service and rolls it out.\r\nWithout a version, the latest build is used.\r\n"
+                client.sendLine("help status")
+                client.awaitPrompt("> ") shouldBe "help status\r\nstatus\r\n\r\nShow the status.\r\n"
+                client.sendLine("help")
+                client.awaitPrompt("> ") shouldContain "\r\ndeploy <service> [version] - Deploy a service. (alias: ship)\r\n"
             }
         }
     }
@@ -408,4 +441,17 @@ class TelnetServerScopeCommandsSpec : FunSpec({
 class AnnotatedHandlers {
     @dev.telnetkit.annotations.Command(names = "shout", aliases = ["yell"], usage = "<text>", summary = "Shout it.")
     fun shout(args: List<String>): String = args.joinToString(" ").uppercase()
+}
+
+class MoreAnnotatedHandlers {
+    @dev.telnetkit.annotations.Command(names = "whisper", usage = "<text>", summary = "Whisper it.")
+    fun whisper(args: List<String>): String = args.joinToString(" ").lowercase()
+}
+
+class PrivateAnnotatedHandlers {
+    @dev.telnetkit.annotations.Command(names = "secret")
+    private fun secret(): String = "never"
+
+    /** Keeps the compiler from calling [secret] unused. */
+    override fun toString(): String = secret()
 }

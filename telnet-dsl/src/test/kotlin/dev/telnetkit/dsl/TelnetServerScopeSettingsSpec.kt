@@ -18,6 +18,7 @@ import kotlinx.coroutines.delay
 import kotlinx.coroutines.withTimeout
 import java.util.Collections
 import kotlin.time.Duration.Companion.milliseconds
+import kotlin.time.Duration.Companion.minutes
 import kotlin.time.Duration.Companion.seconds
 import kotlin.time.TimeSource
 
@@ -301,6 +302,42 @@ class TelnetServerScopeSettingsSpec : FunSpec({
                 client.awaitClosed(5.seconds) shouldBe true
             }
         }
+    }
+
+    test("login prompts and the lockout of an address after repeated failures") {
+        serving({
+            login(
+                usernamePrompt = "user? ",
+                passwordPrompt = "pass? ",
+                failureDelay = 0.seconds,
+                maxAttempts = 5,
+                lockoutThreshold = 2,
+                lockoutWindow = 1.minutes,
+                lockoutDuration = 1.minutes,
+            ) { user, password -> password == user.reversed() }
+            echo()
+        }) { server ->
+            server.connect().use { client ->
+                repeat(2) {
+                    client.awaitPrompt("user? ")
+                    client.sendLine("bob")
+                    client.awaitPrompt("pass? ")
+                    client.sendLine("wrong")
+                    client.awaitText("Login incorrect.")
+                }
+                client.awaitText("Too many failed logins from your address; try again later.")
+                client.awaitClosed(5.seconds) shouldBe true
+                client.output shouldNotContain "Username: "
+            }
+            // Locked out: even the right password gets no prompt now.
+            server.connect().use { client ->
+                client.awaitText("Too many failed logins from your address; try again later.")
+                client.awaitClosed(5.seconds) shouldBe true
+                client.output shouldNotContain "user? "
+            }
+        }
+        shouldThrow<IllegalArgumentException> { telnetServer { echo(); login(lockoutThreshold = 0) { _, _ -> true } } }
+            .message shouldContain "lockoutThreshold"
     }
 
     test("login without a username, and a login timeout") {

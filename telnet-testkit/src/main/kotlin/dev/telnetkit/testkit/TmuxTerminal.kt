@@ -27,6 +27,9 @@ import kotlin.time.Duration.Companion.seconds
  * What the program shows in answer takes its own time: wait for it with [awaitScreen] or
  * [awaitText], which poll `capture-pane`.
  *
+ * Kotlin only: every call suspends, and the suspending forms are hidden from Java (Java tests
+ * drive a server with [TelnetTestClient], which has blocking forms).
+ *
  * ```kotlin
  * TmuxTerminal.telnet("127.0.0.1", server.port).use { terminal ->
  *     terminal.awaitText("> ")
@@ -50,6 +53,7 @@ public class TmuxTerminal private constructor(
      * `End`, `Up`, `Tab`, `C-t`, `C-]`, `M-b`, ...) or a plain character. tmux encodes each as the
      * pane's terminal would (for example `Left` as `ESC [ D`, or `ESC O D` in application cursor mode).
      */
+    @JvmSynthetic
     public suspend fun sendKeys(vararg keys: String) {
         require(keys.none { it.isEmpty() || it == ";" || it.endsWith("\\;") }) { "not a tmux key name: ${keys.toList()}" }
         if (keys.isEmpty()) return
@@ -60,6 +64,7 @@ public class TmuxTerminal private constructor(
      * Types [text] literally (`send-keys -l`), as if pasted character by character: no key names
      * are looked up, and a line break is sent as it is (use `sendKeys("Enter")` for Enter).
      */
+    @JvmSynthetic
     public suspend fun sendText(text: String) {
         // tmux splits its own command line at an argument that ends with ';' (a command separator),
         // so semicolons are sent as a hex key and the rest literally.
@@ -79,31 +84,37 @@ public class TmuxTerminal private constructor(
      * dropped, no colours. With [joinWrapped], a line the terminal wrapped at the right margin is
      * joined back into one (`capture-pane -J`) and its trailing blanks are kept.
      */
+    @JvmSynthetic
     public suspend fun screen(joinWrapped: Boolean = false): String =
         if (joinWrapped) tmux("capture-pane", "-p", "-J", "-t", TARGET) else tmux("capture-pane", "-p", "-t", TARGET)
 
     /** The rows of [screen], without the final line break. */
+    @JvmSynthetic
     public suspend fun rows(): List<String> = screen().removeSuffix("\n").split('\n')
 
     /** The size of the pane, which is the terminal size the program sees. */
+    @JvmSynthetic
     public suspend fun paneSize(): TerminalSize {
         val (w, h) = tmux("display-message", "-p", "-t", TARGET, "#{pane_width}x#{pane_height}").trim().split('x')
         return TerminalSize(w.toInt(), h.toInt())
     }
 
     /** Where the terminal's cursor is, 0-based, counted from the top left of the visible screen. */
+    @JvmSynthetic
     public suspend fun cursor(): Cursor {
         val (x, y) = tmux("display-message", "-p", "-t", TARGET, "#{cursor_x} #{cursor_y}").trim().split(' ')
         return Cursor(column = x.toInt(), row = y.toInt())
     }
 
     /** True once the program in the pane has exited (the pane is kept, so it can still be read). */
+    @JvmSynthetic
     public suspend fun exited(): Boolean = tmux("display-message", "-p", "-t", TARGET, "#{pane_dead}").trim() == "1"
 
     /**
      * Resizes the terminal to [width] x [height] (`resize-window`); the program gets SIGWINCH as it
      * would from a real terminal window (a Telnet client then reports the size with NAWS).
      */
+    @JvmSynthetic
     public suspend fun resize(width: Int, height: Int) {
         require(width >= 1 && height >= 1) { "bad size ${width}x$height" }
         tmux("resize-window", "-t", TARGET, "-x", width.toString(), "-y", height.toString())
@@ -114,6 +125,7 @@ public class TmuxTerminal private constructor(
      * milliseconds, and returns that screen. Throws [AssertionError] showing the last screen (and
      * whether the program has exited) after [timeout].
      */
+    @JvmSynthetic
     public suspend fun awaitScreen(timeout: Duration = DEFAULT_TIMEOUT, predicate: (String) -> Boolean): String {
         var last = ""
         val met = withTimeoutOrNull(timeout) {
@@ -133,6 +145,7 @@ public class TmuxTerminal private constructor(
     }
 
     /** Waits until the screen contains [text] anywhere; returns the screen. See [awaitScreen]. */
+    @JvmSynthetic
     public suspend fun awaitText(text: String, timeout: Duration = DEFAULT_TIMEOUT): String =
         try {
             awaitScreen(timeout) { text in it }
@@ -175,6 +188,7 @@ public class TmuxTerminal private constructor(
          * [width] x [height], with [environment] set for it (such as `TERM`, which tmux would
          * otherwise set to its own default). [tmux] is the tmux executable.
          */
+        @JvmSynthetic
         public suspend fun start(
             command: List<String>,
             width: Int = 80,
@@ -209,6 +223,7 @@ public class TmuxTerminal private constructor(
          * in a new terminal of [width] x [height] with `TERM` [term]. Throws [AssertionError] if
          * inetutils telnet or tmux is not installed.
          */
+        @JvmSynthetic
         public suspend fun telnet(
             host: String,
             port: Int,

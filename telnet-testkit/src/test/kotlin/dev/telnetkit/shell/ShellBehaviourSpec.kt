@@ -2,10 +2,12 @@ package dev.telnetkit.shell
 
 import ch.qos.logback.classic.Level
 import dev.telnetkit.protocol.TelnetCommand
+import dev.telnetkit.server.AttributeKey
 import dev.telnetkit.server.ErrorFormatter
 import dev.telnetkit.server.serverFixture
 import dev.telnetkit.server.testSettings
 import dev.telnetkit.terminal.AnsiStyle
+import dev.telnetkit.testkit.TelnetTestClient
 import dev.telnetkit.testkit.TerminalProfile
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.core.test.config.DefaultTestConfig
@@ -17,6 +19,7 @@ import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.withTimeout
 import java.time.Duration
 import java.util.Collections
+import java.util.concurrent.atomic.AtomicInteger
 import kotlin.time.Duration.Companion.seconds
 
 class ShellBehaviourSpec : FunSpec({
@@ -130,7 +133,8 @@ class ShellBehaviourSpec : FunSpec({
         client.sendLine("PARAMS x")
         client.awaitPrompt(PROMPT) shouldBe "PARAMS x\r\nname=PARAMS args=[x]\r\nraw=PARAMS x\r\n"
         client.sendLine("HELP COPY")
-        client.awaitPrompt(PROMPT) shouldBe "HELP COPY\r\necho <text to echo>\r\n\r\nEcho text back to the console.\r\n\r\nAliases: copy, repeat\r\n"
+        // Exactly the synopsis, a blank line and the text: the aliases are in the help list, not repeated here.
+        client.awaitPrompt(PROMPT) shouldBe "HELP COPY\r\necho <text to echo>\r\n\r\nEcho text back to the console.\r\n"
     }
 
     test("a command group runs its subcommands, and help, the bare name and unknown subcommands explain it") {
@@ -161,6 +165,65 @@ class ShellBehaviourSpec : FunSpec({
         client.sendLine("help user lsit")
         client.awaitPrompt(PROMPT) shouldBe "help user lsit\r\nUnknown command 'user lsit'. Did you mean 'user list'?\r\n"
         users shouldBe listOf("alice", "bob")
+    }
+
+    test("help on a built-in prints the synopsis, a blank line and the description, for every name and alias") {
+        val client = fixture.connect(fixture.startShell(settings))
+        client.awaitPrompt(PROMPT)
+        for (name in listOf("help", "?", "HELP")) {
+            client.sendLine("help $name")
+            client.awaitPrompt(PROMPT) shouldBe "help $name\r\nhelp [command]\r\n\r\nShow the commands, or describe one.\r\n"
+        }
+        for (name in listOf("bye", "exit", "quit")) {
+            client.sendLine("help $name")
+            client.awaitPrompt(PROMPT) shouldBe "help $name\r\nbye\r\n\r\nEnd the session.\r\n"
+        }
+        client.sendLine("? bye")
+        client.awaitPrompt(PROMPT) shouldBe "? bye\r\nbye\r\n\r\nEnd the session.\r\n"
+    }
+
+    test("in a group of groups, help and the unknown-subcommand hints name the full command path") {
+        val net = Command(
+            name = "net",
+            summary = "Network settings.",
+            subcommands = listOf(
+                Command(
+                    name = "iface",
+                    summary = "Network interfaces.",
+                    description = "Look at and change the interfaces.",
+                    subcommands = listOf(
+                        command("list", "ls", summary = "List the interfaces.") { call -> call.writeResponse("eth0, lo") },
+                        command("up", usage = "<name>", summary = "Bring an interface up.") { call -> call.writeResponse("up ${call.args.single()}") },
+                    ),
+                ),
+            ),
+        )
+        val client = fixture.connect(fixture.startShell(ShellSettings(listOf(net))))
+        client.awaitPrompt(PROMPT)
+        client.sendLine("net iface list")
+        client.awaitPrompt(PROMPT) shouldBe "net iface list\r\neth0, lo\r\n"
+        client.sendLine("NET Iface up eth1")
+        client.awaitPrompt(PROMPT) shouldBe "NET Iface up eth1\r\nup eth1\r\n"
+
+        client.sendLine("net iface lsit")
+        client.awaitPrompt(PROMPT) shouldBe "net iface lsit\r\nUnknown command 'net iface lsit'. Did you mean 'net iface list'?\r\n"
+        client.sendLine("net iface bogus 1")
+        client.awaitPrompt(PROMPT) shouldBe "net iface bogus 1\r\nUnknown command 'net iface bogus'. Type 'help net iface' for a list.\r\n"
+        client.sendLine("net ifcae")
+        client.awaitPrompt(PROMPT) shouldBe "net ifcae\r\nUnknown command 'net ifcae'. Did you mean 'net iface'?\r\n"
+        client.sendLine("help net iface lsit")
+        client.awaitPrompt(PROMPT) shouldBe "help net iface lsit\r\nUnknown command 'net iface lsit'. Did you mean 'net iface list'?\r\n"
+        client.sendLine("help net iface bogus")
+        client.awaitPrompt(PROMPT) shouldBe "help net iface bogus\r\nUnknown command 'net iface bogus'. Type 'help net iface' for a list.\r\n"
+
+        val ifaceHelp = "net iface <command>\r\n\r\nLook at and change the interfaces.\r\n\r\nCommands:\r\n" +
+            "  net iface list - List the interfaces. (alias: ls)\r\n  net iface up <name> - Bring an interface up.\r\n"
+        client.sendLine("help net iface")
+        client.awaitPrompt(PROMPT) shouldBe "help net iface\r\n$ifaceHelp"
+        client.sendLine("net iface")
+        client.awaitPrompt(PROMPT) shouldBe "net iface\r\n$ifaceHelp"
+        client.sendLine("help net iface ls")
+        client.awaitPrompt(PROMPT) shouldBe "help net iface ls\r\nnet iface list\r\n\r\nList the interfaces.\r\n"
     }
 
     test("an unknown command gets exactly one line, with a suggestion when one is close") {
@@ -207,6 +270,37 @@ class ShellBehaviourSpec : FunSpec({
         client.awaitPrompt(PROMPT) shouldContain "name=args args=[1]|[2]|[3\r\n4]|[56]\r\n"
     }
 
+    test("Ctrl-C at the continuation prompt drops the whole command, which never runs") {
+        val client = fixture.connect(fixture.startShell(settings))
+        client.awaitPrompt(PROMPT)
+        client.sendLine("args 1 \\")
+        client.awaitPrompt("... ")
+        client.sendLine("2 \"open")
+        client.awaitPrompt("... ")
+        client.send(CTRL_C)
+        client.awaitPrompt(PROMPT) shouldBe "^C\r\n"
+        client.sendLine("echo after")
+        client.awaitPrompt(PROMPT) shouldBe "echo after\r\nafter\r\n"
+        client.output shouldNotContain "name=args"
+    }
+
+    test("Ctrl-D at the continuation prompt says the input ended unfinished, drops the command, and the session goes on") {
+        val client = fixture.connect(fixture.startShell(settings))
+        client.awaitPrompt(PROMPT)
+        client.sendLine("args \"open")
+        client.awaitPrompt("... ")
+        client.send(CTRL_D)
+        client.awaitPrompt(PROMPT) shouldBe "\r\nUnexpected end of input: a double quote is open.\r\n"
+        client.sendLine("args 1 \\")
+        client.awaitPrompt("... ")
+        client.send(CTRL_D)
+        client.awaitPrompt(PROMPT) shouldBe "\r\nUnexpected end of input: a backslash ends the line.\r\n"
+        client.sendLine("echo still here")
+        client.awaitPrompt(PROMPT) shouldBe "echo still here\r\nstill here\r\n"
+        client.output shouldNotContain "name=args"
+        client.output shouldNotContain "Goodbye."
+    }
+
     test("a command spanning more than maxContinuationLines is dropped with an error, and the session goes on") {
         val client = fixture.connect(fixture.startShell(ShellSettings(commands, maxContinuationLines = 2)))
         client.awaitPrompt(PROMPT)
@@ -238,7 +332,7 @@ class ShellBehaviourSpec : FunSpec({
         plain.awaitPrompt(PROMPT) shouldBe "error\r\nbad thing\r\n"
     }
 
-    test("styled output has ANSI codes for xterm, none for a raw client, and none when the shell turns ANSI off") {
+    test("styled output has ANSI codes for xterm, none for a raw client or a dumb terminal, and none when the shell turns ANSI off") {
         val server = fixture.startShell(settings)
         val xterm = fixture.connect(server)
         xterm.awaitPrompt(PROMPT)
@@ -251,6 +345,13 @@ class ShellBehaviourSpec : FunSpec({
         raw.sendLine("style")
         raw.awaitPrompt(PROMPT) shouldBe "warn false\r\n"
         raw.output shouldNotContain "\u001b"
+
+        // A terminal that says it is dumb (TTYPE DUMB) gets no escape codes either.
+        val dumb = fixture.connect(server, TerminalProfile(terminalTypes = listOf("DUMB")))
+        dumb.awaitPrompt(PROMPT)
+        dumb.sendLine("style")
+        dumb.awaitPrompt(PROMPT) shouldBe "style\r\nwarn false\r\n"
+        dumb.output shouldNotContain "\u001b["
 
         val off = fixture.connect(fixture.startShell(ShellSettings(commands, ansi = false)))
         off.awaitPrompt(PROMPT)
@@ -285,6 +386,40 @@ class ShellBehaviourSpec : FunSpec({
             client.sendLine("echo still here")
             client.awaitPrompt(PROMPT) shouldBe "echo still here\r\nstill here\r\n"
         }
+    }
+
+    test("typed session attributes keep values between commands, separately for each session") {
+        val note = AttributeKey<String>("note")
+        val count = AttributeKey<AtomicInteger>("count")
+        val attributeCommands = listOf(
+            command("remember") { call -> call.session.attributes[note] = call.args.joinToString(" ") },
+            command("recall") { call -> call.writeResponse("note=${call.session.attributes[note] ?: "(none)"}") },
+            command("forget") { call -> call.writeResponse("forgot ${call.session.attributes.remove(note) ?: "(none)"}") },
+            command("count") { call ->
+                val n = call.session.attributes.computeIfAbsent(count) { AtomicInteger() }.incrementAndGet()
+                call.writeResponse("count=$n")
+            },
+        )
+        val server = fixture.startShell(ShellSettings(attributeCommands))
+        val ann = fixture.connect(server)
+        val bob = fixture.connect(server)
+        ann.awaitPrompt(PROMPT)
+        bob.awaitPrompt(PROMPT)
+        suspend fun TelnetTestClient.run(line: String): String {
+            sendLine(line)
+            return awaitPrompt(PROMPT).removePrefix("$line\r\n")
+        }
+        ann.run("recall") shouldBe "note=(none)\r\n"
+        ann.run("remember buy milk") shouldBe ""
+        ann.run("recall") shouldBe "note=buy milk\r\n"
+        bob.run("recall") shouldBe "note=(none)\r\n"
+        ann.run("count") shouldBe "count=1\r\n"
+        ann.run("count") shouldBe "count=2\r\n"
+        bob.run("count") shouldBe "count=1\r\n"
+        ann.run("forget") shouldBe "forgot buy milk\r\n"
+        ann.run("recall") shouldBe "note=(none)\r\n"
+        ann.run("forget") shouldBe "forgot (none)\r\n"
+        ann.run("count") shouldBe "count=3\r\n"
     }
 
     test("lines typed while a command runs are not echoed then, and run afterwards, in order") {

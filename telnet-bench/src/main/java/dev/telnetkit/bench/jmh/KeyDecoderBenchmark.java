@@ -2,10 +2,8 @@ package dev.telnetkit.bench.jmh;
 
 import java.util.concurrent.TimeUnit;
 
-import dev.telnetkit.terminal.Key;
 import dev.telnetkit.terminal.KeyDecoder;
-import kotlin.Unit;
-import kotlin.jvm.functions.Function1;
+import dev.telnetkit.terminal.KeySink;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -60,10 +58,7 @@ public class KeyDecoderBenchmark {
     public void setup() {
         decoder = new KeyDecoder();
         int[] count = {0};
-        decoder.decode(INPUT, key -> {
-            count[0]++;
-            return Unit.INSTANCE;
-        });
+        decoder.decode(INPUT, key -> count[0]++);
         if (count[0] != KEYS || decoder.getHasPending()) {
             throw new IllegalStateException("expected " + KEYS + " keys, decoded " + count[0]);
         }
@@ -72,10 +67,7 @@ public class KeyDecoderBenchmark {
     @Benchmark
     @OperationsPerInvocation(KEYS)
     public void typedTextWithEscapes(Blackhole bh) {
-        Function1<Key, Unit> emit = key -> {
-            bh.consume(key);
-            return Unit.INSTANCE;
-        };
+        KeySink emit = bh::consume;
         decoder.decode(INPUT, emit);
     }
 }

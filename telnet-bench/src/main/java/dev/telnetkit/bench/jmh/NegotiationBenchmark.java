@@ -15,7 +15,6 @@ import dev.telnetkit.protocol.ProtocolSettings;
 import dev.telnetkit.protocol.TelnetCommand;
 import dev.telnetkit.protocol.TelnetOption;
 import dev.telnetkit.protocol.TelnetProtocol;
-import kotlin.Unit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -85,10 +84,7 @@ public class NegotiationBenchmark {
         };
         // The script must take the protocol to the settled state, with the facts reported.
         List<ProtocolEvent> events = new ArrayList<>();
-        TelnetProtocol protocol = new TelnetProtocol(settings, bytes -> Unit.INSTANCE, e -> {
-            events.add(e);
-            return Unit.INSTANCE;
-        });
+        TelnetProtocol protocol = new TelnetProtocol(settings, bytes -> { }, events::add);
         protocol.open();
         for (byte[] read : clientReads) protocol.receive(read, 0, read.length);
         boolean size = events.stream().anyMatch(e -> e.equals(new ProtocolEvent.WindowSize(80, 24)));
@@ -108,13 +104,7 @@ public class NegotiationBenchmark {
 
     @Benchmark
     public boolean protocolOpening(Blackhole bh) {
-        TelnetProtocol protocol = new TelnetProtocol(settings, bytes -> {
-            bh.consume(bytes);
-            return Unit.INSTANCE;
-        }, event -> {
-            bh.consume(event);
-            return Unit.INSTANCE;
-        });
+        TelnetProtocol protocol = new TelnetProtocol(settings, bh::consume, bh::consume);
         protocol.open();
         for (byte[] read : clientReads) protocol.receive(read, 0, read.length);
         return protocol.isSettled();
