@@ -40,10 +40,10 @@ public sealed class ProtocolEvent {
      * [userVariables] the client's own (`USERVAR`); the two never mix, so a `USERVAR USER` cannot
      * stand in for `VAR USER`. A null value means the client has the variable undefined.
      */
-    public data class Environment(
+    public data class Environment @JvmOverloads constructor(
         val variables: Map<String, String?>,
-        val userVariables: Map<String, String?>,
         val replace: Boolean,
+        val userVariables: Map<String, String?> = emptyMap(),
     ) : ProtocolEvent()
 
     /** CHARSET: both sides agreed on [charset]; text in both directions now uses it. */

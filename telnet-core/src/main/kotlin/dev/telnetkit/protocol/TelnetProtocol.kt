@@ -264,7 +264,7 @@ public class TelnetProtocol(
         if (kind != EnvironmentCodec.IS && kind != EnvironmentCodec.INFO) return
         if (kind == EnvironmentCodec.IS) awaitingEnvironment = false
         val parsed = EnvironmentCodec.parse(payload, settings.maxEnvironmentVariables)
-        events.onEvent(ProtocolEvent.Environment(parsed.variables, parsed.userVariables, replace = kind == EnvironmentCodec.IS))
+        events.onEvent(ProtocolEvent.Environment(parsed.variables, replace = kind == EnvironmentCodec.IS, userVariables = parsed.userVariables))
     }
 
     private fun charsetReply(payload: ByteArray) {

@@ -143,7 +143,8 @@ internal class EventLoop(name: String) : CoroutineDispatcher(), Delay {
             val left = next.deadline - System.nanoTime()
             if (left > 0) return (left + 999_999) / 1_000_000
             timers.poll()
-            val block = next.fire() ?: continue
+            // Null: disposed between the check above and now, and counted by dispose(); uncount it.
+            val block = next.fire() ?: run { disposedTimers.decrementAndGet(); null } ?: continue
             try {
                 block.run()
             } catch (e: Throwable) {
@@ -224,7 +225,12 @@ internal class EventLoop(name: String) : CoroutineDispatcher(), Delay {
                 // One connection's failure (a key cancelled under us, an error, even an
                 // OutOfMemoryError from a single session) must not end the loop and every session on it.
                 logger.error(e) { "readiness handler failed on event loop ${thread.name}" }
-                runCatching { key.channel().close() }
+                val handled = try {
+                    handler.failed(e)
+                } catch (_: Throwable) {
+                    false
+                }
+                if (!handled) runCatching { key.channel().close() }
             }
         }
     }
@@ -318,4 +324,10 @@ private class LoopTimer(
 /** Receives the ready operations of a selection key (-1 when the key is no longer valid). */
 internal fun interface IoReadiness {
     fun onReady(readyOps: Int)
+
+    /**
+     * [onReady] threw [error]: true if this handler dealt with it (ended its connection, paused
+     * accepting); false to have the loop close the channel.
+     */
+    fun failed(error: Throwable): Boolean = false
 }

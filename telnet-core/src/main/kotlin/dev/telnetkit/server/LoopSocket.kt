@@ -20,6 +20,9 @@ internal class LoopSocket(private val channel: SocketChannel, val loop: EventLoo
     @Volatile var isClosed: Boolean = false
         private set
 
+    /** Loop thread only: told when handling readiness threw, so the connection can end itself. */
+    var onFailure: ((Throwable) -> Unit)? = null
+
     /** Registers with the loop's selector; call on the loop's thread before anything else. */
     fun register() {
         key = loop.register(channel, 0, this)
@@ -93,6 +96,12 @@ internal class LoopSocket(private val channel: SocketChannel, val loop: EventLoo
             runWriteTask()
         }
         if (readyOps and SelectionKey.OP_READ != 0) readHandler?.run()
+    }
+
+    override fun failed(error: Throwable): Boolean {
+        val handler = onFailure
+        if (handler != null) handler(error) else close()
+        return true
     }
 
     private fun runWriteTask() {

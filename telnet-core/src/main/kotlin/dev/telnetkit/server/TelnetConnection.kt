@@ -57,6 +57,7 @@ internal class TelnetConnection(
         sessionJob = currentCoroutineContext().job
         try {
             socket.register()
+            socket.onFailure = { e -> cutOff("failed on the event loop: ${LogText.escape(e.toString())}") }
             output.attach(socket)
             coroutineScope {
                 // Background jobs of the session (timers and the like) end with its handler.
@@ -156,7 +157,12 @@ internal class TelnetConnection(
                 val buffer = socket.loop.readBuffer
                 val negotiated = synchronized(session.protocolLock) {
                     val before = session.protocol.negotiationsReceived
-                    session.protocol.receive(buffer.array(), buffer.arrayOffset() + buffer.position(), n)
+                    session.gatherReplies()
+                    try {
+                        session.protocol.receive(buffer.array(), buffer.arrayOffset() + buffer.position(), n)
+                    } finally {
+                        session.sendGatheredReplies()
+                    }
                     session.protocol.negotiationsReceived != before
                 }
                 dispatchEvents()

@@ -103,9 +103,11 @@ public class TelnetSession internal constructor(
     public val height: Int get() = size.height
 
     /**
-     * The well-known variables the client reported with NEW-ENVIRON (`VAR`: such as `USER`,
-     * `DISPLAY`, `PRINTER`, and by common use `LANG`). Client-controlled: treat the values as
-     * untrusted input. The client's own variables are in [userEnvironment], never here.
+     * The well-known variables the client reported with NEW-ENVIRON (`VAR`). RFC 1572 defines six:
+     * `USER`, `JOB`, `ACCT`, `PRINTER`, `SYSTEMTYPE` and `DISPLAY`; clients such as GNU inetutils
+     * telnet send every other name (`LANG`, `COLORTERM`, ...) as a `USERVAR`, so look for those in
+     * [userEnvironment]. Client-controlled: treat the values as untrusted input. The client's own
+     * variables are in [userEnvironment], never here.
      */
     @Volatile public var environment: Map<String, String> = emptyMap()
         internal set
@@ -483,7 +485,29 @@ public class TelnetSession internal constructor(
 
     /** Queues protocol bytes (negotiation replies): they survive Telnet AO, unlike text. */
     internal fun sendRaw(bytes: ByteArray) {
+        if (gatheringReplies) {
+            (gatheredReplies ?: java.io.ByteArrayOutputStream(64).also { gatheredReplies = it }).write(bytes, 0, bytes.size)
+            return
+        }
         if (!output.offer(bytes, protocol = true)) cutOff("more than ${settings.outputBufferLimit} bytes of output unread")
+    }
+
+    // Replies made while one read is decoded (under the protocol lock), queued as one chunk: a flood
+    // of requests that each want a 3-byte answer (DO TIMING-MARK) must not queue an object per answer.
+    private var gatheringReplies = false
+    private var gatheredReplies: java.io.ByteArrayOutputStream? = null
+
+    /** Under the protocol lock: replies are gathered until [sendGatheredReplies]. */
+    internal fun gatherReplies() {
+        gatheringReplies = true
+    }
+
+    /** Under the protocol lock: queues the replies gathered since [gatherReplies] as one chunk. */
+    internal fun sendGatheredReplies() {
+        gatheringReplies = false
+        val gathered = gatheredReplies ?: return
+        gatheredReplies = null
+        sendRaw(gathered.toByteArray())
     }
 
     internal fun resized(newSize: TerminalSize) {

@@ -232,6 +232,41 @@ class HostileInputSpec : FunSpec({
         arena.assertServerHealthy()
     }
 
+    test("a DO TIMING-MARK flood from a client that never reads: every mark is answered, the answers are queued a read at a time (not an object each), and the heap stays flat until the stall cut-off") {
+        val arena = arena()
+        val socket = withContext(Dispatchers.IO) {
+            Socket().apply {
+                receiveBufferSize = 4096
+                connect(InetSocketAddress("127.0.0.1", arena.server.port), 5000)
+            }
+        }
+        val session = arena.abuserSession()
+        val heapBefore = usedHeapAfterGc()
+        val flood = repeatTo(bytesOf(IAC, TelnetCommand.DO, TelnetOption.TIMING_MARK), 63 * 1024)
+        val writer = Thread {
+            try {
+                val out = socket.getOutputStream()
+                while (true) out.write(flood)
+            } catch (_: java.io.IOException) {
+                // cut off, or closed by the test
+            }
+        }.apply { isDaemon = true; start() }
+        try {
+            awaitCondition("the server queued a quarter of the output limit and stopped reading", 10.seconds) { queuedOutputBytes(session) >= 256 * 1024 }
+            delay(300)
+            val grown = usedHeapAfterGc() - heapBefore
+            val queued = queuedOutputBytes(session)
+            println("DO TIMING-MARK flood, client not reading: ${queued / 1024} KiB of WILL TIMING-MARK queued, heap grew ${grown / 1024} KiB")
+            withClue("heap growth with ${queued / 3} answers queued") { grown shouldBeLessThan 4L * MiB }
+            arena.goodClientAnswers()
+        } finally {
+            withContext(Dispatchers.IO) { socket.close() }
+            writer.join(2000)
+        }
+        awaitCondition("the flooder's session ended", 10.seconds) { arena.server.sessions.size == 1 }
+        arena.assertServerHealthy()
+    }
+
     test("an unterminated 10 MiB subnegotiation is never buffered beyond maxSubnegotiation, and IAC SE brings the session back") {
         val arena = arena()
         val abuser = abusers.connect(arena.server.port)
