@@ -88,10 +88,10 @@ val demoLogin: LoginSettings = LoginSettings(
     authenticator = Authenticator { _, user, password -> user.isNotBlank() && password.isNotEmpty() },
 )
 
-/** The demo shell. */
-fun demoShell(login: Boolean = false): CommandShell = CommandShell(
+/** The demo shell; [extraCommands] come after the demo's own. */
+fun demoShell(login: Boolean = false, extraCommands: List<Command> = emptyList()): CommandShell = CommandShell(
     ShellSettings(
-        commands = demoCommands,
+        commands = demoCommands + extraCommands,
         prompt = PromptProvider { DEMO_PROMPT },
         welcome = DEMO_WELCOME,
         login = if (login) demoLogin else null,
@@ -106,7 +106,16 @@ fun demoShell(login: Boolean = false): CommandShell = CommandShell(
 fun demoServer(host: String, port: Int, login: Boolean = false, idleTimeout: Duration? = null): TelnetServer =
     demoServer(DemoOptions(host = host, port = port, login = login, idleTimeout = idleTimeout ?: DemoOptions().idleTimeout))
 
-/** The demo server with every setting of the command line. */
+/**
+ * Sessions the demo holds at once unless told otherwise: as many as a process may open files on
+ * the machines it is measured on (the library's own default is 10,000).
+ */
+const val DEMO_MAX_SESSIONS: Int = 20_000
+
+/**
+ * The demo server with every setting of the command line. With `--bench-broadcast` it also has the
+ * hidden `broadcast <text>` command that telnet-bench's fan-out scenario uses.
+ */
 fun demoServer(options: DemoOptions): TelnetServer {
     val settings = ServerSettings(
         host = options.host,
@@ -114,6 +123,17 @@ fun demoServer(options: DemoOptions): TelnetServer {
         idleTimeout = options.idleTimeout,
         connectMaxWait = options.connectMaxWait,
         protocol = ProtocolSettings(charsets = ProtocolSettings.charsetsPreferring(options.encoding)),
+        maxSessions = options.maxSessions ?: DEMO_MAX_SESSIONS,
+        maxSessionsPerAddress = options.maxSessionsPerAddress ?: ServerSettings().maxSessionsPerAddress,
     )
-    return TelnetServer(settings, demoShell(options.login))
+    lateinit var server: TelnetServer
+    val broadcast = Command(
+        name = "broadcast",
+        hidden = true,
+        usage = "<text>",
+        summary = "Send the text to every session (telnet-bench).",
+        handler = CommandHandler { call -> server.broadcast(call.args.joinToString(" ")) },
+    )
+    server = TelnetServer(settings, demoShell(options.login, if (options.benchBroadcast) listOf(broadcast) else emptyList()))
+    return server
 }

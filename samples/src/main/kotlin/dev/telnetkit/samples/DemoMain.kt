@@ -4,15 +4,7 @@ import ch.qos.logback.classic.Level
 import ch.qos.logback.classic.LoggerContext
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder
 import ch.qos.logback.core.FileAppender
-import dev.telnetkit.protocol.ProtocolSettings
-import dev.telnetkit.server.ServerSettings
 import dev.telnetkit.server.TelnetServer
-import dev.telnetkit.shell.Command
-import dev.telnetkit.shell.CommandHandler
-import dev.telnetkit.shell.CommandShell
-import dev.telnetkit.shell.PromptProvider
-import dev.telnetkit.shell.SessionHook
-import dev.telnetkit.shell.ShellSettings
 import io.github.oshai.kotlinlogging.KotlinLoggingConfiguration
 import kotlinx.coroutines.runBlocking
 import org.slf4j.LoggerFactory
@@ -43,7 +35,7 @@ Starts a TelnetKit sample server (the demo unless --sample says otherwise).
   --connect-maxwait SECS  wait this long for a client's negotiation answers (default 1)
   --log-level LEVEL       TRACE, DEBUG, INFO, WARN, ERROR or OFF (default INFO)
   --log-file FILE         also write the log to FILE
-  --max-sessions N        demo: sessions open at once (default 10000)
+  --max-sessions N        demo: sessions open at once (default 20000, this machine's file limit)
   --max-sessions-per-address N
                           demo: sessions open at once from one address (default 100)
   --bench-broadcast       demo: add the hidden command `broadcast <text>`, which sends the text
@@ -136,48 +128,7 @@ fun sampleServer(options: DemoOptions): TelnetServer = when (options.sample) {
     "java" -> JavaSample.create(options.host, options.port, options.login, options.idleTimeout, options.connectMaxWait, options.encoding)
     "chat" -> ChatRoom().server(options)
     "counter" -> ConnectionCounter().server(options)
-    else -> if (options.maxSessions != null || options.maxSessionsPerAddress != null || options.benchBroadcast) benchDemoServer(options) else demoServer(options)
-}
-
-/**
- * The demo with the session limits of [options] and, with `--bench-broadcast`, the hidden
- * `broadcast <text>` command that telnet-bench's fan-out scenario uses. Otherwise the same
- * settings, commands and hooks as [demoServer].
- */
-private fun benchDemoServer(options: DemoOptions): TelnetServer {
-    val defaults = ServerSettings()
-    val settings = ServerSettings(
-        host = options.host,
-        port = options.port,
-        idleTimeout = options.idleTimeout,
-        connectMaxWait = options.connectMaxWait,
-        protocol = ProtocolSettings(charsets = ProtocolSettings.charsetsPreferring(options.encoding)),
-        maxSessions = options.maxSessions ?: defaults.maxSessions,
-        maxSessionsPerAddress = options.maxSessionsPerAddress ?: defaults.maxSessionsPerAddress,
-    )
-    lateinit var server: TelnetServer
-    val broadcast = Command(
-        name = "broadcast",
-        hidden = true,
-        usage = "<text>",
-        summary = "Send the text to every session (telnet-bench).",
-        handler = CommandHandler { call -> server.broadcast(call.args.joinToString(" ")) },
-    )
-    val commands = if (options.benchBroadcast) demoCommands + broadcast else demoCommands
-    val endLog = LoggerFactory.getLogger("dev.telnetkit.samples.Demo")
-    val shell = CommandShell(
-        ShellSettings(
-            commands = commands,
-            prompt = PromptProvider { DEMO_PROMPT },
-            welcome = DEMO_WELCOME,
-            login = if (options.login) demoLogin else null,
-            onSessionEnd = SessionHook { s ->
-                endLog.info("session {} ended for {} after {} s", s.id, s.username ?: "guest", s.duration.seconds)
-            },
-        ),
-    )
-    server = TelnetServer(settings, shell)
-    return server
+    else -> demoServer(options)
 }
 
 private fun configureLogging(options: DemoOptions) {

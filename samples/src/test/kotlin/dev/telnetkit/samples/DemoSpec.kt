@@ -101,6 +101,31 @@ class DemoSpec : FunSpec({
         shouldThrow<IllegalArgumentException> { parseDemoOptions(arrayOf("--log-file")) }.message shouldContain "--log-file needs a value"
     }
 
+    test("the demo holds 20,000 sessions unless --max-sessions says otherwise; the per-address limit stays the library's; --bench-broadcast adds the hidden broadcast command") {
+        val plain = sampleServer(parseDemoOptions(arrayOf("--port", "0"))!!)
+        plain.settings.maxSessions shouldBe 20_000
+        plain.settings.maxSessionsPerAddress shouldBe 100
+        val limited = sampleServer(parseDemoOptions(arrayOf("--port", "0", "--max-sessions", "5", "--max-sessions-per-address", "2"))!!)
+        limited.settings.maxSessions shouldBe 5
+        limited.settings.maxSessionsPerAddress shouldBe 2
+
+        val server = sampleServer(parseDemoOptions(arrayOf("--port", "0", "--bench-broadcast"))!!).start()
+        try {
+            val listener = TelnetTestClient.connect("127.0.0.1", server.port)
+            val sender = TelnetTestClient.connect("127.0.0.1", server.port)
+            listener.use { sender.use {
+                listener.awaitPrompt(DEMO_PROMPT)
+                sender.awaitPrompt(DEMO_PROMPT)
+                sender.sendLine("help")
+                withClue("broadcast is hidden") { sender.awaitPrompt(DEMO_PROMPT) shouldNotContain "broadcast" }
+                sender.sendLine("broadcast hello all")
+                listener.awaitText("hello all")
+            } }
+        } finally {
+            server.stop()
+        }
+    }
+
     test("--sample java, chat and counter start through the command line's parse, with its settings") {
         val greetings = mapOf(
             "java" to ("Welcome to the TelnetKit Java sample." to "java> "),
