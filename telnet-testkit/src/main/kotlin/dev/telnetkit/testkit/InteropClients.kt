@@ -64,8 +64,10 @@ public object InteropClients {
     /** PuTTY's command-line client `plink`, used as `plink -telnet -P PORT HOST`. */
     public val plink: Program by lazy { Program("plink (PuTTY)", onPath("plink").firstOrNull(), "putty-tools") }
 
-    /** OpenBSD netcat `nc`: a raw TCP client that answers no Telnet negotiation at all. */
-    public val netcat: Program by lazy { Program("nc (OpenBSD netcat)", onPath("nc").firstOrNull(::isOpenBsdNetcat), "netcat-openbsd") }
+    /** OpenBSD netcat (`nc.openbsd`, else an `nc` that is OpenBSD's): a raw TCP client that answers no Telnet negotiation at all. */
+    public val netcat: Program by lazy {
+        Program("nc (OpenBSD netcat)", (onPath("nc.openbsd") + onPath("nc")).firstOrNull(::isOpenBsdNetcat), "netcat-openbsd")
+    }
 
     /** The programs the inetutils interop tests need: inetutils telnet and tmux (the default of the functions below). */
     public val all: List<Program> get() = listOf(inetutilsTelnet, tmux)
