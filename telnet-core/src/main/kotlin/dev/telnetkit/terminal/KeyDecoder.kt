@@ -132,43 +132,36 @@ public class KeyDecoder {
         key?.let { emit.onKey(it) }
     }
 
-    private fun csi(c: Char, p: String): Key? {
-        val ctrl = isCtrlOrAlt(p.substringAfter(';', ""))
-        return when (c) {
-            'A' -> Key.Up
-            'B' -> Key.Down
-            'C' -> if (ctrl) Key.WordRight else Key.Right
-            'D' -> if (ctrl) Key.WordLeft else Key.Left
-            'H' -> Key.Home
-            'F' -> Key.End
-            '~' -> when (p.substringBefore(';')) {
-                "1", "7" -> Key.Home
-                "2" -> Key.Insert
-                "3" -> Key.Delete
-                "4", "8" -> Key.End
-                "5" -> Key.PageUp
-                "6" -> Key.PageDown
-                else -> null
-            }
+    private fun csi(c: Char, p: String): Key? = when (c) {
+        '~' -> when (p.substringBefore(';')) {
+            "1", "7" -> Key.Home
+            "2" -> Key.Insert
+            "3" -> Key.Delete
+            "4", "8" -> Key.End
+            "5" -> Key.PageUp
+            "6" -> Key.PageDown
             else -> null
         }
+        else -> cursorKey(c, isCtrlOrAlt(p.substringAfter(';', "")))
     }
 
-    private fun ss3(c: Char, p: String): Key? {
+    private fun ss3(c: Char, p: String): Key? = when (c) {
+        'c' -> Key.WordRight
+        'd' -> Key.WordLeft
         // The modifier is the parameter itself in the older xterm form (`ESC O 5 D`), or follows a
         // semicolon as in CSI (`ESC O 1;5P`).
-        val ctrl = isCtrlOrAlt(if (';' in p) p.substringAfter(';') else p)
-        return when (c) {
-            'A' -> Key.Up
-            'B' -> Key.Down
-            'C' -> if (ctrl) Key.WordRight else Key.Right
-            'D' -> if (ctrl) Key.WordLeft else Key.Left
-            'H' -> Key.Home
-            'F' -> Key.End
-            'c' -> Key.WordRight
-            'd' -> Key.WordLeft
-            else -> null
-        }
+        else -> cursorKey(c, isCtrlOrAlt(if (';' in p) p.substringAfter(';') else p))
+    }
+
+    /** The final bytes CSI and SS3 share: arrows (word moves with Ctrl or Alt), Home and End. */
+    private fun cursorKey(c: Char, ctrl: Boolean): Key? = when (c) {
+        'A' -> Key.Up
+        'B' -> Key.Down
+        'C' -> if (ctrl) Key.WordRight else Key.Right
+        'D' -> if (ctrl) Key.WordLeft else Key.Left
+        'H' -> Key.Home
+        'F' -> Key.End
+        else -> null
     }
 
     /** xterm's modifier parameter: 5 is Ctrl, 3 is Alt (either makes an arrow a word move). */
