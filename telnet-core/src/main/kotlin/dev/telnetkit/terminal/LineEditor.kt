@@ -176,6 +176,7 @@ public class LineEditor @JvmOverloads constructor(
     // ---- editing ----
 
     private fun editKey(key: Key): Outcome {
+        if (!render) return lineModeKey(key)
         when (key) {
             is Key.Text -> if (Character.isBmpCodePoint(key.codePoint)) insert(key.codePoint.toChar()) else insert(String(Character.toChars(key.codePoint)))
             Key.Enter -> return accept()
@@ -196,6 +197,31 @@ public class LineEditor @JvmOverloads constructor(
             Key.Interrupt -> return interrupted()
             Key.Escape, Key.Insert, Key.PageUp, Key.PageDown -> Unit
             is Key.Control -> return control(key.letter)
+        }
+        return Outcome.Continue
+    }
+
+    /**
+     * Line mode: the client edited and showed the line itself, so the line taken must be what it
+     * showed. Keys that would change it out of sight (cursor moves, history, completion, search,
+     * transposing, yanking) do nothing; a Tab is a blank, as the client showed it; what a plain
+     * terminal's own line discipline can send (erasing a character, a word or the line, Ctrl-C,
+     * Ctrl-D) still works, at the end of the line where its cursor is.
+     */
+    private fun lineModeKey(key: Key): Outcome {
+        when (key) {
+            is Key.Text -> if (Character.isBmpCodePoint(key.codePoint)) insert(key.codePoint.toChar()) else insert(String(Character.toChars(key.codePoint)))
+            Key.Tab -> insert(' ')
+            Key.Enter -> return accept()
+            Key.Backspace, Key.EraseCharacter -> backspace()
+            Key.DeleteWordLeft -> kill(wordStartBefore(cursor), cursor, forward = false)
+            Key.EraseLine -> { buf.setLength(0).also { bufStamp++ }; cursor = 0 }
+            Key.Interrupt -> return interrupted()
+            is Key.Control -> when (key.letter) {
+                'D', 'U', 'W', 'H', 'J', 'M' -> return control(key.letter)
+                else -> Unit
+            }
+            else -> Unit
         }
         return Outcome.Continue
     }

@@ -802,6 +802,38 @@ class LineEditorScreenSpec : FunSpec({
             e.takeSent() shouldBe ""
         }
 
+        test("the line taken is the line the client showed: cursor keys, history, completion, search, transpose and yank change nothing; Tab is a blank") {
+            val history = History().apply { add("status --long") }
+            val e = EditorOnScreen(render = false, completer = gitWords, history = history).begin()
+            e.type("sta")
+            e.key(Key.Tab)
+            e.key(Key.Tab)
+            for (k in listOf(Key.Left, Key.Left, Key.Home, Key.WordLeft, Key.Up, Key.Down, Key.Delete)) e.key(k)
+            e.input("${ESC}[D") // an arrow a cooked terminal passes on as it is
+            for (c in "ABEFTYRLPNK") e.ctrl(c)
+            e.type("x")
+            e.key(Key.Enter) shouldBe LineEditor.Outcome.Done("sta  x")
+        }
+
+        test("what a plain terminal's line discipline sends still edits the end of the line: erase a character, a word, the line") {
+            val e = EditorOnScreen(render = false).begin()
+            e.type("echo one two")
+            e.key(Key.Backspace)
+            e.ctrl('W')
+            e.type("three")
+            e.key(Key.Enter) shouldBe LineEditor.Outcome.Done("echo one three")
+            val erased = EditorOnScreen(render = false).begin()
+            erased.type("rm -rf")
+            erased.key(Key.EraseLine)
+            erased.type("ls")
+            erased.key(Key.Enter) shouldBe LineEditor.Outcome.Done("ls")
+            val killed = EditorOnScreen(render = false).begin()
+            killed.type("oops")
+            killed.ctrl('U')
+            killed.type("ok")
+            killed.key(Key.Enter) shouldBe LineEditor.Outcome.Done("ok")
+        }
+
         test("a message goes on its own line and the prompt follows it") {
             val e = EditorOnScreen(render = false).begin()
             e.message("note")
