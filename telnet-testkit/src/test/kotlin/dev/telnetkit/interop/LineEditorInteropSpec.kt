@@ -283,6 +283,58 @@ class LineEditorInteropSpec : FunSpec({
         }
     }
 
+    interopTest("a wrapped half-typed line survives the pane being narrowed and then widened (NAWS): the line, the cursor and the output above stay right, and Enter runs the line") {
+        withDemo {
+            terminal.sendText("echo before")
+            terminal.sendKeys("Enter")
+            terminal.awaitRows { rows -> "before" in rows && rows.last() == PROMPT_SHOWN }
+            val long = (0 until 150).map { 'a' + it % 26 }.joinToString("")
+
+            /** tmux's own view, wrapped rows joined: the earlier output intact, the edited line once, the cursor at its end. */
+            suspend fun awaitIntact(line: String, width: Int) {
+                var last = ""
+                val met = withTimeoutOrNull(10.seconds) {
+                    while (true) {
+                        val joined = terminal.screen(joinWrapped = true).split('\n').map { it.trimEnd() }.dropLastWhile { it.isEmpty() }
+                        last = joined.joinToString("\n")
+                        val cursor = terminal.cursor()
+                        val plain = terminal.rows()
+                        val start = plain.indexOfLast { it.startsWith(PROMPT_SHOWN) }
+                        val at = DEMO_LIKE_PROMPT.length + line.length
+                        if (joined.takeLast(3) == listOf("$PROMPT_SHOWN echo before", "before", DEMO_LIKE_PROMPT + line) &&
+                            start >= 0 && cursor == TmuxTerminal.Cursor(at % width, start + at / width)
+                        ) return@withTimeoutOrNull true
+                        delay(20.milliseconds)
+                    }
+                    @Suppress("UNREACHABLE_CODE") null
+                }
+                if (met == null) fail("after the resize to $width columns the screen did not show the line intact with the cursor at its end:\n$last")
+            }
+
+            terminal.sendText("echo $long")
+            terminal.awaitEditedLine("echo $long")
+            terminal.resize(60, HEIGHT)
+            awaitCondition("the session saw the narrower pane") { session.size.width == 60 }
+            awaitIntact("echo $long", 60)
+            terminal.sendText("Z")
+            awaitIntact("echo ${long}Z", 60)
+
+            terminal.resize(100, HEIGHT)
+            awaitCondition("the session saw the wider pane") { session.size.width == 100 }
+            awaitIntact("echo ${long}Z", 100)
+            terminal.sendKeys("Enter")
+            val joined = withTimeoutOrNull(10.seconds) {
+                while (true) {
+                    val rows = terminal.screen(joinWrapped = true).split('\n').map { it.trimEnd() }.dropLastWhile { it.isEmpty() }
+                    if (rows.lastOrNull() == PROMPT_SHOWN && "${long}Z" in rows) return@withTimeoutOrNull rows
+                    delay(20.milliseconds)
+                }
+                @Suppress("UNREACHABLE_CODE") null
+            } ?: fail("the command's answer never came:\n${terminal.screen(joinWrapped = true)}")
+            joined.takeLast(5) shouldContainExactly listOf("$PROMPT_SHOWN echo before", "before", DEMO_LIKE_PROMPT + "echo ${long}Z", "${long}Z", PROMPT_SHOWN)
+        }
+    }
+
     interopTest("a line that ends exactly at the right margin: the cursor waits on the next row, Backspace and Enter leave no gap") {
         withDemo {
             // Prompt (15) + "echo " (5) + 140 = 160 columns: exactly two full rows.
