@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentLinkedQueue
 import java.util.concurrent.ScheduledThreadPoolExecutor
 import java.util.concurrent.TimeUnit
 import java.util.concurrent.atomic.AtomicBoolean
+import java.util.concurrent.atomic.AtomicInteger
 import kotlin.coroutines.CoroutineContext
 
 private val logger = KotlinLogging.logger {}
@@ -50,7 +51,7 @@ internal class EventLoop(name: String) : CoroutineDispatcher(), Delay {
     private var timerSequence = 0L
     // Timers disposed while still queued (any thread): purged in bulk once they are many, so that
     // long timers cancelled early (login and stall timeouts) cannot pile up behind a live one.
-    private val disposedTimers = java.util.concurrent.atomic.AtomicInteger()
+    private val disposedTimers = AtomicInteger()
 
     /** Scratch space for socket reads; used only on the loop's thread, its contents copied at once. */
     val readBuffer: ByteBuffer = ByteBuffer.allocate(READ_BUFFER)
@@ -143,8 +144,12 @@ internal class EventLoop(name: String) : CoroutineDispatcher(), Delay {
             val left = next.deadline - System.nanoTime()
             if (left > 0) return (left + 999_999) / 1_000_000
             timers.poll()
-            // Null: disposed between the check above and now, and counted by dispose(); uncount it.
-            val block = next.fire() ?: run { disposedTimers.decrementAndGet(); null } ?: continue
+            val block = next.fire()
+            if (block == null) {
+                // Disposed between the check above and now, and counted by dispose(): uncount it.
+                disposedTimers.decrementAndGet()
+                continue
+            }
             try {
                 block.run()
             } catch (e: Throwable) {
@@ -287,12 +292,12 @@ private class LoopThread(body: () -> Unit, name: String) : Thread(body, name)
 private class LoopTimer(
     val deadline: Long,
     block: Runnable,
-    private val disposedCount: java.util.concurrent.atomic.AtomicInteger,
+    private val disposedCount: AtomicInteger,
 ) : Comparable<LoopTimer>, DisposableHandle {
     var sequence = 0L
     @Volatile private var block: Runnable? = block
     // 0 not yet queued, 1 queued, 2 disposed or fired.
-    private val state = java.util.concurrent.atomic.AtomicInteger(0)
+    private val state = AtomicInteger(0)
 
     val disposed: Boolean get() = state.get() == 2
 
@@ -309,10 +314,7 @@ private class LoopTimer(
 
     override fun dispose() {
         block = null
-        when (state.getAndSet(2)) {
-            1 -> disposedCount.incrementAndGet()
-            else -> {}
-        }
+        if (state.getAndSet(2) == 1) disposedCount.incrementAndGet()
     }
 
     override fun compareTo(other: LoopTimer): Int {

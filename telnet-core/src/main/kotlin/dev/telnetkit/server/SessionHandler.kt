@@ -1,8 +1,5 @@
 package dev.telnetkit.server
 
-import kotlinx.coroutines.Dispatchers
-import kotlinx.coroutines.runInterruptible
-
 /**
  * What runs for each connection once the opening negotiation is done. The session ends when
  * [handle] returns or throws; it is cancelled when the client is cut off or the server stops
@@ -27,7 +24,7 @@ public fun interface SessionHandler {
          */
         @JvmStatic
         public fun blocking(handler: BlockingSessionHandler): SessionHandler = SessionHandler { session ->
-            runInterruptible(Dispatchers.IO) { handler.handle(session) }
+            runBlockingCode { handler.handle(session) }
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.telnetkit.server
 
 import dev.telnetkit.protocol.ProtocolSettings
-import dev.telnetkit.protocol.TelnetDecoder
 import dev.telnetkit.shell.AnnotatedCommands
 import dev.telnetkit.shell.Authenticator
 import dev.telnetkit.shell.BlockingAuthenticator
@@ -31,37 +30,38 @@ import java.time.Duration
  * ```
  */
 public class TelnetServerBuilder internal constructor() {
-    private var host = "127.0.0.1"
-    private var port = 2323
-    private var connectMaxWait: Duration = Duration.ofSeconds(1)
-    private var idleTimeout: Duration = Duration.ofMinutes(5)
-    private var outputBufferLimit = 1 shl 20
-    private var maxLineLength = 4096
-    private var historySize = 500
-    private var maxSessions = 10_000
-    private var maxSessionsPerAddress = 100
-    private var eventLoops = Runtime.getRuntime().availableProcessors()
-    private var idleNotice = "Idle timeout: closing the connection."
-    private var shutdownNotice = "The server is shutting down."
-    private var outputStallTimeout: Duration = Duration.ofSeconds(60)
-    private var escapeTimeout: Duration = Duration.ofMillis(150)
-    private var busyMessage = "Server busy, try later."
-    private var areYouThereAnswer = "[Yes]"
-    private var maxSubnegotiation = TelnetDecoder.DEFAULT_MAX_SUBNEGOTIATION
-    private var maxTerminalTypes = 8
-    private var maxEnvironmentVariables = 64
-    private var maxNegotiationsPerOption = 50
-    private var maxContinuationLines = 64
-    private var encoding: Charset = Charsets.UTF_8
-    private var prompt: PromptProvider = PromptProvider { "> " }
-    private var continuationPrompt = "... "
-    private var welcome = ""
-    private var goodbye = "Goodbye."
+    // Every setting starts at the settings classes' own default.
+    private var host = SERVER.host
+    private var port = SERVER.port
+    private var connectMaxWait: Duration = SERVER.connectMaxWait
+    private var idleTimeout: Duration = SERVER.idleTimeout
+    private var outputBufferLimit = SERVER.outputBufferLimit
+    private var maxLineLength = SERVER.maxLineLength
+    private var historySize = SERVER.historySize
+    private var maxSessions = SERVER.maxSessions
+    private var maxSessionsPerAddress = SERVER.maxSessionsPerAddress
+    private var eventLoops = SERVER.eventLoops
+    private var idleNotice = SERVER.idleNotice
+    private var shutdownNotice = SERVER.shutdownNotice
+    private var outputStallTimeout: Duration = SERVER.outputStallTimeout
+    private var escapeTimeout: Duration = SERVER.escapeTimeout
+    private var busyMessage = SERVER.busyMessage
+    private var areYouThereAnswer = SERVER.areYouThereAnswer
+    private var maxSubnegotiation = SERVER.protocol.maxSubnegotiation
+    private var maxTerminalTypes = SERVER.protocol.maxTerminalTypes
+    private var maxEnvironmentVariables = SERVER.protocol.maxEnvironmentVariables
+    private var maxNegotiationsPerOption = SERVER.protocol.maxNegotiationsPerOption
+    private var maxContinuationLines = SHELL.maxContinuationLines
+    private var encoding: Charset = SERVER.protocol.charsets.first()
+    private var prompt: PromptProvider = SHELL.prompt
+    private var continuationPrompt = SHELL.continuationPrompt
+    private var welcome = SHELL.welcome
+    private var goodbye = SHELL.goodbye
     private var login: LoginSettings? = null
     private var onStart: SessionHook? = null
     private var onEnd: SessionHook? = null
-    private var errorFormatter: ErrorFormatter = ErrorFormatter.PLAIN
-    private var ansi = true
+    private var errorFormatter: ErrorFormatter = SHELL.errorFormatter
+    private var ansi = SHELL.ansi
     private val commands = ArrayList<Command>()
 
     /** The address to bind (default 127.0.0.1). */
@@ -206,4 +206,9 @@ public class TelnetServerBuilder internal constructor() {
         return TelnetServer(settings, shell)
     }
 
+
+    private companion object {
+        val SERVER = ServerSettings()
+        val SHELL = ShellSettings(emptyList())
+    }
 }

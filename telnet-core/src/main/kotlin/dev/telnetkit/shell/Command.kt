@@ -1,10 +1,9 @@
 package dev.telnetkit.shell
 
+import dev.telnetkit.server.runBlockingCode
 import dev.telnetkit.terminal.Completer
 import kotlinx.coroutines.CancellationException
-import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.future.await
-import kotlinx.coroutines.runInterruptible
 import java.util.concurrent.CompletionStage
 
 /**
@@ -110,7 +109,7 @@ public class Command @JvmOverloads constructor(
             this.handler = CommandHandler { call ->
                 var stage: CompletionStage<*>? = null
                 try {
-                    runInterruptible(Dispatchers.IO) { stage = handler.handle(call.session, call.args) }
+                    runBlockingCode { stage = handler.handle(call.session, call.args) }
                 } catch (e: CancellationException) {
                     // Ctrl-C came just as the handler returned: the stage it made is cancelled too.
                     stage?.let { runCatching { it.toCompletableFuture().cancel(false) } }

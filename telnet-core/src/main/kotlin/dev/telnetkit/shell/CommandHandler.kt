@@ -1,7 +1,6 @@
 package dev.telnetkit.shell
 
-import kotlinx.coroutines.Dispatchers
-import kotlinx.coroutines.runInterruptible
+import dev.telnetkit.server.runBlockingCode
 
 /**
  * What a command does. Kotlin handlers suspend; they are cancelled when the user presses Ctrl-C
@@ -19,7 +18,7 @@ public fun interface CommandHandler {
          */
         @JvmStatic
         public fun blocking(handler: BlockingCommandHandler): CommandHandler = CommandHandler { call ->
-            runInterruptible(Dispatchers.IO) { handler.run(call) }
+            runBlockingCode { handler.run(call) }
         }
     }
 }

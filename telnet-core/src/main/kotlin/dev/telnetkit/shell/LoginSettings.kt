@@ -62,16 +62,18 @@ public class LoginSettings @JvmOverloads constructor(
      * default. Obtained from [LoginSettings.builder].
      */
     public class Builder internal constructor(private val authenticator: Authenticator) {
-        private var askUsername = true
-        private var askPassword = true
-        private var maxAttempts = 3
-        private var failureDelay: Duration = Duration.ofSeconds(1)
-        private var timeout: Duration = Duration.ofSeconds(60)
-        private var usernamePrompt = "Username: "
-        private var passwordPrompt = "Password: "
-        private var lockoutThreshold = 10
-        private var lockoutWindow: Duration = Duration.ofMinutes(10)
-        private var lockoutDuration: Duration = Duration.ofMinutes(5)
+        // Every setting starts at the constructor's default.
+        private val defaults = LoginSettings(authenticator)
+        private var askUsername = defaults.askUsername
+        private var askPassword = defaults.askPassword
+        private var maxAttempts = defaults.maxAttempts
+        private var failureDelay: Duration = defaults.failureDelay
+        private var timeout: Duration = defaults.timeout
+        private var usernamePrompt = defaults.usernamePrompt
+        private var passwordPrompt = defaults.passwordPrompt
+        private var lockoutThreshold = defaults.lockoutThreshold
+        private var lockoutWindow: Duration = defaults.lockoutWindow
+        private var lockoutDuration: Duration = defaults.lockoutDuration
 
         /** Whether to ask for a user name (default true). */
         public fun askUsername(ask: Boolean): Builder = apply { askUsername = ask }

@@ -1,8 +1,7 @@
 package dev.telnetkit.shell
 
+import dev.telnetkit.server.runBlockingCode
 import dev.telnetkit.server.TelnetSession
-import kotlinx.coroutines.Dispatchers
-import kotlinx.coroutines.runInterruptible
 
 /** Computes the prompt for a session, each time it is shown (it may show the user or the time). */
 public fun interface PromptProvider {
@@ -22,7 +21,7 @@ public fun interface SessionHook {
          */
         @JvmStatic
         public fun blocking(hook: BlockingSessionHook): SessionHook = SessionHook { session ->
-            runInterruptible(Dispatchers.IO) { hook.run(session) }
+            runBlockingCode { hook.run(session) }
         }
     }
 }
@@ -42,7 +41,7 @@ public fun interface Authenticator {
          */
         @JvmStatic
         public fun blocking(authenticator: BlockingAuthenticator): Authenticator = Authenticator { session, user, password ->
-            runInterruptible(Dispatchers.IO) { authenticator.authenticate(session, user, password) }
+            runBlockingCode { authenticator.authenticate(session, user, password) }
         }
     }
 }

@@ -178,7 +178,7 @@ public class LineEditor @JvmOverloads constructor(
     private fun editKey(key: Key): Outcome {
         if (!render) return lineModeKey(key)
         when (key) {
-            is Key.Text -> if (Character.isBmpCodePoint(key.codePoint)) insert(key.codePoint.toChar()) else insert(String(Character.toChars(key.codePoint)))
+            is Key.Text -> insertTyped(key.codePoint)
             Key.Enter -> return accept()
             Key.Backspace, Key.EraseCharacter -> backspace()
             Key.Delete -> deleteForward()
@@ -193,7 +193,7 @@ public class LineEditor @JvmOverloads constructor(
             Key.Down -> historyMove(+1)
             Key.DeleteWordLeft -> kill(wordStartBefore(cursor), cursor, forward = false)
             Key.DeleteWordRight -> kill(cursor, wordEndAfter(cursor), forward = true)
-            Key.EraseLine -> { buf.setLength(0).also { bufStamp++ }; cursor = 0; refresh() }
+            Key.EraseLine -> eraseLine()
             Key.Interrupt -> return interrupted()
             Key.Escape, Key.Insert, Key.PageUp, Key.PageDown -> Unit
             is Key.Control -> return control(key.letter)
@@ -210,12 +210,12 @@ public class LineEditor @JvmOverloads constructor(
      */
     private fun lineModeKey(key: Key): Outcome {
         when (key) {
-            is Key.Text -> if (Character.isBmpCodePoint(key.codePoint)) insert(key.codePoint.toChar()) else insert(String(Character.toChars(key.codePoint)))
+            is Key.Text -> insertTyped(key.codePoint)
             Key.Tab -> insert(' ')
             Key.Enter -> return accept()
             Key.Backspace, Key.EraseCharacter -> backspace()
             Key.DeleteWordLeft -> kill(wordStartBefore(cursor), cursor, forward = false)
-            Key.EraseLine -> { buf.setLength(0).also { bufStamp++ }; cursor = 0 }
+            Key.EraseLine -> eraseLine()
             Key.Interrupt -> return interrupted()
             is Key.Control -> when (key.letter) {
                 'D', 'U', 'W', 'H', 'J', 'M' -> return control(key.letter)
@@ -224,6 +224,17 @@ public class LineEditor @JvmOverloads constructor(
             else -> Unit
         }
         return Outcome.Continue
+    }
+
+    /** A typed character: a BMP one without a string per key. */
+    private fun insertTyped(codePoint: Int) {
+        if (Character.isBmpCodePoint(codePoint)) insert(codePoint.toChar()) else insert(String(Character.toChars(codePoint)))
+    }
+
+    private fun eraseLine() {
+        buf.setLength(0).also { bufStamp++ }
+        cursor = 0
+        refresh()
     }
 
     private fun control(letter: Char): Outcome {

@@ -1,7 +1,6 @@
 package dev.telnetkit.dsl
 
 import dev.telnetkit.protocol.ProtocolSettings
-import dev.telnetkit.protocol.TelnetDecoder
 import dev.telnetkit.server.ErrorFormatter
 import dev.telnetkit.server.ServerSettings
 import dev.telnetkit.server.SessionHandler
@@ -15,13 +14,10 @@ import dev.telnetkit.shell.LoginSettings
 import dev.telnetkit.shell.PromptProvider
 import dev.telnetkit.shell.SessionHook
 import dev.telnetkit.shell.ShellSettings
-import dev.telnetkit.terminal.History
 import java.nio.charset.Charset
 import kotlin.time.Duration
-import kotlin.time.Duration.Companion.milliseconds
-import kotlin.time.Duration.Companion.minutes
-import kotlin.time.Duration.Companion.seconds
 import kotlin.time.toJavaDuration
+import kotlin.time.toKotlinDuration
 
 /**
  * Declares a [TelnetServer]; see [telnetServer]. Every property starts at the library default,
@@ -30,88 +26,88 @@ import kotlin.time.toJavaDuration
 @TelnetDsl
 public class TelnetServerScope internal constructor() {
     /** The address to bind; loopback by default because Telnet is clear text. */
-    public var host: String = "127.0.0.1"
+    public var host: String = SERVER.host
 
     /** The TCP port; 0 picks a free one. */
-    public var port: Int = 2323
+    public var port: Int = SERVER.port
 
     /** How long to wait for a client's negotiation answers before starting the session anyway. */
-    public var connectMaxWait: Duration = 1.seconds
+    public var connectMaxWait: Duration = SERVER.connectMaxWait.toKotlinDuration()
 
     /** Close a session after this long without input; [Duration.ZERO] turns it off. */
-    public var idleTimeout: Duration = 5.minutes
+    public var idleTimeout: Duration = SERVER.idleTimeout.toKotlinDuration()
 
     /** The line shown before an idle session is closed. */
-    public var idleNotice: String = "Idle timeout: closing the connection."
+    public var idleNotice: String = SERVER.idleNotice
 
     /** The line shown to every session when the server stops. */
-    public var shutdownNotice: String = "The server is shutting down."
+    public var shutdownNotice: String = SERVER.shutdownNotice
 
     /** The session's preferred charset, offered first with CHARSET; UTF-8 by default. */
-    public var encoding: Charset = Charsets.UTF_8
+    public var encoding: Charset = SERVER.protocol.charsets.first()
 
     /** Unread output per session, in bytes, before a client that does not read is cut off. */
-    public var outputBufferLimit: Int = 1 shl 20
+    public var outputBufferLimit: Int = SERVER.outputBufferLimit
 
     /** How long a writer waits for a client that reads nothing before it is cut off. */
-    public var outputStallTimeout: Duration = 60.seconds
+    public var outputStallTimeout: Duration = SERVER.outputStallTimeout.toKotlinDuration()
 
     /** The longest input line accepted. */
-    public var maxLineLength: Int = 4096
+    public var maxLineLength: Int = SERVER.maxLineLength
 
     /** The largest subnegotiation accepted from a client, in bytes. */
-    public var maxSubnegotiation: Int = TelnetDecoder.DEFAULT_MAX_SUBNEGOTIATION
+    public var maxSubnegotiation: Int = SERVER.protocol.maxSubnegotiation
 
     /** How many TTYPE replies to ask for before giving up on the terminal type cycle. */
-    public var maxTerminalTypes: Int = 8
+    public var maxTerminalTypes: Int = SERVER.protocol.maxTerminalTypes
 
     /** How many NEW-ENVIRON variables to keep from a client. */
-    public var maxEnvironmentVariables: Int = 64
+    public var maxEnvironmentVariables: Int = SERVER.protocol.maxEnvironmentVariables
 
     /** WILL/WONT/DO/DONT messages accepted per option from one client; beyond it they are ignored. */
-    public var maxNegotiationsPerOption: Int = 50
+    public var maxNegotiationsPerOption: Int = SERVER.protocol.maxNegotiationsPerOption
 
     /** The line written when the client sends `IAC AYT` (Are You There). */
-    public var areYouThereAnswer: String = "[Yes]"
+    public var areYouThereAnswer: String = SERVER.areYouThereAnswer
 
     /** Lines kept in each session's history. */
-    public var historySize: Int = History.DEFAULT_MAX_SIZE
+    public var historySize: Int = SERVER.historySize
 
     /** How long a lone ESC waits for the rest of an escape sequence. */
-    public var escapeTimeout: Duration = 150.milliseconds
+    public var escapeTimeout: Duration = SERVER.escapeTimeout.toKotlinDuration()
 
     /** Sessions open at once; a connection over it is shown [busyMessage] and closed. */
-    public var maxSessions: Int = 10_000
+    public var maxSessions: Int = SERVER.maxSessions
 
     /** Sessions open at once from one remote address; over it, the same. */
-    public var maxSessionsPerAddress: Int = 100
+    public var maxSessionsPerAddress: Int = SERVER.maxSessionsPerAddress
 
     /** The line a connection over a session limit sees before it is closed. */
-    public var busyMessage: String = "Server busy, try later."
+    public var busyMessage: String = SERVER.busyMessage
 
     /**
      * Threads that run the sockets and the sessions' coroutines (one per processor by default).
      * Handlers must not block them: use `CommandHandler.blocking` or `withContext(Dispatchers.IO)`.
      */
-    public var eventLoops: Int = Runtime.getRuntime().availableProcessors()
+    public var eventLoops: Int = SERVER.eventLoops
 
     /** The prompt; see also [prompt] with a function of the session. */
     public var prompt: String = "> "
 
     /** The prompt for a line continued by a backslash or an open quote. */
-    public var continuationPrompt: String = "... "
+    public var continuationPrompt: String = SHELL.continuationPrompt
 
     /** Shown first, before the login; empty for none. */
-    public var welcome: String = ""
+    public var welcome: String = SHELL.welcome
 
     /** Shown when the user leaves with `bye` or Ctrl-D; empty for none. */
-    public var goodbye: String = "Goodbye."
+    public var goodbye: String = SHELL.goodbye
 
     /** False turns ANSI styles off for every session. */
-    public var ansi: Boolean = true
+    public var ansi: Boolean = SHELL.ansi
 
     /** The most lines one command may span. */
-    public var maxContinuationLines: Int = 64
+    public var maxContinuationLines: Int = SHELL.maxContinuationLines
 
     private var promptProvider: PromptProvider? = null
     private var handler: SessionHandler? = null
@@ -157,16 +153,16 @@ public class TelnetServerScope internal constructor() {
      *   the address out for [lockoutDuration].
      */
     public fun login(
-        askUsername: Boolean = true,
-        askPassword: Boolean = true,
-        maxAttempts: Int = 3,
-        failureDelay: Duration = 1.seconds,
-        timeout: Duration = 60.seconds,
-        usernamePrompt: String = "Username: ",
-        passwordPrompt: String = "Password: ",
-        lockoutThreshold: Int = 10,
-        lockoutWindow: Duration = 10.minutes,
-        lockoutDuration: Duration = 5.minutes,
+        askUsername: Boolean = LOGIN.askUsername,
+        askPassword: Boolean = LOGIN.askPassword,
+        maxAttempts: Int = LOGIN.maxAttempts,
+        failureDelay: Duration = LOGIN.failureDelay.toKotlinDuration(),
+        timeout: Duration = LOGIN.timeout.toKotlinDuration(),
+        usernamePrompt: String = LOGIN.usernamePrompt,
+        passwordPrompt: String = LOGIN.passwordPrompt,
+        lockoutThreshold: Int = LOGIN.lockoutThreshold,
+        lockoutWindow: Duration = LOGIN.lockoutWindow.toKotlinDuration(),
+        lockoutDuration: Duration = LOGIN.lockoutDuration.toKotlinDuration(),
         check: suspend TelnetSession.(username: String, password: String) -> Boolean,
     ) {
         loginSettings = LoginSettings(
@@ -252,6 +248,13 @@ public class TelnetServerScope internal constructor() {
             ),
         )
         return TelnetServer(settings, sessionHandler)
+    }
+
+    private companion object {
+        // The library's defaults, which every property and login parameter starts at.
+        val SERVER = ServerSettings()
+        val SHELL = ShellSettings(emptyList())
+        val LOGIN = LoginSettings(Authenticator { _, _, _ -> false })
     }
 }
 
