@@ -1,7 +1,7 @@
 package dev.telnetkit.samples;
 
 import dev.telnetkit.server.TelnetServer;
-import dev.telnetkit.server.TelnetSession;
+import dev.telnetkit.session.Session;
 import dev.telnetkit.shell.Command;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +27,7 @@ public final class JavaSample {
         }
 
         @dev.telnetkit.annotations.Command(names = "upper", usage = "<text>", summary = "Repeat text in capitals.")
-        public void upper(TelnetSession session, List<String> args) {
+        public void upper(Session session, List<String> args) {
             session.writeResponse(String.join(" ", args).toUpperCase());
         }
     }

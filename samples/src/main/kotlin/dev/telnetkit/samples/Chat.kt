@@ -1,9 +1,9 @@
 package dev.telnetkit.samples
+import dev.telnetkit.session.Session
+import dev.telnetkit.session.AttributeKey
 
 import dev.telnetkit.dsl.telnetServer
-import dev.telnetkit.server.AttributeKey
 import dev.telnetkit.server.TelnetServer
-import dev.telnetkit.server.TelnetSession
 import java.util.concurrent.ConcurrentHashMap
 import kotlin.time.toKotlinDuration
 
@@ -12,7 +12,7 @@ import kotlin.time.toKotlinDuration
  * `writeMessage`, above whatever they are typing. `/who`, `/me`, `/nick`, `/quit`.
  */
 class ChatRoom {
-    private val members = ConcurrentHashMap<TelnetSession, String>()
+    private val members = ConcurrentHashMap<Session, String>()
 
     /**
      * Nicknames in use, lower-cased, and who holds each. Claiming one is a single `putIfAbsent`,
@@ -44,7 +44,7 @@ class ChatRoom {
         claims.remove(nick.lowercase(), owner)
     }
 
-    private suspend fun TelnetSession.chat() {
+    private suspend fun Session.chat() {
         writeLine("Welcome to the chat. Commands: /who, /me <action>, /nick <name>, /quit.")
         // Claimed from here on; the finally below gives it up however the session ends.
         var nick = pickNickname() ?: return
@@ -85,7 +85,7 @@ class ChatRoom {
     }
 
     /** Tells the others and records [new] as this session's nickname; returns it. */
-    private fun TelnetSession.rename(old: String, new: String): String {
+    private fun Session.rename(old: String, new: String): String {
         if (old != new) tellOthers(this, "* $old is now known as $new")
         members[this] = new
         attributes[NICK] = new
@@ -93,7 +93,7 @@ class ChatRoom {
     }
 
     /** Asks until a valid nickname is claimed for this session; null if the input ended. */
-    private suspend fun TelnetSession.pickNickname(): String? {
+    private suspend fun Session.pickNickname(): String? {
         while (true) {
             val wanted = readLine("Nickname: ", history = false)?.trim() ?: return null
             val problem = nicknameProblem(wanted)
@@ -114,7 +114,7 @@ class ChatRoom {
 
     private fun taken(wanted: String): String = "'$wanted' is taken; pick another."
 
-    private fun tellOthers(sender: TelnetSession, message: String) {
+    private fun tellOthers(sender: Session, message: String) {
         for (member in members.keys) if (member !== sender) member.writeMessage(message)
     }
 

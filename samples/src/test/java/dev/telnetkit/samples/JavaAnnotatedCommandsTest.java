@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.telnetkit.annotations.Command;
 import dev.telnetkit.server.TelnetServer;
-import dev.telnetkit.server.TelnetSession;
+import dev.telnetkit.session.Session;
 import dev.telnetkit.shell.AnnotatedCommands;
 import dev.telnetkit.shell.CommandCall;
 import java.time.Duration;
@@ -41,7 +41,7 @@ class JavaAnnotatedCommandsTest {
         @Command(names = "echo", aliases = {"copy", "repeat"}, usage = "<text to echo>",
             summary = "Echo text back to the console.",
             description = "Writes its parameters back.\nQuote to keep spaces.")
-        public void echo(TelnetSession session, List<String> args) {
+        public void echo(Session session, List<String> args) {
             session.writeResponse(String.join(" ", args));
         }
 
@@ -51,7 +51,7 @@ class JavaAnnotatedCommandsTest {
         }
 
         @Command(names = "secret", hidden = true, summary = "A hidden command.")
-        public String secret(TelnetSession session, List<String> args) {
+        public String secret(Session session, List<String> args) {
             return "the secret of session " + session.getId();
         }
 
@@ -93,7 +93,7 @@ class JavaAnnotatedCommandsTest {
 
     public static final class SessionOnly {
         @Command(names = "bad")
-        public void sessionWithoutArgs(TelnetSession session) {
+        public void sessionWithoutArgs(Session session) {
         }
     }
 

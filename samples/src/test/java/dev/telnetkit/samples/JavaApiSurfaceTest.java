@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.telnetkit.server.SessionHandler;
+import dev.telnetkit.session.SessionHandler;
 import dev.telnetkit.server.TelnetServer;
-import dev.telnetkit.server.TelnetSession;
+import dev.telnetkit.session.Session;
 import dev.telnetkit.shell.CommandCall;
 import dev.telnetkit.testkit.TelnetTestClient;
 import java.io.IOException;
@@ -184,7 +184,7 @@ class JavaApiSurfaceTest {
     void theScanFindsThePublicClassesAndLeavesOutInternalOnes() {
         Set<String> names = facing.stream().map(JavaApiSurfaceTest::shortName).collect(Collectors.toCollection(TreeSet::new));
         for (String expected : List.of(
-                "server.TelnetServer", "server.TelnetServerBuilder", "server.TelnetSession", "server.SessionAttributes",
+                "server.TelnetServer", "server.TelnetServerBuilder", "server.Session", "server.SessionAttributes",
                 "server.ServerSettings", "shell.Command", "shell.Command.Builder", "shell.CommandCall", "shell.LoginSettings",
                 "shell.LoginSettings.Builder", "shell.ShellSettings", "shell.AnnotatedCommands", "protocol.TelnetProtocol",
                 "protocol.ProtocolSettings", "terminal.KeyDecoder", "terminal.LineEditor", "annotations.Command",
@@ -230,9 +230,9 @@ class JavaApiSurfaceTest {
     void theCheckSeesTheSuspendFormsThatAreHiddenFromJava() {
         // Without the synthetic filter the suspend and lambda forms are found: the check is not blind.
         Predicate<Executable> anyPublic = m -> Modifier.isPublic(m.getModifiers());
-        List<String> hidden = leaks(TelnetSession.class, anyPublic);
-        assertTrue(hidden.stream().anyMatch(s -> s.startsWith("server.TelnetSession.readLine[") && s.contains("Continuation")), hidden.toString());
-        assertTrue(hidden.stream().anyMatch(s -> s.startsWith("server.TelnetSession.launch[") && s.contains("Function2")), hidden.toString());
+        List<String> hidden = leaks(Session.class, anyPublic);
+        assertTrue(hidden.stream().anyMatch(s -> s.startsWith("server.Session.readLine[") && s.contains("Continuation")), hidden.toString());
+        assertTrue(hidden.stream().anyMatch(s -> s.startsWith("server.Session.launch[") && s.contains("Function2")), hidden.toString());
         List<String> serverHidden = leaks(TelnetServer.class, anyPublic);
         assertTrue(serverHidden.stream().anyMatch(s -> s.startsWith("server.TelnetServer.start[")), serverHidden.toString());
     }
@@ -244,7 +244,7 @@ class JavaApiSurfaceTest {
             assertTrue(Stream.of(TelnetServer.class.getMethods()).anyMatch(m -> m.getName().equals(name) && visibleToJava(m)), name);
         }
         for (String name : List.of("write", "writeLine", "writeResponse", "writeError", "readLine", "writeMessage")) {
-            assertTrue(Stream.of(TelnetSession.class.getMethods()).anyMatch(m -> m.getName().equals(name) && visibleToJava(m)), name);
+            assertTrue(Stream.of(Session.class.getMethods()).anyMatch(m -> m.getName().equals(name) && visibleToJava(m)), name);
         }
         for (String name : List.of("writeResponse", "writeError")) {
             assertTrue(Stream.of(CommandCall.class.getMethods()).anyMatch(m -> m.getName().equals(name) && visibleToJava(m)), name);

@@ -9,10 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.telnetkit.server.ServerSettings;
-import dev.telnetkit.server.SessionHandler;
+import dev.telnetkit.session.SessionHandler;
 import dev.telnetkit.server.TelnetServer;
 import dev.telnetkit.server.TelnetServerBuilder;
-import dev.telnetkit.server.TelnetSession;
+import dev.telnetkit.session.Session;
 import dev.telnetkit.shell.Command;
 import dev.telnetkit.shell.CommandException;
 import java.io.IOException;
@@ -386,7 +386,7 @@ class JavaBuilderTest {
         try (LineClient a = LineClient.connect(server.getPort()); LineClient b = LineClient.connect(server.getPort())) {
             a.awaitPrompt("> ");
             b.awaitPrompt("> ");
-            List<TelnetSession> sessions = server.getSessions();
+            List<Session> sessions = server.getSessions();
             assertEquals(2, sessions.size());
             String aPrompt = a.output().trim();
             String bPrompt = b.output().trim();

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.telnetkit.server.TelnetServer;
-import dev.telnetkit.server.TelnetSession;
+import dev.telnetkit.session.Session;
 import dev.telnetkit.shell.Command;
 import dev.telnetkit.testkit.TelnetTestClient;
 import dev.telnetkit.testkit.TerminalProfile;
@@ -26,12 +26,12 @@ class JavaTestkitTest {
     /** Annotated handlers, as a telnetsrv user would write them. */
     public static final class Tools {
         @dev.telnetkit.annotations.Command(names = "shout", aliases = {"yell"}, usage = "<text>", summary = "Repeat in capitals.")
-        public void shout(TelnetSession session, List<String> args) {
+        public void shout(Session session, List<String> args) {
             session.writeResponse(String.join(" ", args).toUpperCase());
         }
 
         @dev.telnetkit.annotations.Command(summary = "Show the terminal.")
-        public String term(TelnetSession session, List<String> args) {
+        public String term(Session session, List<String> args) {
             return session.getTerminalType() + " " + session.getWidth() + "x" + session.getHeight();
         }
     }

@@ -6,7 +6,7 @@ package dev.telnetkit.annotations
  * inside `telnetServer { }` (Kotlin DSL); methods inherited from superclasses count too.
  *
  * The method must be public (a marked method that is not fails the registration, naming it). It
- * may take `()`, `(List<String> args)`, `(TelnetSession session, List<String> args)` or
+ * may take `()`, `(List<String> args)`, `(Session session, List<String> args)` or
  * `(CommandCall call)`, returns nothing (a returned String is written as the response), and may
  * block: it runs on a thread for blocking work and Ctrl-C interrupts it.
  *
@@ -14,7 +14,7 @@ package dev.telnetkit.annotations
  * public class Handlers {
  *     @Command(names = "echo", aliases = {"copy", "repeat"}, usage = "<text to echo>",
  *              summary = "Echo text back to the console.")
- *     public void echo(TelnetSession session, List<String> args) {
+ *     public void echo(Session session, List<String> args) {
  *         session.writeResponse(String.join(" ", args));
  *     }
  * }

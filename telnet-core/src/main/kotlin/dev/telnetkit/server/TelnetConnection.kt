@@ -1,4 +1,12 @@
 package dev.telnetkit.server
+import dev.telnetkit.session.Session
+import dev.telnetkit.session.SessionHandler
+import dev.telnetkit.session.SessionInput
+import dev.telnetkit.session.TerminalSize
+import dev.telnetkit.session.LogText
+import dev.telnetkit.session.OutputQueue
+import dev.telnetkit.transport.nio.EventLoop
+import dev.telnetkit.transport.nio.LoopSocket
 
 import dev.telnetkit.protocol.ProtocolEvent
 import dev.telnetkit.protocol.TelnetProtocol
@@ -44,7 +52,7 @@ internal class TelnetConnection(
     private var sessionJob: Job? = null
     @Volatile private var cutOffReason: String? = null
 
-    val session = TelnetSession(id, remote, settings, output, ::cutOff, ::endRequested)
+    val session = Session(id, remote, settings, output, ::cutOff, ::endRequested)
     private val textDecoder = TextDecoder(session.encoding)
     // Input is read in chunks small against the output limit (an eighth: with the few reads the
     // session's input holds, at most six are in flight), and reading pauses while a quarter of the

@@ -1,4 +1,9 @@
 package dev.telnetkit.server
+import dev.telnetkit.session.Session
+import dev.telnetkit.session.SessionHandler
+import dev.telnetkit.session.SessionFilter
+import dev.telnetkit.transport.nio.EventLoop
+import dev.telnetkit.transport.nio.LoopSocket
 
 import io.github.oshai.kotlinlogging.KotlinLogging
 import kotlinx.coroutines.CompletableDeferred
@@ -55,7 +60,7 @@ public class TelnetServer(
     private val supervisor = SupervisorJob()
     private val scope = CoroutineScope(supervisor + Dispatchers.Default + CoroutineName("telnet-server"))
     private val sessionJobs = SupervisorJob(supervisor)
-    private val liveSessions = ConcurrentHashMap<Long, TelnetSession>()
+    private val liveSessions = ConcurrentHashMap<Long, Session>()
     private val liveConnections = ConcurrentHashMap<Long, TelnetConnection>()
     private val liveCount = java.util.concurrent.atomic.AtomicInteger()
     private val perAddress = ConcurrentHashMap<String, Int>()
@@ -73,7 +78,7 @@ public class TelnetServer(
         get() = boundPort.also { check(it >= 0) { "the server is not started" } }
 
     /** The sessions open right now. */
-    public val sessions: List<TelnetSession> get() = liveSessions.values.sortedBy { it.id }
+    public val sessions: List<Session> get() = liveSessions.values.sortedBy { it.id }
 
     /** Binds the port and starts accepting connections. Returns this server. */
     @JvmSynthetic

@@ -1,6 +1,6 @@
 package dev.telnetkit.shell
+import dev.telnetkit.session.Session
 
-import dev.telnetkit.server.TelnetSession
 import java.lang.reflect.InvocationTargetException
 import java.lang.reflect.Method
 import java.lang.reflect.Modifier
@@ -87,10 +87,10 @@ public object AnnotatedCommands {
         val call: (CommandCall) -> Array<Any?> = when {
             kinds.isEmpty() -> { _ -> emptyArray() }
             kinds == listOf(List::class.java) && isStringList(method, 0) -> { c -> arrayOf(c.args) }
-            kinds == listOf(TelnetSession::class.java, List::class.java) && isStringList(method, 1) -> { c -> arrayOf(c.session, c.args) }
+            kinds == listOf(Session::class.java, List::class.java) && isStringList(method, 1) -> { c -> arrayOf(c.session, c.args) }
             kinds == listOf(CommandCall::class.java) -> { c -> arrayOf(c) }
             else -> throw IllegalArgumentException(
-                "$where: a @Command method takes (), (List<String>), (TelnetSession, List<String>) or (CommandCall); it takes $kinds",
+                "$where: a @Command method takes (), (List<String>), (Session, List<String>) or (CommandCall); it takes $kinds",
             )
         }
         require(method.returnType == Void.TYPE || method.returnType == String::class.java) {

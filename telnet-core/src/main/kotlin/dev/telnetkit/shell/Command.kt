@@ -1,6 +1,6 @@
 package dev.telnetkit.shell
+import dev.telnetkit.session.runBlockingCode
 
-import dev.telnetkit.server.runBlockingCode
 import dev.telnetkit.terminal.Completer
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.future.await

@@ -1,6 +1,6 @@
 package dev.telnetkit.shell
+import dev.telnetkit.session.Session
 
-import dev.telnetkit.server.TelnetSession
 
 /**
  * One run of a command: who asked, with which words, and exactly what they typed.
@@ -12,7 +12,7 @@ import dev.telnetkit.server.TelnetSession
  * @property raw the raw input, all continued lines joined with `\n`.
  */
 public class CommandCall internal constructor(
-    public val session: TelnetSession,
+    public val session: Session,
     public val command: Command,
     public val name: String,
     public val args: List<String>,

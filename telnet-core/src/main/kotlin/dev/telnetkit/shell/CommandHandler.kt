@@ -1,6 +1,6 @@
 package dev.telnetkit.shell
+import dev.telnetkit.session.runBlockingCode
 
-import dev.telnetkit.server.runBlockingCode
 
 /**
  * What a command does. Kotlin handlers suspend; they are cancelled when the user presses Ctrl-C

@@ -1,10 +1,10 @@
 package dev.telnetkit.shell
+import dev.telnetkit.session.Session
+import dev.telnetkit.session.InterruptListener
+import dev.telnetkit.session.InputInterruptedException
+import dev.telnetkit.session.SessionHandler
+import dev.telnetkit.session.LogText
 
-import dev.telnetkit.server.InputInterruptedException
-import dev.telnetkit.server.InterruptListener
-import dev.telnetkit.server.LogText
-import dev.telnetkit.server.SessionHandler
-import dev.telnetkit.server.TelnetSession
 import dev.telnetkit.terminal.Completer
 import io.github.oshai.kotlinlogging.KotlinLogging
 import kotlinx.coroutines.CancellationException
@@ -35,7 +35,7 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
     /** The commands of this shell. */
     public val commands: List<Command> get() = registry.commands
 
-    override suspend fun handle(session: TelnetSession) {
+    override suspend fun handle(session: Session) {
         session.errorFormatter = settings.errorFormatter
         if (!settings.ansi) session.ansiEnabled = false
         if (settings.welcome.isNotEmpty()) session.writeLine(settings.welcome)
@@ -60,7 +60,7 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
         }
     }
 
-    private suspend fun commandLoop(session: TelnetSession) {
+    private suspend fun commandLoop(session: Session) {
         val completer = Completer { complete(it.line, it.cursor) }
         while (true) {
             val first = session.readLine(settings.prompt.prompt(session), completer = completer) ?: break
@@ -101,7 +101,7 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
     }
 
     /** Runs the command in [words]; false when the user asked to leave. */
-    private suspend fun dispatch(session: TelnetSession, words: List<String>, raw: String): Boolean {
+    private suspend fun dispatch(session: Session, words: List<String>, raw: String): Boolean {
         val name = words[0]
         when (CommandRegistry.key(name)) {
             "bye", "exit", "quit" -> {
@@ -131,7 +131,7 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
         return true
     }
 
-    private suspend fun run(session: TelnetSession, call: CommandCall) {
+    private suspend fun run(session: Session, call: CommandCall) {
         // The command runs under a job of its own, a child of the session's, that the interrupt
         // listener cancels; it runs inline (no coroutine is started or joined per command). The
         // listener is in place before the handler runs: otherwise a Ctrl-C that arrives as soon as
@@ -168,7 +168,7 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
         if (interrupted && commandJob.isCancelled) session.writeLine("^C")
     }
 
-    private suspend fun help(session: TelnetSession, topic: List<String>) {
+    private suspend fun help(session: Session, topic: List<String>) {
         if (topic.isEmpty()) {
             HelpText.list(registry.commands).forEach { session.writeResponse(it) }
             return
@@ -191,7 +191,7 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
      * One error line for the unknown [word], shown as [shown]; [groups] are the groups it was looked
      * up in, outermost first (empty for a top-level name). The hint names the full command path.
      */
-    private suspend fun unknown(session: TelnetSession, shown: String, groups: List<Command>, word: String = shown) {
+    private suspend fun unknown(session: Session, shown: String, groups: List<Command>, word: String = shown) {
         val group = groups.lastOrNull()
         val prefix = groups.joinToString("") { it.name + " " }
         val suggestion = registry.suggest(word, group)

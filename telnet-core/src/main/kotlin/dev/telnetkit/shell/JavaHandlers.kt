@@ -1,6 +1,6 @@
 package dev.telnetkit.shell
+import dev.telnetkit.session.Session
 
-import dev.telnetkit.server.TelnetSession
 import java.util.concurrent.CompletionStage
 
 /**
@@ -14,7 +14,7 @@ import java.util.concurrent.CompletionStage
 public fun interface SimpleCommandHandler {
     /** Runs the command. */
     @Throws(Exception::class)
-    public fun handle(session: TelnetSession, args: List<String>)
+    public fun handle(session: Session, args: List<String>)
 }
 
 /**
@@ -31,19 +31,19 @@ public fun interface SimpleCommandHandler {
  */
 public fun interface AsyncCommandHandler {
     /** Starts the command; the shell waits for the returned stage. */
-    public fun handle(session: TelnetSession, args: List<String>): CompletionStage<*>
+    public fun handle(session: Session, args: List<String>): CompletionStage<*>
 }
 
 /** Decides a login from Java; it may block. True accepts; false or an exception rejects. */
 public fun interface BlockingAuthenticator {
     /** Whether [username] with [password] may log in from [session]. */
     @Throws(Exception::class)
-    public fun authenticate(session: TelnetSession, username: String, password: String): Boolean
+    public fun authenticate(session: Session, username: String, password: String): Boolean
 }
 
 /** A session hook for Java (`onSessionStart`, `onSessionEnd`); it may block. */
 public fun interface BlockingSessionHook {
     /** Called with the [session]. */
     @Throws(Exception::class)
-    public fun run(session: TelnetSession)
+    public fun run(session: Session)
 }

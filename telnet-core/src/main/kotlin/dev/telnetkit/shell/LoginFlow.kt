@@ -1,7 +1,7 @@
 package dev.telnetkit.shell
+import dev.telnetkit.session.Session
+import dev.telnetkit.session.LogText
 
-import dev.telnetkit.server.LogText
-import dev.telnetkit.server.TelnetSession
 import io.github.oshai.kotlinlogging.KotlinLogging
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.delay
@@ -15,7 +15,7 @@ private const val MAX_DELAY_STEPS = 30
 /** Runs the login prompts of [settings] for one session. */
 internal class LoginFlow(private val settings: LoginSettings) {
     /** True once the user is in; false when the attempts or the time ran out, the address is locked out, or the input ended. */
-    suspend fun run(session: TelnetSession): Boolean {
+    suspend fun run(session: Session): Boolean {
         if (refusedForLockout(session)) return false
         val outcome = withTimeoutOrNull(settings.timeout.toKotlinDuration()) { attempts(session) }
         if (outcome == null) {
@@ -28,14 +28,14 @@ internal class LoginFlow(private val settings: LoginSettings) {
     }
 
     /** True (and the user told) if the session's address is locked out now. */
-    private suspend fun refusedForLockout(session: TelnetSession): Boolean {
+    private suspend fun refusedForLockout(session: Session): Boolean {
         if (settings.throttle.lockedFor(session.remoteHost) <= 0) return false
         logger.warn { "session ${session.id} (${session.remoteAddress}): login refused, the address is locked out after failed logins" }
         session.writeLine(LOCKED_OUT)
         return true
     }
 
-    private suspend fun attempts(session: TelnetSession): Boolean {
+    private suspend fun attempts(session: Session): Boolean {
         val address = session.remoteHost
         for (attempt in 1..settings.maxAttempts) {
             val user = if (settings.askUsername) session.readLine(settings.usernamePrompt, history = false) ?: return false else ""

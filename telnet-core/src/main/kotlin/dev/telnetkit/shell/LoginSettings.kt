@@ -18,7 +18,7 @@ import java.time.Duration
  * TelnetServer.builder().login(login);
  * ```
  *
- * @property askUsername show `Username: ` (the answer becomes `TelnetSession.username`).
+ * @property askUsername show `Username: ` (the answer becomes `Session.username`).
  * @property askPassword show `Password: `, read with echo off and never kept in history or logs.
  * @property authenticator decides each attempt.
  * @property usernamePrompt the prompt for the user name.

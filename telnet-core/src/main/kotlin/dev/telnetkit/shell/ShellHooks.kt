@@ -1,18 +1,18 @@
 package dev.telnetkit.shell
+import dev.telnetkit.session.Session
+import dev.telnetkit.session.runBlockingCode
 
-import dev.telnetkit.server.runBlockingCode
-import dev.telnetkit.server.TelnetSession
 
 /** Computes the prompt for a session, each time it is shown (it may show the user or the time). */
 public fun interface PromptProvider {
     /** The prompt for [session]. */
-    public fun prompt(session: TelnetSession): String
+    public fun prompt(session: Session): String
 }
 
 /** Runs at a point in a session's life: `onSessionStart` or `onSessionEnd`. */
 public fun interface SessionHook {
     /** Called with the [session]; may suspend. */
-    public suspend fun run(session: TelnetSession)
+    public suspend fun run(session: Session)
 
     public companion object {
         /**
@@ -32,7 +32,7 @@ public fun interface SessionHook {
  */
 public fun interface Authenticator {
     /** Whether [username] with [password] may log in from [session]. */
-    public suspend fun authenticate(session: TelnetSession, username: String, password: String): Boolean
+    public suspend fun authenticate(session: Session, username: String, password: String): Boolean
 
     public companion object {
         /**

@@ -1,6 +1,6 @@
 package dev.telnetkit.shell
+import dev.telnetkit.session.ErrorFormatter
 
-import dev.telnetkit.server.ErrorFormatter
 
 /**
  * Everything a [CommandShell] shows and does around the commands.

@@ -1,7 +1,7 @@
 package dev.telnetkit.terminal
 
 /**
- * Text styles and colours as ANSI SGR codes. Use them through `TelnetSession.styled`, which
+ * Text styles and colours as ANSI SGR codes. Use them through `Session.styled`, which
  * leaves them out for terminals that cannot show them.
  */
 public enum class AnsiStyle(internal val code: Int) {

@@ -1,6 +1,6 @@
 package dev.telnetkit.dsl
+import dev.telnetkit.session.Session
 
-import dev.telnetkit.server.TelnetSession
 import dev.telnetkit.shell.Command
 import dev.telnetkit.shell.CommandCall
 import dev.telnetkit.shell.CommandHandler
@@ -40,7 +40,7 @@ public class CommandBuilder internal constructor(private val name: String, priva
      * What the command does; runs with the session as receiver and the parameters as [block]'s
      * argument. It may suspend; Ctrl-C cancels it.
      */
-    public fun run(block: suspend TelnetSession.(args: List<String>) -> Unit) {
+    public fun run(block: suspend Session.(args: List<String>) -> Unit) {
         check(handler == null) { "command '$name': run { } is declared twice" }
         handler = CommandHandler { call -> call.session.block(call.args) }
     }

@@ -1,11 +1,11 @@
 package dev.telnetkit.dsl
+import dev.telnetkit.session.Session
+import dev.telnetkit.session.ErrorFormatter
+import dev.telnetkit.session.SessionHandler
 
 import dev.telnetkit.protocol.ProtocolSettings
-import dev.telnetkit.server.ErrorFormatter
 import dev.telnetkit.server.ServerSettings
-import dev.telnetkit.server.SessionHandler
 import dev.telnetkit.server.TelnetServer
-import dev.telnetkit.server.TelnetSession
 import dev.telnetkit.shell.AnnotatedCommands
 import dev.telnetkit.shell.Authenticator
 import dev.telnetkit.shell.Command
@@ -118,7 +118,7 @@ public class TelnetServerScope internal constructor() {
     private val commands = ArrayList<Command>()
 
     /** The prompt as a function of the session, computed each time it is shown. */
-    public fun prompt(block: (TelnetSession) -> String) {
+    public fun prompt(block: (Session) -> String) {
         promptProvider = PromptProvider { block(it) }
     }
 
@@ -163,7 +163,7 @@ public class TelnetServerScope internal constructor() {
         lockoutThreshold: Int = LOGIN.lockoutThreshold,
         lockoutWindow: Duration = LOGIN.lockoutWindow.toKotlinDuration(),
         lockoutDuration: Duration = LOGIN.lockoutDuration.toKotlinDuration(),
-        check: suspend TelnetSession.(username: String, password: String) -> Boolean,
+        check: suspend Session.(username: String, password: String) -> Boolean,
     ) {
         loginSettings = LoginSettings(
             authenticator = Authenticator { session, user, password -> session.check(user, password) },
@@ -176,17 +176,17 @@ public class TelnetServerScope internal constructor() {
     }
 
     /** Runs after the welcome text and the login, with the session as receiver. */
-    public fun onSessionStart(block: suspend TelnetSession.() -> Unit) {
+    public fun onSessionStart(block: suspend Session.() -> Unit) {
         startHook = SessionHook { it.block() }
     }
 
     /** Runs exactly once when a started session ends, however it ended. */
-    public fun onSessionEnd(block: suspend TelnetSession.() -> Unit) {
+    public fun onSessionEnd(block: suspend Session.() -> Unit) {
         endHook = SessionHook { it.block() }
     }
 
     /** How `writeError` shows an error, for example `errorFormat { text -> styled(text, AnsiStyle.RED) }`. */
-    public fun errorFormat(block: TelnetSession.(text: String) -> String) {
+    public fun errorFormat(block: Session.(text: String) -> String) {
         errorFormatter = ErrorFormatter { session, text -> session.block(text) }
     }
 
@@ -194,7 +194,7 @@ public class TelnetServerScope internal constructor() {
      * Replaces the command shell with your own session handler, for servers that are not command
      * shells (games, menus). Commands, login and hooks are then not used.
      */
-    public fun session(block: suspend TelnetSession.() -> Unit) {
+    public fun session(block: suspend Session.() -> Unit) {
         handler = SessionHandler { it.block() }
     }
 

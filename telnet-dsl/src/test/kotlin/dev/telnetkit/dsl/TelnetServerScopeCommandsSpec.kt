@@ -1,6 +1,6 @@
 package dev.telnetkit.dsl
+import dev.telnetkit.session.Session
 
-import dev.telnetkit.server.TelnetSession
 import dev.telnetkit.shell.AnnotatedCommands
 import dev.telnetkit.shell.CommandException
 import io.kotest.assertions.throwables.shouldThrow
@@ -237,7 +237,7 @@ class TelnetServerScopeCommandsSpec : FunSpec({
                     client.sendLine(name)
                     client.awaitPrompt("$name> ")
                 }
-                server.broadcast("for ann only") { session: TelnetSession -> session.username == "ann" } shouldBe 1
+                server.broadcast("for ann only") { session: Session -> session.username == "ann" } shouldBe 1
                 ann.awaitText("for ann only\r\n")
                 ann.awaitPrompt("ann> ")
                 server.broadcast("for everyone") shouldBe 2

@@ -1,6 +1,6 @@
 package dev.telnetkit.testkit
+import dev.telnetkit.session.TerminalSize
 
-import dev.telnetkit.server.TerminalSize
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.withContext

@@ -1,12 +1,12 @@
 package dev.telnetkit.hardening
+import dev.telnetkit.session.Session
+import dev.telnetkit.session.SessionHandler
 
 import ch.qos.logback.classic.Level
 import dev.telnetkit.protocol.TelnetCommand
 import dev.telnetkit.protocol.TelnetOption
 import dev.telnetkit.server.ServerSettings
-import dev.telnetkit.server.SessionHandler
 import dev.telnetkit.server.TelnetServer
-import dev.telnetkit.server.TelnetSession
 import dev.telnetkit.server.awaitCondition
 import dev.telnetkit.server.serverFixture
 import dev.telnetkit.testkit.TelnetTestClient
@@ -102,12 +102,12 @@ class HostileInputSpec : FunSpec({
         }
 
         /** The one session that is not the good client's (waits for it to start). */
-        suspend fun abuserSession(): TelnetSession {
+        suspend fun abuserSession(): Session {
             awaitCondition("the abusive session started", 10.seconds) { server.sessions.size == 2 }
             return server.sessions.single { it.id != goodId }
         }
 
-        fun linesOf(session: TelnetSession): List<String> = lines[session.id]?.let { synchronized(it) { it.toList() } } ?: emptyList()
+        fun linesOf(session: Session): List<String> = lines[session.id]?.let { synchronized(it) { it.toList() } } ?: emptyList()
     }
 
     suspend fun arena(

@@ -1,4 +1,6 @@
 package dev.telnetkit.hardening
+import dev.telnetkit.session.Session
+import dev.telnetkit.session.SessionHandler
 
 import ch.qos.logback.classic.Level
 import ch.qos.logback.classic.Logger
@@ -7,8 +9,6 @@ import ch.qos.logback.core.read.ListAppender
 import dev.telnetkit.protocol.ProtocolSettings
 import dev.telnetkit.protocol.TelnetDecoder
 import dev.telnetkit.server.ServerSettings
-import dev.telnetkit.server.SessionHandler
-import dev.telnetkit.server.TelnetSession
 import dev.telnetkit.testkit.TelnetTestClient
 import io.kotest.core.spec.style.FunSpec
 import kotlinx.coroutines.CancellationException
@@ -83,15 +83,15 @@ internal suspend fun TelnetTestClient.roundTrip(word: String, within: KDuration 
  * Bytes held by the session's Telnet decoder for a subnegotiation in progress. Read by reflection:
  * the decoder is private to the session's protocol, and this is the one number that shows its memory.
  */
-internal fun bufferedSubnegotiationBytes(session: TelnetSession): Int {
-    val protocol = TelnetSession::class.java.getDeclaredField("protocol").apply { isAccessible = true }.get(session)
+internal fun bufferedSubnegotiationBytes(session: Session): Int {
+    val protocol = Session::class.java.getDeclaredField("protocol").apply { isAccessible = true }.get(session)
     val decoder = protocol.javaClass.getDeclaredField("decoder").apply { isAccessible = true }.get(protocol) as TelnetDecoder
     return decoder.bufferedSubnegotiationBytes
 }
 
 /** Output queued for the session's client and not yet handed to the socket, read by reflection. */
-internal fun queuedOutputBytes(session: TelnetSession): Long {
-    val queue = TelnetSession::class.java.getDeclaredField("output").apply { isAccessible = true }.get(session)
+internal fun queuedOutputBytes(session: Session): Long {
+    val queue = Session::class.java.getDeclaredField("output").apply { isAccessible = true }.get(session)
     return queue.javaClass.getDeclaredMethod("getQueuedBytes").apply { isAccessible = true }.invoke(queue) as Long
 }
 

@@ -1,11 +1,11 @@
 package dev.telnetkit.hardening
+import dev.telnetkit.session.Session
 
 import ch.qos.logback.classic.Level
 import dev.telnetkit.protocol.ProtocolSettings
 import dev.telnetkit.protocol.TelnetCommand
 import dev.telnetkit.protocol.TelnetOption
 import dev.telnetkit.server.TelnetServer
-import dev.telnetkit.server.TelnetSession
 import dev.telnetkit.server.awaitCondition
 import dev.telnetkit.server.indexOf
 import dev.telnetkit.server.serverFixture
@@ -429,7 +429,7 @@ class LimitsSpec : FunSpec({
     test("outputBufferLimit: a client that stops reading is cut off with one log line once its unread output passes the limit, and the queue never holds more") {
         val limit = 4096
         val message = "m".repeat(1000)
-        val started = ConcurrentHashMap<Long, TelnetSession>()
+        val started = ConcurrentHashMap<Long, Session>()
         val server = fixture.start(limitSettings(outputBufferLimit = limit)) { s -> started[s.id] = s; recordingEcho().handle(s) }
         val good = fixture.connect(server)
         good.awaitPrompt("> ")

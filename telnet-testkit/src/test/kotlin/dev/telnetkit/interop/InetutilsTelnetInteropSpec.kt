@@ -1,9 +1,9 @@
 package dev.telnetkit.interop
+import dev.telnetkit.session.Session
+import dev.telnetkit.session.TerminalSize
 
 import dev.telnetkit.server.ServerSettings
 import dev.telnetkit.server.TelnetServer
-import dev.telnetkit.server.TelnetSession
-import dev.telnetkit.server.TerminalSize
 import dev.telnetkit.testkit.InteropClients
 import dev.telnetkit.testkit.TmuxTerminal
 import io.kotest.assertions.withClue
@@ -27,7 +27,7 @@ class InetutilsTelnetInteropSpec : FunSpec({
     ) {
         InteropClients.requireAll()
 
-        val seen = CompletableDeferred<TelnetSession>()
+        val seen = CompletableDeferred<Session>()
         val server = TelnetServer(
             ServerSettings(port = 0, connectMaxWait = Duration.ofSeconds(5), idleTimeout = Duration.ofSeconds(60)),
         ) { s ->

@@ -1,10 +1,10 @@
 package dev.telnetkit.interop
+import dev.telnetkit.session.Session
+import dev.telnetkit.session.TerminalSize
 
 import dev.telnetkit.server.DEMO_LIKE_PROMPT
 import dev.telnetkit.server.ServerSettings
 import dev.telnetkit.server.TelnetServer
-import dev.telnetkit.server.TelnetSession
-import dev.telnetkit.server.TerminalSize
 import dev.telnetkit.server.demoLikeShell
 import dev.telnetkit.testkit.InteropClients
 import dev.telnetkit.testkit.TmuxTerminal
@@ -33,7 +33,7 @@ private const val HEIGHT = 24
 private val PROMPT_SHOWN = DEMO_LIKE_PROMPT.trimEnd()
 
 /** One test's world: the demo-like server, the real telnet client in tmux, and the server's view of the session. */
-private class Demo(val terminal: TmuxTerminal, val session: TelnetSession, val secrets: List<String>)
+private class Demo(val terminal: TmuxTerminal, val session: Session, val secrets: List<String>)
 
 /**
  * The line editor as a user sees it: GNU inetutils telnet in a tmux pane of 80x24 with
@@ -52,7 +52,7 @@ class LineEditorInteropSpec : FunSpec({
     /** Starts the server and the client, waits for the first prompt, runs [block], and cleans up. */
     suspend fun withDemo(block: suspend Demo.() -> Unit) {
         InteropClients.requireAll()
-        val seen = CompletableDeferred<TelnetSession>()
+        val seen = CompletableDeferred<Session>()
         val secrets = Collections.synchronizedList(ArrayList<String>())
         val shell = demoLikeShell { secrets.add(it) }
         val server = TelnetServer(

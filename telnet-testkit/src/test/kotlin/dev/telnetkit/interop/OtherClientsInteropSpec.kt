@@ -1,10 +1,10 @@
 package dev.telnetkit.interop
+import dev.telnetkit.session.Session
+import dev.telnetkit.session.TerminalSize
 
 import dev.telnetkit.server.DEMO_LIKE_PROMPT
 import dev.telnetkit.server.ServerSettings
 import dev.telnetkit.server.TelnetServer
-import dev.telnetkit.server.TelnetSession
-import dev.telnetkit.server.TerminalSize
 import dev.telnetkit.server.demoLikeShell
 import dev.telnetkit.testkit.InteropClients
 import dev.telnetkit.testkit.TmuxTerminal
@@ -46,8 +46,8 @@ class OtherClientsInteropSpec : FunSpec({
     }
 
     /** A demo-like server; [block] gets it and a deferred that completes with the first session. */
-    suspend fun withServer(block: suspend (TelnetServer, CompletableDeferred<TelnetSession>, List<String>) -> Unit) {
-        val seen = CompletableDeferred<TelnetSession>()
+    suspend fun withServer(block: suspend (TelnetServer, CompletableDeferred<Session>, List<String>) -> Unit) {
+        val seen = CompletableDeferred<Session>()
         val secrets = Collections.synchronizedList(ArrayList<String>())
         val shell = demoLikeShell { secrets.add(it) }
         val server = TelnetServer(
@@ -79,7 +79,7 @@ class OtherClientsInteropSpec : FunSpec({
      * Backspace, history with Up, an asynchronous message that leaves the half-typed line intact, a
      * password read that shows nothing, and `bye`.
      */
-    suspend fun characterModeSession(terminal: TmuxTerminal, session: TelnetSession, secrets: List<String>) {
+    suspend fun characterModeSession(terminal: TmuxTerminal, session: Session, secrets: List<String>) {
         terminal.awaitEditedLine("")
         withClue("the client agreed to character mode") { session.serverEchoes shouldBe true }
 

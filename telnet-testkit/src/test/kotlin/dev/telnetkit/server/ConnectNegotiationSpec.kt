@@ -1,4 +1,6 @@
 package dev.telnetkit.server
+import dev.telnetkit.session.Session
+import dev.telnetkit.session.TerminalSize
 
 import dev.telnetkit.protocol.OptionSide
 import dev.telnetkit.protocol.TelnetOption.CHARSET
@@ -35,7 +37,7 @@ private data class StartFacts(
     val serverEchoes: Boolean,
 )
 
-private fun TelnetSession.facts() = StartFacts(terminalType, terminalTypes, size, environment, encoding, serverEchoes)
+private fun Session.facts() = StartFacts(terminalType, terminalTypes, size, environment, encoding, serverEchoes)
 
 /** The server's half of the opening, as bytes on the wire. */
 private val OPENING = bytes(IAC, DO, TTYPE)

@@ -1,4 +1,5 @@
 package dev.telnetkit.server
+import dev.telnetkit.session.Session
 
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
@@ -87,7 +88,7 @@ class EventLoopTransportSpec : FunSpec({
         // Every session waits for a line under a 60 s timeout (as a login prompt or an output stall
         // does). The first one keeps waiting, so its timer stays at the head of the loop's queue; the
         // timers of the 2,000 that come and go behind it are cancelled but sit later in the queue.
-        val sessions = java.util.Collections.synchronizedList(ArrayList<java.lang.ref.WeakReference<TelnetSession>>())
+        val sessions = java.util.Collections.synchronizedList(ArrayList<java.lang.ref.WeakReference<Session>>())
         val server = fixture.start(settings(eventLoops = 1, connectMaxWait = Duration.ofMillis(50))) { session ->
             sessions.add(java.lang.ref.WeakReference(session))
             kotlinx.coroutines.withTimeoutOrNull(60_000) { session.readLine("> ") }

@@ -1,4 +1,5 @@
 package dev.telnetkit.server
+import dev.telnetkit.session.Session
 
 import dev.telnetkit.protocol.TelnetCommand
 import dev.telnetkit.protocol.TelnetOption
@@ -189,7 +190,7 @@ class LineEditingSpec : FunSpec({
     }
 
     test("writeMessage from another thread while half a line is typed redraws the prompt and the partial input") {
-        val session = CompletableDeferred<TelnetSession>()
+        val session = CompletableDeferred<Session>()
         val server = fixture.start { s ->
             session.complete(s)
             echoShell().handle(s)
@@ -211,7 +212,7 @@ class LineEditingSpec : FunSpec({
     }
 
     test("writeMessage in line mode puts the message on a line of its own and prompts again") {
-        val session = CompletableDeferred<TelnetSession>()
+        val session = CompletableDeferred<Session>()
         val server = fixture.start { s ->
             session.complete(s)
             echoShell().handle(s)
@@ -223,7 +224,7 @@ class LineEditingSpec : FunSpec({
     }
 
     test("messages arriving while lines are entered never draw a prompt for a line that is already finished") {
-        val session = CompletableDeferred<TelnetSession>()
+        val session = CompletableDeferred<Session>()
         val server = fixture.start { s ->
             session.complete(s)
             echoShell().handle(s)

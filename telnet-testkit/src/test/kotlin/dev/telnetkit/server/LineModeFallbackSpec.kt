@@ -1,4 +1,6 @@
 package dev.telnetkit.server
+import dev.telnetkit.session.Session
+import dev.telnetkit.session.TerminalSize
 
 import dev.telnetkit.protocol.OptionSide
 import dev.telnetkit.protocol.TelnetOption
@@ -22,7 +24,7 @@ class LineModeFallbackSpec : FunSpec({
 
     test("a client that answers nothing still gets the prompt within connect-maxwait, and is served in line mode") {
         val maxWait = Duration.ofMillis(300)
-        val session = CompletableDeferred<TelnetSession>()
+        val session = CompletableDeferred<Session>()
         val server = fixture.start(testSettings(connectMaxWait = maxWait)) { s ->
             session.complete(s)
             echoShell().handle(s)
@@ -44,7 +46,7 @@ class LineModeFallbackSpec : FunSpec({
     }
 
     test("a client that refuses every option works in line mode: no server echo, a line comes back processed") {
-        val session = CompletableDeferred<TelnetSession>()
+        val session = CompletableDeferred<Session>()
         // A long connect wait: refusals settle the negotiation, so the prompt must not wait for it.
         val server = fixture.start(testSettings(connectMaxWait = Duration.ofSeconds(20))) { s ->
             session.complete(s)

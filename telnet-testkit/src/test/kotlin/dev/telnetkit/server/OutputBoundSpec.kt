@@ -1,4 +1,5 @@
 package dev.telnetkit.server
+import dev.telnetkit.session.Session
 
 import dev.telnetkit.hardening.queuedOutputBytes
 import dev.telnetkit.protocol.TelnetCommand
@@ -33,7 +34,7 @@ class OutputBoundSpec : FunSpec({
     val maxMessages = 64 * 1024
 
     test("a client that stops reading is cut off once outputBufferLimit is exceeded; others are still served") {
-        val started = ConcurrentHashMap<Long, TelnetSession>()
+        val started = ConcurrentHashMap<Long, Session>()
         val finallyRuns = AtomicInteger()
         val server = fixture.start(
             testSettings(connectMaxWait = Duration.ofMillis(200), outputBufferLimit = limit),

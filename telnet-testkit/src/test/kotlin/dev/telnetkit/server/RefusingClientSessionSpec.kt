@@ -1,4 +1,5 @@
 package dev.telnetkit.server
+import dev.telnetkit.session.Session
 
 import dev.telnetkit.protocol.OptionSide
 import dev.telnetkit.protocol.TelnetCommand
@@ -44,7 +45,7 @@ class RefusingClientSessionSpec : FunSpec({
     val prompt = DEMO_LIKE_PROMPT
 
     test("a client that answers every DO with WONT and every WILL with DONT completes a whole session in line mode") {
-        val session = CompletableDeferred<TelnetSession>()
+        val session = CompletableDeferred<Session>()
         val secrets = Collections.synchronizedList(ArrayList<String>())
         val shell = demoLikeShell { secrets.add(it) }
         // A long connect wait: refusals settle the negotiation, so the prompt must not wait for it.
@@ -99,7 +100,7 @@ class RefusingClientSessionSpec : FunSpec({
     }
 
     test("a netcat-like client that sends no Telnet at all and ends lines with bare LF completes a whole session") {
-        val session = CompletableDeferred<TelnetSession>()
+        val session = CompletableDeferred<Session>()
         val secrets = Collections.synchronizedList(ArrayList<String>())
         val shell = demoLikeShell { secrets.add(it) }
         val server = fixture.start(testSettings(connectMaxWait = Duration.ofMillis(300))) { s ->

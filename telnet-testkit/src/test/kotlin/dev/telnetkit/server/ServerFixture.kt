@@ -1,4 +1,5 @@
 package dev.telnetkit.server
+import dev.telnetkit.session.SessionHandler
 
 import dev.telnetkit.protocol.TelnetCommand
 import dev.telnetkit.testkit.TelnetTestClient

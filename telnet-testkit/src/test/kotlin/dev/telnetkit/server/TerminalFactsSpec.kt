@@ -1,4 +1,6 @@
 package dev.telnetkit.server
+import dev.telnetkit.session.Session
+import dev.telnetkit.session.TerminalSize
 
 import dev.telnetkit.protocol.TelnetOption
 import dev.telnetkit.testkit.TelnetTestClient
@@ -17,8 +19,8 @@ class TerminalFactsSpec : FunSpec({
     val fixture = serverFixture()
 
     /** Starts a server whose handler hands its session out, then runs the echo shell. */
-    suspend fun sessionOf(profile: TerminalProfile): Pair<TelnetSession, TelnetTestClient> {
-        val seen = CompletableDeferred<TelnetSession>()
+    suspend fun sessionOf(profile: TerminalProfile): Pair<Session, TelnetTestClient> {
+        val seen = CompletableDeferred<Session>()
         val server = fixture.start { s ->
             seen.complete(s)
             echoShell().handle(s)
@@ -96,7 +98,7 @@ class TerminalFactsSpec : FunSpec({
     }
 
     test("a client that accepts only ISO-8859-1 gets it as the session encoding, and text uses it both ways") {
-        val session = CompletableDeferred<TelnetSession>()
+        val session = CompletableDeferred<Session>()
         val lines = Channel<String>(Channel.UNLIMITED)
         val server = fixture.start { s ->
             session.complete(s)
@@ -127,7 +129,7 @@ class TerminalFactsSpec : FunSpec({
     }
 
     test("a resize mid-session updates width and height and calls the resize listener") {
-        val session = CompletableDeferred<TelnetSession>()
+        val session = CompletableDeferred<Session>()
         val resizes = Channel<TerminalSize>(Channel.UNLIMITED)
         val server = fixture.start { s ->
             s.addResizeListener { resizes.trySend(it) }

@@ -1,9 +1,9 @@
 package dev.telnetkit.shell
+import dev.telnetkit.session.AttributeKey
+import dev.telnetkit.session.ErrorFormatter
 
 import ch.qos.logback.classic.Level
 import dev.telnetkit.protocol.TelnetCommand
-import dev.telnetkit.server.AttributeKey
-import dev.telnetkit.server.ErrorFormatter
 import dev.telnetkit.server.serverFixture
 import dev.telnetkit.server.testSettings
 import dev.telnetkit.terminal.AnsiStyle

@@ -1,4 +1,4 @@
-package dev.telnetkit.server
+package dev.telnetkit.session
 
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.runInterruptible

@@ -1,4 +1,4 @@
-package dev.telnetkit.server
+package dev.telnetkit.session
 
 import java.util.concurrent.ConcurrentHashMap
 import java.util.function.Supplier

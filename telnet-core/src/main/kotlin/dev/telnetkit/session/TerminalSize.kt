@@ -1,4 +1,4 @@
-package dev.telnetkit.server
+package dev.telnetkit.session
 
 /** A terminal window size in character cells, as reported by NAWS. */
 public data class TerminalSize(val width: Int, val height: Int) {

@@ -1,4 +1,6 @@
-package dev.telnetkit.server
+package dev.telnetkit.session
+import dev.telnetkit.transport.nio.EventLoop
+import dev.telnetkit.server.ServerSettings
 
 import dev.telnetkit.protocol.OptionSide
 import dev.telnetkit.protocol.TelnetEncoder
@@ -45,7 +47,7 @@ private val logger = KotlinLogging.logger {}
  * the middle of an echoed character or a prompt: while [readLine] waits, a message appears on its
  * own line and the prompt and the text typed so far are drawn again below it.
  */
-public class TelnetSession internal constructor(
+public class Session internal constructor(
     /** A number unique among the sessions of one server. */
     public val id: Long,
     /** The client's address and port, such as `127.0.0.1:53412`. */

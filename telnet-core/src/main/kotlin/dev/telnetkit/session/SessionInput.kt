@@ -1,4 +1,4 @@
-package dev.telnetkit.server
+package dev.telnetkit.session
 
 /** What the connection hands the session's reader, in arrival order. */
 internal sealed class SessionInput {

@@ -1,4 +1,4 @@
-package dev.telnetkit.server
+package dev.telnetkit.session
 
 /**
  * Formats the text of `writeError` for a session, for example to colour it. The default shows
@@ -6,7 +6,7 @@ package dev.telnetkit.server
  */
 public fun interface ErrorFormatter {
     /** The line to show for the error [text] in [session] (no line break needed). */
-    public fun format(session: TelnetSession, text: String): String
+    public fun format(session: Session, text: String): String
 
     public companion object {
         /** Shows errors as they are. */

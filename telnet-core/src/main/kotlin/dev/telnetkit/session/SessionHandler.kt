@@ -1,4 +1,5 @@
-package dev.telnetkit.server
+package dev.telnetkit.session
+import dev.telnetkit.server.TelnetServer
 
 /**
  * What runs for each connection once the opening negotiation is done. The session ends when
@@ -7,7 +8,7 @@ package dev.telnetkit.server
  */
 public fun interface SessionHandler {
     /** Serves one [session]; runs in the session's own coroutine. */
-    public suspend fun handle(session: TelnetSession)
+    public suspend fun handle(session: Session)
 
     public companion object {
         /**
@@ -33,5 +34,5 @@ public fun interface SessionHandler {
 public fun interface BlockingSessionHandler {
     /** Serves one [session], blocking as long as it needs. */
     @Throws(Exception::class)
-    public fun handle(session: TelnetSession)
+    public fun handle(session: Session)
 }

@@ -1,4 +1,4 @@
-package dev.telnetkit.server
+package dev.telnetkit.session
 
 /**
  * Told when the user asks to interrupt: Telnet `IAC IP` or `IAC BRK`, or Ctrl-C typed in character

@@ -1,4 +1,6 @@
-package dev.telnetkit.server
+package dev.telnetkit.transport.nio
+import dev.telnetkit.session.OutputQueue
+import dev.telnetkit.transport.nio.LoopSocket
 
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.booleans.shouldBeTrue

@@ -1,4 +1,4 @@
-package dev.telnetkit.server
+package dev.telnetkit.transport.nio
 
 import io.github.oshai.kotlinlogging.KotlinLogging
 import kotlinx.coroutines.CancellableContinuation

@@ -1,4 +1,5 @@
-package dev.telnetkit.server
+package dev.telnetkit.session
+import dev.telnetkit.transport.nio.LoopSocket
 
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.first

@@ -1,9 +1,10 @@
-package dev.telnetkit.server
+package dev.telnetkit.session
+import dev.telnetkit.server.TelnetServer
 
 /** Chooses sessions, for example for [TelnetServer.broadcast]. */
 public fun interface SessionFilter {
     /** True to include [session]. */
-    public fun accept(session: TelnetSession): Boolean
+    public fun accept(session: Session): Boolean
 
     public companion object {
         /** Every session. */

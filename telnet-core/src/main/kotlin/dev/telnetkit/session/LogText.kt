@@ -1,4 +1,4 @@
-package dev.telnetkit.server
+package dev.telnetkit.session
 
 /** Makes client-controlled text safe for a log line: control characters are escaped, length is capped. */
 internal object LogText {

@@ -1,4 +1,4 @@
-package dev.telnetkit.server
+package dev.telnetkit.transport.nio
 
 import kotlinx.coroutines.suspendCancellableCoroutine
 import java.nio.ByteBuffer
