@@ -1,4 +1,5 @@
 package dev.telnetkit.samples
+
 import dev.telnetkit.session.Session
 import dev.telnetkit.session.AttributeKey
 

@@ -1,6 +1,7 @@
 package dev.telnetkit.server
 
 import dev.telnetkit.protocol.ProtocolSettings
+import dev.telnetkit.transport.Transport
 import dev.telnetkit.terminal.History
 import java.time.Duration
 
@@ -31,7 +32,9 @@ import java.time.Duration
  * @property eventLoops threads that run the sockets and the sessions' coroutines; each session
  *   lives on one of them. One per processor by default. Handlers must not block these threads:
  *   blocking work belongs in `CommandHandler.blocking` (Java handlers are run that way) or in
- *   `withContext(Dispatchers.IO)`.
+ *   `withContext(Dispatchers.IO)`. Transports with threads of their own use this as their count.
+ * @property transport how clients reach the sessions: [Transport.nio] (the default), or another
+ *   (`KtorTransport` from `telnet-ktor`, `InMemoryTransport` from the testkit).
  */
 public class ServerSettings @JvmOverloads constructor(
     public val host: String = "127.0.0.1",
@@ -51,6 +54,7 @@ public class ServerSettings @JvmOverloads constructor(
     public val maxSessionsPerAddress: Int = 100,
     public val busyMessage: String = "Server busy, try later.",
     public val eventLoops: Int = Runtime.getRuntime().availableProcessors(),
+    public val transport: Transport = Transport.nio(),
 ) {
     init {
         require(host.isNotBlank()) { "host must not be blank" }
@@ -67,10 +71,17 @@ public class ServerSettings @JvmOverloads constructor(
         require(eventLoops in 1..256) { "eventLoops must be in 1..256, was $eventLoops" }
     }
 
+    /** A copy with the given [transport], the rest unchanged. */
+    public fun withTransport(transport: Transport): ServerSettings = ServerSettings(
+        host, port, connectMaxWait, idleTimeout, idleNotice, shutdownNotice, outputBufferLimit,
+        outputStallTimeout, maxLineLength, areYouThereAnswer, protocol, historySize, escapeTimeout,
+        maxSessions, maxSessionsPerAddress, busyMessage, eventLoops, transport,
+    )
+
     /** A copy with the given [port], the rest unchanged. */
     public fun withPort(port: Int): ServerSettings = ServerSettings(
         host, port, connectMaxWait, idleTimeout, idleNotice, shutdownNotice, outputBufferLimit,
         outputStallTimeout, maxLineLength, areYouThereAnswer, protocol, historySize, escapeTimeout,
-        maxSessions, maxSessionsPerAddress, busyMessage, eventLoops,
+        maxSessions, maxSessionsPerAddress, busyMessage, eventLoops, transport,
     )
 }

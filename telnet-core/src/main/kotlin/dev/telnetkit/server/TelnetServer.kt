@@ -1,10 +1,13 @@
 package dev.telnetkit.server
-import dev.telnetkit.session.Session
-import dev.telnetkit.session.SessionHandler
-import dev.telnetkit.session.SessionFilter
-import dev.telnetkit.transport.nio.EventLoop
-import dev.telnetkit.transport.nio.LoopSocket
 
+import dev.telnetkit.annotations.EngineApi
+import dev.telnetkit.session.OutputQueue
+import dev.telnetkit.session.Session
+import dev.telnetkit.session.SessionFilter
+import dev.telnetkit.session.SessionHandler
+import dev.telnetkit.transport.Connection
+import dev.telnetkit.transport.ListenContext
+import dev.telnetkit.transport.Listener
 import io.github.oshai.kotlinlogging.KotlinLogging
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.CoroutineName
@@ -18,17 +21,11 @@ import kotlinx.coroutines.delay
 import kotlinx.coroutines.joinAll
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
-import kotlinx.coroutines.withContext
 import kotlinx.coroutines.withTimeoutOrNull
-import java.net.InetSocketAddress
-import java.net.StandardSocketOptions
-import java.nio.ByteBuffer
-import java.nio.channels.SelectionKey
-import java.nio.channels.ServerSocketChannel
-import java.nio.channels.SocketChannel
 import java.time.Duration
 import java.util.concurrent.ConcurrentHashMap
 import java.util.concurrent.atomic.AtomicBoolean
+import java.util.concurrent.atomic.AtomicInteger
 import java.util.concurrent.atomic.AtomicLong
 import kotlin.time.Duration.Companion.milliseconds
 import kotlin.time.toKotlinDuration
@@ -36,8 +33,9 @@ import kotlin.time.toKotlinDuration
 private val logger = KotlinLogging.logger {}
 
 /**
- * A Telnet server: accepts connections on [ServerSettings.host]:[ServerSettings.port] and runs
- * [handler] for each one in a coroutine of its own, after the opening negotiation.
+ * A Telnet server: accepts connections on [ServerSettings.host]:[ServerSettings.port] over the
+ * [ServerSettings.transport] and runs [handler] for each one in a coroutine of its own, after the
+ * opening negotiation.
  *
  * The server owns a supervisor scope; every session is a child of it, and everything a session
  * starts is a child of the session, so [stop] leaves nothing running. One failing session never
@@ -52,6 +50,7 @@ private val logger = KotlinLogging.logger {}
  * }.start()
  * ```
  */
+@OptIn(EngineApi::class)
 public class TelnetServer(
     /** The settings this server runs with. */
     public val settings: ServerSettings,
@@ -61,16 +60,14 @@ public class TelnetServer(
     private val scope = CoroutineScope(supervisor + Dispatchers.Default + CoroutineName("telnet-server"))
     private val sessionJobs = SupervisorJob(supervisor)
     private val liveSessions = ConcurrentHashMap<Long, Session>()
-    private val liveConnections = ConcurrentHashMap<Long, TelnetConnection>()
-    private val liveCount = java.util.concurrent.atomic.AtomicInteger()
+    private val liveConnections = ConcurrentHashMap<Long, SessionConnection>()
+    private val liveCount = AtomicInteger()
     private val perAddress = ConcurrentHashMap<String, Int>()
     private val ids = AtomicLong()
     private val started = AtomicBoolean()
     private val stopping = AtomicBoolean()
     private val terminated = CompletableDeferred<Unit>()
-    private var loops: List<EventLoop> = emptyList()
-    private var nextLoop = 0
-    private var serverChannel: ServerSocketChannel? = null
+    @Volatile private var listener: Listener? = null
     @Volatile private var boundPort = -1
 
     /** The port the server listens on; useful after binding port 0. Valid once started. */
@@ -84,35 +81,27 @@ public class TelnetServer(
     @JvmSynthetic
     public suspend fun start(): TelnetServer {
         check(started.compareAndSet(false, true)) { "the server was already started" }
-        val channel = ServerSocketChannel.open()
-        try {
-            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true)
-            channel.bind(InetSocketAddress(settings.host, settings.port), BACKLOG)
-            channel.configureBlocking(false)
+        val transport = settings.transport
+        val bound = try {
+            transport.listen(settings.host, settings.port, listenContext)
         } catch (e: Exception) {
-            // The port is taken, say: the channel opened for it must not stay open.
-            channel.close()
+            // The port is taken, say: nothing of the server may stay running.
             scope.coroutineContext[Job]?.cancel()
             terminated.complete(Unit)
             throw e
         }
-        loops = EventLoop.group("telnet-loop", settings.eventLoops)
-        serverChannel = channel
-        boundPort = (channel.localAddress as InetSocketAddress).port
-        logger.info { "listening on ${settings.host}:$boundPort" }
-        val acceptor = loops[0]
-        val registered = CompletableDeferred<Unit>()
-        acceptor.execute {
-            try {
-                acceptKey = acceptor.register(channel, SelectionKey.OP_ACCEPT) { acceptReady() }
-                registered.complete(Unit)
-            } catch (e: Throwable) {
-                registered.completeExceptionally(e)
-            }
-        }
-        registered.await()
+        listener = bound
+        boundPort = bound.port
+        logger.info { "listening on ${settings.host}:$boundPort (${transport.name})" }
         if (!settings.idleTimeout.isZero) scope.launch(CoroutineName("telnet-idle-sweep")) { sweepIdle() }
         return this
+    }
+
+    private val listenContext = object : ListenContext {
+        override val scope: CoroutineScope get() = this@TelnetServer.scope
+        override val threads: Int get() = settings.eventLoops
+        override val backlog: Int get() = BACKLOG
+        override fun accepted(connection: Connection) = this@TelnetServer.accepted(connection)
     }
 
     /**
@@ -134,62 +123,25 @@ public class TelnetServer(
         }
     }
 
-    private var acceptKey: SelectionKey? = null
-
-    /** On the acceptor loop: takes every pending connection (bounded per turn). */
-    private fun acceptReady() {
-        val channel = serverChannel ?: return
-        repeat(ACCEPTS_PER_TURN) {
-            val client = try {
-                channel.accept() ?: return
-            } catch (e: java.nio.channels.ClosedChannelException) {
-                return
-            } catch (e: java.io.IOException) {
-                if (stopping.get()) return
-                // Out of file descriptors and the like: stop accepting for a moment instead of spinning.
-                logger.warn { "accept failed: ${e.message}" }
-                pauseAccepting()
-                return
-            }
-            accepted(client)
-        }
-    }
-
-    private fun pauseAccepting() {
-        val key = acceptKey ?: return
-        runCatching { key.interestOps(0) }
-        scope.launch {
-            delay(ACCEPT_BACKOFF)
-            loops[0].execute { if (!stopping.get() && key.isValid) runCatching { key.interestOps(SelectionKey.OP_ACCEPT) } }
-        }
-    }
-
-    private fun accepted(client: SocketChannel) {
-        val address = runCatching { client.remoteAddress as? InetSocketAddress }.getOrNull()
-        val host = address?.address?.hostAddress ?: address?.hostString ?: "unknown"
-        val remote = if (address != null) "$host:${address.port}" else host
-        try {
-            client.configureBlocking(false)
-            client.setOption(StandardSocketOptions.TCP_NODELAY, true)
-        } catch (e: java.io.IOException) {
-            logger.debug { "connection from $remote lost at once: ${e.message}" }
-            runCatching { client.close() }
+    /** A transport accepted [connection]: its session starts, or it is refused over a limit. */
+    private fun accepted(connection: Connection) {
+        val host = connection.remoteHost
+        val remote = connection.remoteAddress
+        if (stopping.get()) {
+            connection.close()
             return
         }
-        val loop = loops[nextLoop]
-        nextLoop = (nextLoop + 1) % loops.size
-        val socket = LoopSocket(client, loop)
         val perHost = perAddress.compute(host) { _, n -> (n ?: 0) + 1 }!!
         if (liveCount.incrementAndGet() > settings.maxSessions || perHost > settings.maxSessionsPerAddress) {
             release(host)
             logger.warn { "refused $remote: ${if (perHost > settings.maxSessionsPerAddress) "$perHost sessions from that address" else "${settings.maxSessions} sessions open"}" }
-            // ATOMIC: started even if a stop cancelled sessionJobs meanwhile, so the socket is closed.
-            scope.launch(sessionJobs + loop, start = CoroutineStart.ATOMIC) { refuseBusy(socket) }
+            // ATOMIC: started even if a stop cancelled sessionJobs meanwhile, so the connection is closed.
+            scope.launch(sessionJobs + connection.dispatcher, start = CoroutineStart.ATOMIC) { refuseBusy(connection) }
             return
         }
         val id = ids.incrementAndGet()
-        scope.launch(sessionJobs + loop, start = CoroutineStart.ATOMIC) {
-            runSession(socket, id, remote) { release(host) }
+        scope.launch(sessionJobs + connection.dispatcher, start = CoroutineStart.ATOMIC) {
+            runSession(connection, id) { release(host) }
         }
     }
 
@@ -199,39 +151,43 @@ public class TelnetServer(
     }
 
     /** Tells a connection over a session limit, briefly, and closes it. */
-    private suspend fun refuseBusy(client: LoopSocket) {
+    private suspend fun refuseBusy(connection: Connection) {
         try {
-            client.register()
+            connection.open()
+            val notice = OutputQueue(settings.outputBufferLimit)
+            connection.attachOutput(notice)
+            notice.offer((settings.busyMessage + "\r\n").toByteArray(Charsets.UTF_8))
             withTimeoutOrNull(BUSY_WRITE_TIMEOUT) {
-                client.write(arrayOf(ByteBuffer.wrap((settings.busyMessage + "\r\n").toByteArray(Charsets.UTF_8))))
-                client.shutdownOutput()
+                notice.awaitDrained()
+                connection.shutdownOutput()
             }
         } catch (e: Exception) {
             logger.debug { "busy notice not delivered: ${e.message}" }
         } finally {
-            client.close()
+            connection.close()
         }
     }
 
-    private suspend fun runSession(client: LoopSocket, id: Long, remote: String, releaseSlot: () -> Unit) {
-        val connection = try {
-            TelnetConnection(client, settings, id, remote)
+    private suspend fun runSession(connection: Connection, id: Long, releaseSlot: () -> Unit) {
+        val remote = connection.remoteAddress
+        val session = try {
+            SessionConnection(connection, settings, id, settings.transport.name)
         } catch (e: Throwable) {
             releaseSlot()
-            client.close()
+            connection.close()
             throw e
         }
-        liveSessions[id] = connection.session
-        liveConnections[id] = connection
+        liveSessions[id] = session.session
+        liveConnections[id] = session
         logger.info { "session $id opened from $remote" }
         try {
-            connection.run(handler)
+            session.run(handler)
         } finally {
             // Free the slot before the session leaves the list, so a client that sees it gone can connect.
             releaseSlot()
             liveSessions.remove(id)
             liveConnections.remove(id)
-            logger.info { "session $id from $remote closed after ${connection.session.duration.toMillis()} ms" }
+            logger.info { "session $id from $remote closed after ${session.session.duration.toMillis()} ms" }
         }
     }
 
@@ -247,7 +203,7 @@ public class TelnetServer(
     public suspend fun stop(grace: Duration = Duration.ofSeconds(5)) {
         require(!grace.isNegative) { "grace must not be negative" }
         if (!stopping.compareAndSet(false, true)) return awaitTermination()
-        serverChannel?.let { channel -> loops[0].execute { acceptKey?.cancel(); runCatching { channel.close() } } }
+        listener?.stopAccepting()
         for (session in liveSessions.values) {
             session.writeFarewell(settings.shutdownNotice)
         }
@@ -262,10 +218,8 @@ public class TelnetServer(
         } else {
             supervisor.cancelAndJoin()
         }
-        // A channel registered with an NIO selector is really closed (its port released) only when
-        // the selector drops its key; the loops close their selectors when they end: wait for that,
-        // so the port is free once stop returns (a restart on the same port works).
-        withContext(Dispatchers.IO) { EventLoop.shutdownAll(loops, SELECTOR_CLOSE_TIMEOUT.inWholeMilliseconds) }
+        // The port is free once stop returns (a restart on the same port works).
+        listener?.close()
         logger.info { "stopped" }
         terminated.complete(Unit)
     }
@@ -318,9 +272,6 @@ public class TelnetServer(
 
     public companion object {
         private const val BACKLOG = 4096
-        private const val ACCEPTS_PER_TURN = 256
-        private val ACCEPT_BACKOFF = 100.milliseconds
-        private val SELECTOR_CLOSE_TIMEOUT = 2000.milliseconds
         // Cancelled sessions get this long to finish (flush, close, onSessionEnd) before stop gives up on them.
         private val STUCK_SESSION_TIMEOUT = 5000.milliseconds
         private val BUSY_WRITE_TIMEOUT = 2000.milliseconds

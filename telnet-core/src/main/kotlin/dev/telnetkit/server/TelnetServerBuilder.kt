@@ -1,4 +1,5 @@
 package dev.telnetkit.server
+
 import dev.telnetkit.session.ErrorFormatter
 
 import dev.telnetkit.protocol.ProtocolSettings

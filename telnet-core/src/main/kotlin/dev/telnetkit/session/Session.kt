@@ -1,11 +1,5 @@
 package dev.telnetkit.session
-import dev.telnetkit.transport.nio.EventLoop
-import dev.telnetkit.server.ServerSettings
 
-import dev.telnetkit.protocol.OptionSide
-import dev.telnetkit.protocol.TelnetEncoder
-import dev.telnetkit.protocol.TelnetOption
-import dev.telnetkit.protocol.TelnetProtocol
 import dev.telnetkit.terminal.AnsiStyle
 import dev.telnetkit.terminal.Completer
 import dev.telnetkit.terminal.History
@@ -28,21 +22,22 @@ import java.nio.charset.Charset
 import java.time.Duration
 import java.time.Instant
 import java.util.concurrent.CopyOnWriteArrayList
-import java.util.concurrent.atomic.AtomicLongArray
 import kotlin.time.toKotlinDuration
 
 private val logger = KotlinLogging.logger {}
 
 /**
- * One client connection, as its handler sees it: what the terminal told us, and the ways to write
- * to it and read lines from it.
+ * One user's terminal, as a handler sees it: what the terminal told us, and the ways to write to it
+ * and read lines from it. The same over every transport (Telnet, TLS, SSH, a browser, memory):
+ * nothing here depends on the wire protocol that carries the session.
  *
  * Terminal facts ([terminalType], [width], [height], [environment], [userEnvironment], [encoding])
- * are filled in by option negotiation before the handler starts and change live (a window resize
- * updates [width] and [height] and calls the [ResizeListener]s). They may be read from any thread.
+ * are filled in before the handler starts (by Telnet option negotiation, or handed in by the
+ * transport) and change live (a window resize updates [width] and [height] and calls the
+ * [ResizeListener]s). They may be read from any thread.
  *
  * Output: [write] and [writeLine] suspend while the client is slow to read (bounded by
- * [ServerSettings.outputBufferLimit]); [writeMessage] never suspends and may be called from any
+ * the server's `outputBufferLimit`); [writeMessage] never suspends and may be called from any
  * thread at any time. All output goes through one serialising point, so a message never lands in
  * the middle of an echoed character or a prompt: while [readLine] waits, a message appears on its
  * own line and the prompt and the text typed so far are drawn again below it.
@@ -52,13 +47,17 @@ public class Session internal constructor(
     public val id: Long,
     /** The client's address and port, such as `127.0.0.1:53412`. */
     public val remoteAddress: String,
-    private val settings: ServerSettings,
+    /** The client's IP address, without the port. */
+    public val remoteHost: String,
+    /** The name of the transport that carries this session: `nio`, `tls`, `ktor`, `memory`, ... */
+    public val transport: String,
+    private val settings: SessionLimits,
     private val output: OutputQueue,
     private val cutOff: (String) -> Unit,
     private val endRequested: () -> Unit,
 ) {
-    internal lateinit var protocol: TelnetProtocol
-    internal val protocolLock = Any()
+    /** The wire layer below: set by the connection before anything is written or read. */
+    internal lateinit var link: TerminalLink
     internal val input = Channel<SessionInput>(INPUT_CAPACITY)
 
     private val screenLock = Any()
@@ -73,9 +72,6 @@ public class Session internal constructor(
     // What Ctrl-Y yanks: one for the session, so a kill at one prompt can be yanked at the next.
     private val killBuffer = KillBuffer()
     @Volatile private var ending = false
-
-    /** The client's IP address, without the port. */
-    public val remoteHost: String get() = remoteAddress.substringBeforeLast(':').removePrefix("[").removeSuffix("]")
 
     /** When the connection was accepted. */
     public val startTime: Instant = Instant.now()
@@ -122,13 +118,13 @@ public class Session internal constructor(
     @Volatile public var userEnvironment: Map<String, String> = emptyMap()
         internal set
 
-    /** The charset of text in both directions: UTF-8 unless CHARSET agreed another. */
-    @Volatile public var encoding: Charset = settings.protocol.charsets.first()
+    /** The charset of text in both directions: UTF-8 unless Telnet CHARSET agreed another. */
+    @Volatile public var encoding: Charset = settings.charset
         internal set
 
     /**
      * The lines this user entered, oldest first, for Up/Down and Ctrl-R; bounded by
-     * [ServerSettings.historySize]. Handlers may read and edit it.
+     * the server's `historySize`. Handlers may read and edit it.
      */
     public val history: History = History(settings.historySize)
 
@@ -140,27 +136,12 @@ public class Session internal constructor(
     @Volatile public var displayLocation: String? = null
         internal set
 
-    // Settled option states, one bit per side and option, readable from any thread without a lock.
-    private val enabledOptions = AtomicLongArray(8)
-
-    /** True if [option] is enabled on [side] right now. */
-    public fun isEnabled(side: OptionSide, option: Int): Boolean {
-        require(option in 0..255) { "option out of range: $option" }
-        val bit = side.ordinal * 256 + option
-        return enabledOptions.get(bit ushr 6) and (1L shl (bit and 63)) != 0L
-    }
-
-    internal fun optionChanged(side: OptionSide, option: Int, enabled: Boolean) {
-        val bit = side.ordinal * 256 + option
-        val mask = 1L shl (bit and 63)
-        enabledOptions.getAndUpdate(bit ushr 6) { if (enabled) it or mask else it and mask.inv() }
-    }
-
     /**
-     * True if the server echoes what the user types (the client agreed to `WILL ECHO`); false in
-     * line mode, where the client edits and echoes each line itself.
+     * True if the server echoes and edits what the user types (character mode: a Telnet client that
+     * agreed to `WILL ECHO`, an SSH PTY, a browser terminal); false in line mode, where the client
+     * edits and echoes each line itself.
      */
-    public val serverEchoes: Boolean get() = isEnabled(OptionSide.LOCAL, TelnetOption.ECHO)
+    public val serverEchoes: Boolean get() = link.echoes
 
     /**
      * Calls [listener] whenever the user asks to interrupt, until removed. While any listener is
@@ -196,7 +177,7 @@ public class Session internal constructor(
 
     /**
      * Writes [text]; `\n` goes out as CR LF. Suspends while the client is slow to read; a client
-     * that reads nothing for [ServerSettings.outputStallTimeout] is cut off.
+     * that reads nothing for the server's `outputStallTimeout` is cut off.
      */
     @JvmSynthetic
     public suspend fun write(text: String) {
@@ -226,7 +207,10 @@ public class Session internal constructor(
     /** How `writeError` formats errors; the shell sets it from its settings. */
     @Volatile public var errorFormatter: ErrorFormatter = ErrorFormatter.PLAIN
 
-    /** The name the user logged in with, or null when there was no login. */
+    /**
+     * The name the user logged in with: set by the shell's login, or by a transport that
+     * authenticated the user itself (SSH); null when there was no login.
+     */
     @Volatile public var username: String? = null
         internal set
 
@@ -245,7 +229,7 @@ public class Session internal constructor(
      * Shows [text] as a message of its own, from any thread, without suspending. While [readLine]
      * waits, the message appears above the prompt, and the prompt, the text typed so far and the
      * cursor are drawn again below it exactly as they were; otherwise it is printed plainly.
-     * A client whose unread output exceeds [ServerSettings.outputBufferLimit] is cut off.
+     * A client whose unread output exceeds the server's `outputBufferLimit` is cut off.
      */
     public fun writeMessage(text: String) {
         synchronized(screenLock) {
@@ -285,14 +269,13 @@ public class Session internal constructor(
         completer: Completer? = null,
         interruptible: Boolean = false,
     ): String? {
-        // In line mode the client echoes what is typed; for a hidden read, ask it to stop (WILL ECHO)
-        // and give echoing back afterwards. A client that refuses keeps echoing: nothing more to do.
-        val hideLocally = !echo && !serverEchoes && synchronized(protocolLock) { protocol.peerNegotiates }
-        if (hideLocally) synchronized(protocolLock) { protocol.request(OptionSide.LOCAL, TelnetOption.ECHO, true) }
+        // In line mode the client echoes what is typed; for a hidden read, the wire layer asks it to
+        // stop (Telnet: WILL ECHO) and gives echoing back afterwards, where it can.
+        val hideLocally = !echo && !serverEchoes && link.hideTypedInput()
         try {
             return readEditedLine(prompt, echo, history, completer, interruptible)
         } finally {
-            if (hideLocally) synchronized(protocolLock) { protocol.request(OptionSide.LOCAL, TelnetOption.ECHO, false) }
+            if (hideLocally) link.restoreTypedInput()
         }
     }
 
@@ -381,7 +364,7 @@ public class Session internal constructor(
 
     /**
      * The next key typed, or null once the input has ended. Keys already decoded (type-ahead)
-     * come first; a lone ESC becomes [Key.Escape] after [ServerSettings.escapeTimeout] of quiet.
+     * come first; a lone ESC becomes [Key.Escape] after the server's `escapeTimeout` of quiet.
      */
     private suspend fun nextKey(): Key? {
         while (true) {
@@ -426,7 +409,7 @@ public class Session internal constructor(
     // event-loop thread they would wait for work that only that thread can do, so they refuse.
 
     private inline fun <T> blocking(crossinline block: suspend () -> T): T {
-        check(!EventLoop.onLoopThread) {
+        check(Thread.currentThread() !is NonBlockingThread) {
             "blocking session call on a TelnetKit event-loop thread: call the suspending form, or run the " +
                 "code with CommandHandler.blocking or withContext(Dispatchers.IO)"
         }
@@ -476,41 +459,11 @@ public class Session internal constructor(
     /** Encodes and queues text; must hold screenLock. */
     private fun send(text: CharSequence) {
         if (text.isEmpty()) return
-        val bytes = crlf(text).toByteArray(encoding)
-        val binary = isEnabled(OptionSide.LOCAL, TelnetOption.BINARY)
-        // A fresh array that needs no escaping goes out as it is, without another copy.
-        val wire = if (TelnetEncoder.isWireReady(bytes, binary)) bytes else TelnetEncoder.encodeData(bytes, binary)
+        val wire = link.encode(crlf(text).toByteArray(encoding))
         if (!output.offer(wire)) cutOff("more than ${settings.outputBufferLimit} bytes of output unread")
     }
 
-    // ---- called by the connection ----
-
-    /** Queues protocol bytes (negotiation replies): they survive Telnet AO, unlike text. */
-    internal fun sendRaw(bytes: ByteArray) {
-        if (gatheringReplies) {
-            (gatheredReplies ?: java.io.ByteArrayOutputStream(64).also { gatheredReplies = it }).write(bytes, 0, bytes.size)
-            return
-        }
-        if (!output.offer(bytes, protocol = true)) cutOff("more than ${settings.outputBufferLimit} bytes of output unread")
-    }
-
-    // Replies made while one read is decoded (under the protocol lock), queued as one chunk: a flood
-    // of requests that each want a 3-byte answer (DO TIMING-MARK) must not queue an object per answer.
-    private var gatheringReplies = false
-    private var gatheredReplies: java.io.ByteArrayOutputStream? = null
-
-    /** Under the protocol lock: replies are gathered until [sendGatheredReplies]. */
-    internal fun gatherReplies() {
-        gatheringReplies = true
-    }
-
-    /** Under the protocol lock: queues the replies gathered since [gatherReplies] as one chunk. */
-    internal fun sendGatheredReplies() {
-        gatheringReplies = false
-        val gathered = gatheredReplies ?: return
-        gatheredReplies = null
-        sendRaw(gathered.toByteArray())
-    }
+    // ---- called by the connection and the wire layer ----
 
     internal fun resized(newSize: TerminalSize) {
         if (newSize == size) return

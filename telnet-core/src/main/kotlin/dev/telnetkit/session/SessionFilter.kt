@@ -1,7 +1,6 @@
 package dev.telnetkit.session
-import dev.telnetkit.server.TelnetServer
 
-/** Chooses sessions, for example for [TelnetServer.broadcast]. */
+/** Chooses sessions, for example for `TelnetServer.broadcast`. */
 public fun interface SessionFilter {
     /** True to include [session]. */
     public fun accept(session: Session): Boolean

@@ -1,5 +1,4 @@
 package dev.telnetkit.session
-import dev.telnetkit.server.TelnetServer
 
 /**
  * What runs for each connection once the opening negotiation is done. The session ends when

@@ -1,4 +1,5 @@
 package dev.telnetkit.shell
+
 import dev.telnetkit.session.Session
 import dev.telnetkit.session.InterruptListener
 import dev.telnetkit.session.InputInterruptedException
@@ -20,7 +21,8 @@ import kotlin.time.Duration.Companion.seconds
 private val logger = KotlinLogging.logger {}
 
 /**
- * The command shell: a [SessionHandler] that shows the welcome text, runs the login, then reads
+ * The command shell: a [SessionHandler] that shows the welcome text, runs the login (unless the
+ * transport authenticated the user already: then [Session.username] is set), then reads
  * command lines (with continuation lines for a trailing backslash or an open quote), parses them
  * with [CommandLineParser] and runs the matching [Command].
  *
@@ -39,7 +41,8 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
         session.errorFormatter = settings.errorFormatter
         if (!settings.ansi) session.ansiEnabled = false
         if (settings.welcome.isNotEmpty()) session.writeLine(settings.welcome)
-        settings.login?.let { login -> if (!LoginFlow(login).run(session)) return }
+        // A user the transport authenticated already (SSH) is not asked again.
+        settings.login?.let { login -> if (session.username == null && !LoginFlow(login).run(session)) return }
         var started = false
         try {
             settings.onSessionStart?.run(session)

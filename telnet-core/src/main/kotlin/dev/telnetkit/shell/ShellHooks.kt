@@ -1,4 +1,5 @@
 package dev.telnetkit.shell
+
 import dev.telnetkit.session.Session
 import dev.telnetkit.session.runBlockingCode
 

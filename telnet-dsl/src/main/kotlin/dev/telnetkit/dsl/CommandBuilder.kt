@@ -1,4 +1,5 @@
 package dev.telnetkit.dsl
+
 import dev.telnetkit.session.Session
 
 import dev.telnetkit.shell.Command

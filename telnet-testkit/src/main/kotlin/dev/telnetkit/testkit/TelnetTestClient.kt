@@ -14,13 +14,10 @@ import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.cancel
-import kotlinx.coroutines.flow.MutableStateFlow
-import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.runInterruptible
 import kotlinx.coroutines.withContext
-import kotlinx.coroutines.withTimeoutOrNull
 import java.io.ByteArrayOutputStream
 import java.io.IOException
 import java.net.InetSocketAddress
@@ -60,24 +57,20 @@ public class TelnetTestClient private constructor(
     private val stateLock = Any()
     private val decoder = TelnetDecoder(1 shl 20).apply { binaryInput = true }
     private val negotiator = OptionNegotiator(policyOf(profile))
-    private val text = StringBuilder()
     private val raw = ByteArrayOutputStream()
     private val log = Collections.synchronizedList(ArrayList<String>())
-    private val version = MutableStateFlow(0L)
     private val pendingUtf8 = ByteArrayOutputStream()
     private var lastWasCr = false
     private var ttypeIndex = 0
-    private var mark = 0
-    @Volatile private var closed = false
 
     /** Every negotiation message, such as `recv DO TTYPE` or `sent SB NAWS 80x24`, in order. */
     public val negotiationLog: List<String> get() = synchronized(log) { log.toList() }
 
     /** All text received so far. */
-    public val output: String get() = synchronized(stateLock) { text.toString() }
+    public val output: String get() = received.output
 
     /** Text received after the read mark (not yet matched by an await). */
-    public val unread: String get() = synchronized(stateLock) { text.substring(mark) }
+    public val unread: String get() = received.unread
 
     /** Every byte received, as it came off the wire. */
     public val receivedBytes: ByteArray get() = synchronized(stateLock) { raw.toByteArray() }
@@ -91,9 +84,10 @@ public class TelnetTestClient private constructor(
         if (profile.width >= 2) profile.width else 80,
         if (profile.width >= 2 && profile.height >= 1) profile.height else 24,
     )
+    private val received = ReceivedText(screen)
 
     /** True once the server closed the connection (or [close] was called). */
-    public val isClosed: Boolean get() = closed
+    public val isClosed: Boolean get() = received.closed
 
     /** True if [option] is enabled on [side], seen from the client ([OptionSide.LOCAL] is the client). */
     public fun isEnabled(side: OptionSide, option: Int): Boolean = synchronized(stateLock) { negotiator.isEnabled(side, option) }
@@ -137,13 +131,11 @@ public class TelnetTestClient private constructor(
                         raw.write(buffer, 0, n)
                         decoder.decode(buffer, 0, n, events)
                     }
-                    version.value++
                 }
             } catch (_: IOException) {
                 // The socket was closed or reset; that ends the conversation.
             } finally {
-                closed = true
-                version.value++
+                received.markClosed()
             }
         }
     }
@@ -172,8 +164,7 @@ public class TelnetTestClient private constructor(
      */
     @JvmSynthetic
     public suspend fun resize(width: Int, height: Int): Unit = withContext(Dispatchers.IO) {
-        if (width >= 2 && height >= 1) synchronized(stateLock) { screen.resize(width, height) }
-        version.value++
+        if (width >= 2 && height >= 1) received.withScreen { it.resize(width, height) }
         sendNaws(width, height)
     }
 
@@ -182,59 +173,30 @@ public class TelnetTestClient private constructor(
      * it, and moves the mark past it. Throws [AssertionError] with what was received on timeout.
      */
     @JvmSynthetic
-    public suspend fun awaitText(expected: String, timeout: Duration = DEFAULT_TIMEOUT): String =
-        awaitMatch("text '${printable(expected)}'", timeout) { from ->
-            val at = text.indexOf(expected, from)
-            if (at < 0) null else at + expected.length
-        }
+    public suspend fun awaitText(expected: String, timeout: Duration = DEFAULT_TIMEOUT): String = received.awaitText(expected, timeout)
 
     /** Waits until [regex] matches after the read mark; returns the match and moves the mark past it. */
     @JvmSynthetic
-    public suspend fun awaitRegex(regex: Regex, timeout: Duration = DEFAULT_TIMEOUT): MatchResult {
-        var result: MatchResult? = null
-        awaitMatch("pattern /${regex.pattern}/", timeout) { from ->
-            regex.find(text, from)?.also { result = it }?.let { it.range.last + 1 }
-        }
-        return result!!
-    }
+    public suspend fun awaitRegex(regex: Regex, timeout: Duration = DEFAULT_TIMEOUT): MatchResult = received.awaitRegex(regex, timeout)
 
     /**
      * Waits until [prompt] is the last thing received (the server is waiting for input) and moves
      * the mark to the end. Returns the text before the prompt.
      */
     @JvmSynthetic
-    public suspend fun awaitPrompt(prompt: String, timeout: Duration = DEFAULT_TIMEOUT): String {
-        val seen = awaitMatch("prompt '${printable(prompt)}' at the end", timeout) { from ->
-            if (text.length - from >= prompt.length && text.endsWith(prompt)) text.length else null
-        }
-        return seen.removeSuffix(prompt)
-    }
+    public suspend fun awaitPrompt(prompt: String, timeout: Duration = DEFAULT_TIMEOUT): String = received.awaitPrompt(prompt, timeout)
 
     /**
      * Waits until [predicate] holds for [screen], checking it again whenever text arrives; returns
      * the screen. Does not move the read mark. Throws [AssertionError] showing the screen on timeout.
      */
     @JvmSynthetic
-    public suspend fun awaitScreen(timeout: Duration = DEFAULT_TIMEOUT, predicate: (VirtualScreen) -> Boolean): VirtualScreen {
-        val met = withTimeoutOrNull(timeout) {
-            while (true) {
-                val seen = version.value
-                // Read before the check: the reader appends its last text before it sets `closed`.
-                val wasClosed = closed
-                if (synchronized(stateLock) { predicate(screen) }) return@withTimeoutOrNull true
-                if (wasClosed) return@withTimeoutOrNull false
-                version.first { it != seen }
-            }
-            @Suppress("UNREACHABLE_CODE") false
-        }
-        if (met == true) return screen
-        throw AssertionError("the screen did not show what was expected within $timeout${if (closed) " (connection closed)" else ""}:\n$screen")
-    }
+    public suspend fun awaitScreen(timeout: Duration = DEFAULT_TIMEOUT, predicate: (VirtualScreen) -> Boolean): VirtualScreen =
+        received.awaitScreen(timeout, predicate)
 
     /** Waits until the server closes the connection; true if it did within [timeout]. */
     @JvmSynthetic
-    public suspend fun awaitClosed(timeout: Duration = DEFAULT_TIMEOUT): Boolean =
-        withTimeoutOrNull(timeout) { version.first { closed } } != null
+    public suspend fun awaitClosed(timeout: Duration = DEFAULT_TIMEOUT): Boolean = received.awaitClosed(timeout)
 
     // ---- blocking forms for Java tests (the suspending ones above are hidden from Java) ----
 
@@ -278,33 +240,9 @@ public class TelnetTestClient private constructor(
 
     /** Closes the connection. */
     override fun close() {
-        closed = true
+        received.markClosed()
         runCatching { socket.close() }
         scope.cancel()
-    }
-
-    private suspend fun awaitMatch(what: String, timeout: Duration, find: (Int) -> Int?): String {
-        val found = withTimeoutOrNull(timeout) {
-            while (true) {
-                val seen = version.value
-                // Read before the search: the reader appends its last text before it sets `closed`.
-                val wasClosed = closed
-                synchronized(stateLock) {
-                    val end = find(mark)
-                    if (end != null) {
-                        val matched = text.substring(mark, end)
-                        mark = end
-                        return@withTimeoutOrNull matched
-                    }
-                }
-                if (wasClosed) return@withTimeoutOrNull null
-                version.first { it != seen }
-            }
-            @Suppress("UNREACHABLE_CODE") null
-        }
-        return found ?: throw AssertionError(
-            "no $what within $timeout${if (closed) " (connection closed)" else ""}; unread text: '${printable(unread)}'",
-        )
     }
 
     private fun appendText(bytes: ByteArray) {
@@ -325,9 +263,7 @@ public class TelnetTestClient private constructor(
             if (need > back) cut = pending.size - back
             break
         }
-        val chunk = String(pending, 0, cut, Charsets.UTF_8)
-        text.append(chunk)
-        screen.feed(chunk)
+        received.append(String(pending, 0, cut, Charsets.UTF_8))
         pendingUtf8.reset()
         pendingUtf8.write(pending, cut, pending.size - cut)
     }
@@ -373,7 +309,7 @@ public class TelnetTestClient private constructor(
                 out.write(bytes)
                 out.flush()
             } catch (e: IOException) {
-                if (!closed) throw e
+                if (!received.closed) throw e
             }
         }
     }
@@ -437,16 +373,6 @@ public class TelnetTestClient private constructor(
         private fun describe(payload: ByteArray): String = payload.joinToString(" ") {
             val v = it.toInt() and 0xff
             if (v in 0x21..0x7e) v.toChar().toString() else "%02X".format(v)
-        }
-
-        private fun printable(s: String): String = buildString {
-            for (c in s) when {
-                c == '\r' -> append("\\r")
-                c == '\n' -> append("\\n")
-                c == '\u001b' -> append("\\e")
-                c < ' ' -> append("\\x%02x".format(c.code))
-                else -> append(c)
-            }
         }
     }
 }

@@ -1,4 +1,5 @@
 package dev.telnetkit.testkit
+
 import dev.telnetkit.session.TerminalSize
 
 import kotlinx.coroutines.Dispatchers

@@ -1,4 +1,5 @@
 package dev.telnetkit.hardening
+
 import dev.telnetkit.session.Session
 import dev.telnetkit.session.SessionHandler
 

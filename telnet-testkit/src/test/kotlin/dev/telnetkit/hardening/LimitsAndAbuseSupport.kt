@@ -1,4 +1,5 @@
 package dev.telnetkit.hardening
+
 import dev.telnetkit.session.Session
 import dev.telnetkit.session.SessionHandler
 
@@ -84,7 +85,8 @@ internal suspend fun TelnetTestClient.roundTrip(word: String, within: KDuration 
  * the decoder is private to the session's protocol, and this is the one number that shows its memory.
  */
 internal fun bufferedSubnegotiationBytes(session: Session): Int {
-    val protocol = Session::class.java.getDeclaredField("protocol").apply { isAccessible = true }.get(session)
+    val wire = Session::class.java.getDeclaredMethod("getLink\$telnet_core").apply { isAccessible = true }.invoke(session)
+    val protocol = wire.javaClass.getDeclaredField("protocol").apply { isAccessible = true }.get(wire)
     val decoder = protocol.javaClass.getDeclaredField("decoder").apply { isAccessible = true }.get(protocol) as TelnetDecoder
     return decoder.bufferedSubnegotiationBytes
 }

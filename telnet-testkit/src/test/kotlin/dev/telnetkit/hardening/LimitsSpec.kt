@@ -1,4 +1,6 @@
 package dev.telnetkit.hardening
+
+import dev.telnetkit.wire.telnetOptions
 import dev.telnetkit.session.Session
 
 import ch.qos.logback.classic.Level
@@ -165,7 +167,7 @@ class LimitsSpec : FunSpec({
             received.count(bytesOf(IAC, TelnetCommand.DONT, TelnetOption.BINARY))
         withClue("DO/DONT BINARY replies to 20,000 WILL/WONT BINARY") { replies shouldBeInRange 1..budget }
         log.messages().filter { "more than $budget negotiations of BINARY" in it } shouldHaveSize 1
-        server.sessions.single().isEnabled(dev.telnetkit.protocol.OptionSide.REMOTE, TelnetOption.BINARY) shouldBe false
+        server.sessions.single().telnetOptions!!.isEnabled(dev.telnetkit.protocol.OptionSide.REMOTE, TelnetOption.BINARY) shouldBe false
     }
 
     test("maxTerminalTypes: a client that never repeats its TTYPE answer is asked at most that many times (8 by default)") {

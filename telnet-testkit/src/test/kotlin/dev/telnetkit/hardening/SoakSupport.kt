@@ -1,5 +1,6 @@
 package dev.telnetkit.hardening
 
+import dev.telnetkit.server.onTestTransport
 import ch.qos.logback.classic.Level
 import ch.qos.logback.classic.Logger
 import dev.telnetkit.server.ServerSettings
@@ -184,7 +185,7 @@ internal class SoakHarness private constructor(val server: TelnetServer, capacit
                 connectMaxWait = Duration.ofSeconds(5),
                 idleTimeout = Duration.ofSeconds(60),
             )
-            val server = TelnetServer(settings, shell)
+            val server = TelnetServer(settings.onTestTransport(), shell)
             harness = SoakHarness(server, capacity)
             server.start()
             return harness

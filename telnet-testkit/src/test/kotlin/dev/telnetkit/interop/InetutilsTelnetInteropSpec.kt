@@ -1,4 +1,6 @@
 package dev.telnetkit.interop
+
+import dev.telnetkit.server.onTestTransport
 import dev.telnetkit.session.Session
 import dev.telnetkit.session.TerminalSize
 
@@ -29,7 +31,7 @@ class InetutilsTelnetInteropSpec : FunSpec({
 
         val seen = CompletableDeferred<Session>()
         val server = TelnetServer(
-            ServerSettings(port = 0, connectMaxWait = Duration.ofSeconds(5), idleTimeout = Duration.ofSeconds(60)),
+            ServerSettings(port = 0, connectMaxWait = Duration.ofSeconds(5), idleTimeout = Duration.ofSeconds(60)).onTestTransport(),
         ) { s ->
             seen.complete(s)
             while (true) {

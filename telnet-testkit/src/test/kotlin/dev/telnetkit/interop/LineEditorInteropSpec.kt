@@ -1,4 +1,6 @@
 package dev.telnetkit.interop
+
+import dev.telnetkit.server.onTestTransport
 import dev.telnetkit.session.Session
 import dev.telnetkit.session.TerminalSize
 
@@ -56,7 +58,7 @@ class LineEditorInteropSpec : FunSpec({
         val secrets = Collections.synchronizedList(ArrayList<String>())
         val shell = demoLikeShell { secrets.add(it) }
         val server = TelnetServer(
-            ServerSettings(host = "127.0.0.1", port = 0, connectMaxWait = Duration.ofSeconds(5), idleTimeout = Duration.ofSeconds(60)),
+            ServerSettings(host = "127.0.0.1", port = 0, connectMaxWait = Duration.ofSeconds(5), idleTimeout = Duration.ofSeconds(60)).onTestTransport(),
         ) { s ->
             seen.complete(s)
             shell.handle(s)

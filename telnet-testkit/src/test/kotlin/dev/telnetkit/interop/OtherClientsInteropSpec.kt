@@ -1,4 +1,6 @@
 package dev.telnetkit.interop
+
+import dev.telnetkit.server.onTestTransport
 import dev.telnetkit.session.Session
 import dev.telnetkit.session.TerminalSize
 
@@ -51,7 +53,7 @@ class OtherClientsInteropSpec : FunSpec({
         val secrets = Collections.synchronizedList(ArrayList<String>())
         val shell = demoLikeShell { secrets.add(it) }
         val server = TelnetServer(
-            ServerSettings(port = 0, connectMaxWait = Duration.ofSeconds(2), idleTimeout = Duration.ofSeconds(60)),
+            ServerSettings(port = 0, connectMaxWait = Duration.ofSeconds(2), idleTimeout = Duration.ofSeconds(60)).onTestTransport(),
         ) { s ->
             seen.complete(s)
             shell.handle(s)

@@ -1,4 +1,5 @@
 package dev.telnetkit.server
+
 import dev.telnetkit.session.SessionHandler
 
 import ch.qos.logback.classic.Level

@@ -1,4 +1,5 @@
 package dev.telnetkit.server
+
 import dev.telnetkit.session.Session
 import dev.telnetkit.session.TerminalSize
 

@@ -1,4 +1,6 @@
 package dev.telnetkit.server
+
+import dev.telnetkit.wire.telnetOptions
 import dev.telnetkit.session.Session
 
 import dev.telnetkit.protocol.OptionSide
@@ -57,7 +59,7 @@ class RefusingClientSessionSpec : FunSpec({
             client.awaitText(prompt, timeout = 10.seconds) shouldContain DEMO_LIKE_WELCOME
             val s = withTimeout(5.seconds) { session.await() }
             s.serverEchoes shouldBe false
-            s.isEnabled(OptionSide.LOCAL, TelnetOption.SGA) shouldBe false
+            s.telnetOptions!!.isEnabled(OptionSide.LOCAL, TelnetOption.SGA) shouldBe false
             val opening = client.received()
             withClue("the server asked and offered, and got refusals: $opening") {
                 opening.shouldNotContainDuplicates() // no negotiation loop

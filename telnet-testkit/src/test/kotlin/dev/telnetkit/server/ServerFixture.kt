@@ -1,5 +1,7 @@
 package dev.telnetkit.server
+
 import dev.telnetkit.session.SessionHandler
+import dev.telnetkit.transport.Transport
 
 import dev.telnetkit.protocol.TelnetCommand
 import dev.telnetkit.testkit.TelnetTestClient
@@ -79,6 +81,15 @@ internal fun echoShell(prompt: String = "> "): SessionHandler = SessionHandler {
     }
 }
 
+/**
+ * The transport the socket-level suite runs on: the default NIO loop, or the one named by the system
+ * property `telnetkit.test.transport` (`ktor`: the build runs the suite once more over ktor-network).
+ */
+internal val testTransport: Transport = System.getProperty("telnetkit.test.transport")?.takeIf { it.isNotBlank() }?.let(Transport::named) ?: Transport.nio()
+
+/** These settings on [testTransport], unless they name a transport of their own. */
+internal fun ServerSettings.onTestTransport(): ServerSettings = if (transport == Transport.nio()) withTransport(testTransport) else this
+
 /** Waits (polling) until [condition] holds; fails with [what] after [timeout]. Never sleeps blindly. */
 internal suspend fun awaitCondition(what: String, timeout: KDuration = 5.seconds, condition: () -> Boolean) {
     val met = withTimeoutOrNull(timeout) {
@@ -97,7 +108,7 @@ internal class ServerFixture {
     private val clients = Collections.synchronizedList(ArrayList<AutoCloseable>())
 
     suspend fun start(settings: ServerSettings = testSettings(), handler: SessionHandler): TelnetServer =
-        TelnetServer(settings, handler).also { servers.add(it) }.start()
+        TelnetServer(settings.onTestTransport(), handler).also { servers.add(it) }.start()
 
     suspend fun connect(server: TelnetServer, profile: TerminalProfile = TerminalProfile.XTERM): TelnetTestClient =
         TelnetTestClient.connect("127.0.0.1", server.port, profile).also { clients.add(it) }

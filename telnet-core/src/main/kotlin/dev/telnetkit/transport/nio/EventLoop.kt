@@ -1,5 +1,6 @@
 package dev.telnetkit.transport.nio
 
+import dev.telnetkit.session.NonBlockingThread
 import io.github.oshai.kotlinlogging.KotlinLogging
 import kotlinx.coroutines.CancellableContinuation
 import kotlinx.coroutines.CoroutineDispatcher
@@ -282,7 +283,7 @@ internal class EventLoop(name: String) : CoroutineDispatcher(), Delay {
 }
 
 /** The thread of an [EventLoop]: its type marks the threads where blocking is a bug. */
-private class LoopThread(body: () -> Unit, name: String) : Thread(body, name)
+private class LoopThread(body: () -> Unit, name: String) : Thread(body, name), NonBlockingThread
 
 /**
  * A timer of an [EventLoop]: ordered by deadline, then by the order it was set. Disposing it drops

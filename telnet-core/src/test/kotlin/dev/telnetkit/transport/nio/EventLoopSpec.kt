@@ -1,4 +1,5 @@
 package dev.telnetkit.transport.nio
+
 import dev.telnetkit.session.OutputQueue
 import dev.telnetkit.transport.nio.LoopSocket
 
@@ -119,10 +120,11 @@ class EventLoopSpec : FunSpec({
             val accepted = listener.accept().apply { configureBlocking(false) }
             val socket = LoopSocket(accepted, loop)
             val payload = ByteArray(8 shl 20) { (it % 251).toByte() }
-            val queue = OutputQueue(16 shl 20) { error("write failed: $it") }
+            val queue = OutputQueue(16 shl 20)
+            val connection = NioConnection(socket, "test", "test")
             CoroutineScope(loop).launch {
-                socket.register()
-                queue.attach(socket)
+                connection.open()
+                connection.attachOutput(queue)
                 queue.offer(payload).shouldBeTrue()
             }
             val received = withContext(Dispatchers.IO) {

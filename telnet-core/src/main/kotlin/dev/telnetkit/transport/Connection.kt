@@ -1,0 +1,53 @@
+package dev.telnetkit.transport
+
+import dev.telnetkit.annotations.EngineApi
+import dev.telnetkit.session.OutputQueue
+import dev.telnetkit.wire.PlainTerminal
+import kotlinx.coroutines.CoroutineDispatcher
+
+/**
+ * One accepted connection, as a [Transport] hands it to the server: a stream of bytes in each
+ * direction, with back-pressure, and where the session's coroutines run.
+ *
+ * The server calls [open], then [startReading] and [attachOutput], all on [dispatcher]; [setReading]
+ * is called on [dispatcher] too. [close] may be called from any thread, at any time, more than once.
+ */
+@EngineApi
+public interface Connection {
+    /** The client's address and port, such as `127.0.0.1:53412` or `[::1]:53412`. */
+    public val remoteAddress: String
+
+    /** The client's address without the port: what per-address limits count. */
+    public val remoteHost: String
+
+    /** Where the session's coroutines run and where [ConnectionReader] is called. */
+    public val dispatcher: CoroutineDispatcher
+
+    /**
+     * Null for a Telnet byte stream (the server negotiates options over it); otherwise the
+     * connection carries plain terminal text (SSH, a WebSocket) and this says what the transport
+     * learned of the terminal, and passes on its resizes and interrupts.
+     */
+    public val terminal: PlainTerminal?
+
+    /** True once closed, by either side. */
+    public val isClosed: Boolean
+
+    /** Makes the connection ready (registers its socket, runs a TLS handshake); may throw. */
+    public suspend fun open()
+
+    /** Starts calling [reader] as input arrives; reading is on until [setReading] turns it off. */
+    public fun startReading(reader: ConnectionReader)
+
+    /** Turns reading on or off (back-pressure: while off, the transport reads nothing and TCP slows the client). */
+    public fun setReading(on: Boolean)
+
+    /** Starts writing what is offered to [output], in order, as the client takes it. */
+    public fun attachOutput(output: OutputQueue)
+
+    /** Ends the output side gracefully (a TCP FIN, a TLS close) after everything written so far. */
+    public fun shutdownOutput()
+
+    /** Closes at once: no more reading or writing. Idempotent; any thread. */
+    public fun close()
+}

@@ -1,0 +1,20 @@
+package dev.telnetkit.transport
+
+import dev.telnetkit.annotations.EngineApi
+import kotlinx.coroutines.CoroutineScope
+
+/** What the server gives a [Transport] when it starts listening. */
+@EngineApi
+public interface ListenContext {
+    /** The parent of everything the transport starts; cancelled when the server has stopped. */
+    public val scope: CoroutineScope
+
+    /** Threads the transport may use for its sockets and sessions, when it has its own (one per core by default). */
+    public val threads: Int
+
+    /** Connections the operating system may hold waiting to be accepted. */
+    public val backlog: Int
+
+    /** A new connection: the server starts its session, or refuses it. Returns at once; never blocks. */
+    public fun accepted(connection: Connection)
+}

@@ -1,0 +1,111 @@
+package dev.telnetkit.transport.nio
+
+import dev.telnetkit.annotations.EngineApi
+import dev.telnetkit.session.OutputQueue
+import dev.telnetkit.transport.Connection
+import dev.telnetkit.transport.ConnectionReader
+import dev.telnetkit.wire.PlainTerminal
+import kotlinx.coroutines.CoroutineDispatcher
+import java.io.IOException
+import java.nio.ByteBuffer
+
+/**
+ * A connection on TelnetKit's own event loop: reads are driven by the loop's selector straight into
+ * the [ConnectionReader] (no coroutine waits for input, and an idle connection holds no read
+ * buffer: it reads into the loop's shared one); the output queue is flushed on the loop, and a
+ * flush the socket cannot take at once continues when the selector says it is writable.
+ */
+@OptIn(EngineApi::class)
+internal class NioConnection(
+    private val socket: LoopSocket,
+    override val remoteAddress: String,
+    override val remoteHost: String,
+) : Connection {
+    override val dispatcher: CoroutineDispatcher get() = socket.loop
+    override val terminal: PlainTerminal? get() = null
+    override val isClosed: Boolean get() = socket.isClosed
+
+    private var reader: ConnectionReader? = null
+    private var reading = false
+    private var output: OutputQueue? = null
+    // Loop thread only: a batch the socket has taken part of.
+    private var pending: Array<ByteBuffer>? = null
+    private val readTask = Runnable { onReadable() }
+    private val flushTask = Runnable { flush() }
+
+    override suspend fun open() {
+        socket.register()
+    }
+
+    override fun startReading(reader: ConnectionReader) {
+        this.reader = reader
+        socket.onFailure = { e -> reader.onFailure(e) }
+        socket.onReadable(readTask)
+        setReading(true)
+    }
+
+    override fun setReading(on: Boolean) {
+        reading = on
+        socket.wantRead(on)
+    }
+
+    /** On the loop: reads what has arrived, a chunk at a time, while reading is wanted. */
+    private fun onReadable() {
+        val reader = reader ?: return
+        try {
+            while (reading) {
+                val chunk = reader.maxChunk
+                val n = socket.readNow(chunk)
+                if (n == 0) return
+                if (n < 0) {
+                    reading = false
+                    socket.wantRead(false)
+                    reader.onEnd()
+                    return
+                }
+                val buffer = socket.loop.readBuffer
+                reader.onData(buffer.array(), buffer.arrayOffset() + buffer.position(), n)
+                // A read that did not fill the buffer emptied the socket: the selector says when more comes.
+                if (n < chunk) return
+            }
+        } catch (e: IOException) {
+            reading = false
+            socket.wantRead(false)
+            reader.onFailure(e)
+        }
+    }
+
+    override fun attachOutput(output: OutputQueue) {
+        this.output = output
+        output.attach { socket.loop.dispatchTask(flushTask) }
+    }
+
+    /** On the loop: writes batches until the queue is empty or the socket is full. */
+    private fun flush() {
+        val output = output ?: return
+        try {
+            while (true) {
+                val batch = pending ?: output.takeBatch() ?: return
+                output.written(socket.writeAvailable(batch))
+                if (batch[batch.size - 1].hasRemaining()) {
+                    pending = batch
+                    socket.whenWritable(flushTask)
+                    return
+                }
+                pending = null
+            }
+        } catch (e: IOException) {
+            pending = null
+            output.writeFailed()
+            if (!socket.isClosed) reader?.onFailure(IOException("write failed: ${e.message}", e))
+        }
+    }
+
+    override fun shutdownOutput() {
+        socket.shutdownOutput()
+    }
+
+    override fun close() {
+        socket.close()
+    }
+}

@@ -1,0 +1,51 @@
+package dev.telnetkit.wire
+
+import dev.telnetkit.session.TerminalSize
+import java.util.concurrent.atomic.AtomicReference
+
+/**
+ * A terminal reached without Telnet (SSH, a WebSocket, memory): no option negotiation. The
+ * transport hands in what it learned at connect ([terminalType], [size], [environment], and the
+ * [user] it authenticated) and passes on later events with [resize] and [interrupt].
+ *
+ * @property terminalType the terminal type, such as `xterm-256color` (lower-cased for the session).
+ * @property user the name the transport authenticated, or null; a session with a user skips the shell's login.
+ * @property environment variables the client sent (SSH `env` requests): untrusted input.
+ * @property characterMode true when the terminal sends every key as typed and the server echoes
+ *   (an SSH PTY, a browser terminal); false for line-by-line input with no echo (`ssh -T`).
+ */
+public class PlainTerminal @JvmOverloads constructor(
+    public val terminalType: String = "xterm",
+    size: TerminalSize = TerminalSize.DEFAULT,
+    public val user: String? = null,
+    public val environment: Map<String, String> = emptyMap(),
+    public val characterMode: Boolean = true,
+) {
+    @Volatile private var currentSize: TerminalSize = size
+    private val listener = AtomicReference<Listener?>(null)
+
+    /** The terminal size now. */
+    public val size: TerminalSize get() = currentSize
+
+    /** The terminal was resized: the session redraws its line and tells its resize listeners. */
+    public fun resize(size: TerminalSize) {
+        if (size.width <= 0 || size.height <= 0) return
+        currentSize = size
+        listener.get()?.resized(size)
+    }
+
+    /** The user asked to interrupt (an SSH `break` or `signal INT`): as Ctrl-C. */
+    public fun interrupt() {
+        listener.get()?.interrupted()
+    }
+
+    /** The wire layer attaches here to hear [resize] and [interrupt]. */
+    internal fun listen(listener: Listener) {
+        this.listener.set(listener)
+    }
+
+    internal interface Listener {
+        fun resized(size: TerminalSize)
+        fun interrupted()
+    }
+}

@@ -1,0 +1,55 @@
+package dev.telnetkit.wire
+
+import dev.telnetkit.session.Session
+import dev.telnetkit.session.SessionInput
+import dev.telnetkit.session.TerminalSize
+import dev.telnetkit.terminal.TextDecoder
+
+/**
+ * The plain terminal stream discipline: no negotiation and no escaping. Bytes are UTF-8 text the
+ * user typed; output goes out as it is. What Telnet would negotiate ([PlainTerminal]: terminal
+ * type, size, environment, an authenticated user) is handed in by the transport, which also passes
+ * on resizes and interrupts as they happen.
+ */
+internal class PlainTerminalWire(
+    private val session: Session,
+    private val terminal: PlainTerminal,
+) : Wire, PlainTerminal.Listener {
+    private val textDecoder = TextDecoder(session.encoding)
+
+    override val echoes: Boolean get() = terminal.characterMode
+
+    override fun encode(text: ByteArray): ByteArray = text
+
+    // Line-by-line input (ssh -T) has no echo to hide.
+    override fun hideTypedInput(): Boolean = false
+
+    override fun restoreTypedInput() {}
+
+    override fun open() {
+        session.terminalType = terminal.terminalType.lowercase()
+        session.terminalTypes = listOf(session.terminalType)
+        session.environment = terminal.environment
+        terminal.user?.let { session.username = it }
+        session.resized(terminal.size)
+        terminal.listen(this)
+    }
+
+    override fun receive(bytes: ByteArray, offset: Int, length: Int, inputs: MutableList<SessionInput>) {
+        addTypedText(session, textDecoder.decode(bytes.copyOfRange(offset, offset + length)), inputs)
+    }
+
+    override fun inputEnded() {}
+
+    override suspend fun awaitReady() {}
+
+    override fun resized(size: TerminalSize) {
+        session.resized(size)
+    }
+
+    override fun interrupted() {
+        session.touched()
+        // From the transport's thread: straight to the session's input, ahead of any type-ahead.
+        if (!session.interruptRequested()) session.input.trySend(SessionInput.Interrupt)
+    }
+}

@@ -1,0 +1,206 @@
+package dev.telnetkit.wire
+
+import dev.telnetkit.protocol.OptionSide
+import dev.telnetkit.protocol.ProtocolEvent
+import dev.telnetkit.protocol.ProtocolSettings
+import dev.telnetkit.protocol.TelnetEncoder
+import dev.telnetkit.protocol.TelnetOption
+import dev.telnetkit.protocol.TelnetProtocol
+import dev.telnetkit.session.LogText
+import dev.telnetkit.session.OutputQueue
+import dev.telnetkit.session.Session
+import dev.telnetkit.session.SessionInput
+import dev.telnetkit.session.TerminalSize
+import dev.telnetkit.terminal.TextDecoder
+import io.github.oshai.kotlinlogging.KotlinLogging
+import kotlinx.coroutines.channels.Channel
+import kotlinx.coroutines.withTimeoutOrNull
+import java.io.ByteArrayOutputStream
+import java.time.Duration
+import java.util.concurrent.atomic.AtomicLongArray
+import kotlin.time.Duration.Companion.nanoseconds
+import kotlin.time.toKotlinDuration
+
+private val logger = KotlinLogging.logger {}
+
+/**
+ * The Telnet wire discipline of one connection: the [TelnetProtocol] (decoder, RFC 1143
+ * negotiation, subnegotiations), the opening wait for the client's answers, line-mode fallback
+ * (a client that refuses `WILL ECHO` edits its own lines), and the Telnet encoding of output (IAC
+ * doubled, BINARY honoured). It turns protocol events into the session's terminal facts and input.
+ *
+ * @param connectMaxWait how long the opening wait lasts after the last negotiation received (at
+ *   most five times this in all); plain data never re-arms it.
+ */
+internal class TelnetWire(
+    private val session: Session,
+    private val settings: ProtocolSettings,
+    private val output: OutputQueue,
+    private val connectMaxWait: Duration,
+    private val areYouThereAnswer: String,
+    private val cutOff: (String) -> Unit,
+) : Wire, TelnetOptionState {
+    private val protocolLock = Any()
+    private val protocol = TelnetProtocol(settings, ::sendReply) { collected.add(it) }
+    private val textDecoder = TextDecoder(session.encoding)
+    // Settled option states, one bit per side and option, readable from any thread without a lock.
+    private val enabledOptions = AtomicLongArray(8)
+    // Wakes the opening wait on every read that brought negotiation; dropped once the session has started.
+    @Volatile private var progress: Channel<Unit>? = Channel(Channel.CONFLATED)
+    // Events are collected under the protocol lock and handled after it is released: handling may
+    // take the session's screen lock (never held while taking the protocol lock).
+    private val collected = ArrayList<ProtocolEvent>()
+    // Replies made while one read is decoded (under the protocol lock), queued as one chunk: a flood
+    // of requests that each want a 3-byte answer (DO TIMING-MARK) must not queue an object per answer.
+    private var gatheringReplies = false
+    private var gatheredReplies: ByteArrayOutputStream? = null
+
+    override fun isEnabled(side: OptionSide, option: Int): Boolean {
+        require(option in 0..255) { "option out of range: $option" }
+        val bit = side.ordinal * 256 + option
+        return enabledOptions.get(bit ushr 6) and (1L shl (bit and 63)) != 0L
+    }
+
+    private fun optionChanged(side: OptionSide, option: Int, enabled: Boolean) {
+        val bit = side.ordinal * 256 + option
+        val mask = 1L shl (bit and 63)
+        enabledOptions.getAndUpdate(bit ushr 6) { if (enabled) it or mask else it and mask.inv() }
+    }
+
+    // ---- TerminalLink: called by the session from any thread ----
+
+    override val echoes: Boolean get() = isEnabled(OptionSide.LOCAL, TelnetOption.ECHO)
+
+    override fun encode(text: ByteArray): ByteArray {
+        val binary = isEnabled(OptionSide.LOCAL, TelnetOption.BINARY)
+        // A fresh array that needs no escaping goes out as it is, without another copy.
+        return if (TelnetEncoder.isWireReady(text, binary)) text else TelnetEncoder.encodeData(text, binary)
+    }
+
+    override fun hideTypedInput(): Boolean = synchronized(protocolLock) {
+        // A client that never negotiates (netcat) cannot be asked; one that refuses keeps echoing.
+        if (!protocol.peerNegotiates) return false
+        protocol.request(OptionSide.LOCAL, TelnetOption.ECHO, true)
+        true
+    }
+
+    override fun restoreTypedInput() {
+        synchronized(protocolLock) { protocol.request(OptionSide.LOCAL, TelnetOption.ECHO, false) }
+    }
+
+    // ---- Wire: on the connection's dispatcher ----
+
+    override fun open() {
+        synchronized(protocolLock) { protocol.open() }
+    }
+
+    override fun receive(bytes: ByteArray, offset: Int, length: Int, inputs: MutableList<SessionInput>) {
+        val negotiated = synchronized(protocolLock) {
+            val before = protocol.negotiationsReceived
+            gatheringReplies = true
+            try {
+                protocol.receive(bytes, offset, length)
+            } finally {
+                gatheringReplies = false
+                gatheredReplies?.let { gatheredReplies = null; queueReply(it.toByteArray()) }
+            }
+            protocol.negotiationsReceived != before
+        }
+        try {
+            for (event in collected) handle(event, inputs)
+        } finally {
+            collected.clear()
+        }
+        // Only negotiation re-arms the opening wait: data typed or pasted meanwhile (netcat) must
+        // not hold the prompt back.
+        if (negotiated) progress?.trySend(Unit)
+    }
+
+    override fun inputEnded() {
+        progress?.trySend(Unit)
+    }
+
+    /**
+     * Waits until the client has answered everything asked at connect, or for connectMaxWait since
+     * the last negotiation it sent (at most five times that in all), whichever comes first.
+     */
+    override suspend fun awaitReady() {
+        try {
+            val maxWait = connectMaxWait.toKotlinDuration()
+            val deadline = System.nanoTime() + (maxWait * 5).inWholeNanoseconds
+            while (true) {
+                if (synchronized(protocolLock) { protocol.isSettled }) return
+                // The client already left (or half-closed): nothing more will be answered.
+                if (session.input.isClosedForSend) return
+                val left = (deadline - System.nanoTime()).nanoseconds
+                if (!left.isPositive()) return
+                val signal = progress ?: return
+                withTimeoutOrNull(minOf(maxWait, left)) { signal.receive() } ?: return
+            }
+        } finally {
+            progress = null
+        }
+    }
+
+    /** Negotiation replies: they survive Telnet AO, unlike text. */
+    private fun sendReply(bytes: ByteArray) {
+        if (gatheringReplies) {
+            (gatheredReplies ?: ByteArrayOutputStream(64).also { gatheredReplies = it }).write(bytes, 0, bytes.size)
+            return
+        }
+        queueReply(bytes)
+    }
+
+    private fun queueReply(bytes: ByteArray) {
+        if (!output.offer(bytes, protocol = true)) cutOff("more than ${output.limit} bytes of output unread")
+    }
+
+    private fun handle(event: ProtocolEvent, inputs: MutableList<SessionInput>) {
+        when (event) {
+            is ProtocolEvent.Data -> addTypedText(session, textDecoder.decode(event.bytes), inputs)
+            is ProtocolEvent.Interrupt -> {
+                session.touched()
+                if (!session.interruptRequested()) inputs.add(SessionInput.Interrupt)
+            }
+            ProtocolEvent.EraseCharacter -> inputs.add(SessionInput.EraseCharacter)
+            ProtocolEvent.EraseLine -> inputs.add(SessionInput.EraseLine)
+            ProtocolEvent.AreYouThere -> session.writeMessage(areYouThereAnswer)
+            ProtocolEvent.AbortOutput -> output.discardData()
+            is ProtocolEvent.WindowSize -> if (event.width > 0 && event.height > 0) session.resized(TerminalSize(event.width, event.height))
+            is ProtocolEvent.TerminalTypes -> {
+                session.terminalTypes = event.all
+                session.terminalType = event.chosen
+            }
+            is ProtocolEvent.Environment -> applyEnvironment(event)
+            is ProtocolEvent.CharsetChanged -> {
+                session.encoding = event.charset
+                textDecoder.switchTo(event.charset)
+            }
+            is ProtocolEvent.TerminalSpeed -> session.terminalSpeed = "${event.transmit},${event.receive}"
+            is ProtocolEvent.DisplayLocation -> session.displayLocation = event.location
+            is ProtocolEvent.OptionChanged -> optionChanged(event.side, event.option, event.enabled)
+            is ProtocolEvent.Warning -> logger.debug { "session ${session.id}: ${LogText.escape(event.message)}" }
+        }
+    }
+
+    /**
+     * Applies NEW-ENVIRON variables to the session: `IS` replaces, `INFO` updates, a null value
+     * removes. Well-known and user variables stay in their own maps; together they hold at most
+     * maxEnvironmentVariables names.
+     */
+    private fun applyEnvironment(event: ProtocolEvent.Environment) {
+        val vars = if (event.replace) LinkedHashMap() else LinkedHashMap(session.environment)
+        val userVars = if (event.replace) LinkedHashMap() else LinkedHashMap(session.userEnvironment)
+        val limit = settings.maxEnvironmentVariables
+        fun merge(target: MutableMap<String, String>, updates: Map<String, String?>) {
+            for ((name, value) in updates) {
+                if (value == null) target.remove(name)
+                else if (name in target || vars.size + userVars.size < limit) target[name] = value
+            }
+        }
+        merge(vars, event.variables)
+        merge(userVars, event.userVariables)
+        session.environment = vars
+        session.userEnvironment = userVars
+    }
+}
