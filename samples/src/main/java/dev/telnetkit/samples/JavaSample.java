@@ -1,6 +1,7 @@
 package dev.telnetkit.samples;
 
 import dev.telnetkit.server.TelnetServer;
+import dev.telnetkit.transport.Transport;
 import dev.telnetkit.session.Session;
 import dev.telnetkit.shell.Command;
 import java.nio.charset.Charset;
@@ -37,10 +38,17 @@ public final class JavaSample {
         return create(host, port, login, Duration.ofMinutes(5), Duration.ofSeconds(1), StandardCharsets.UTF_8);
     }
 
-    /** Builds the sample server with every setting the command line offers. */
+    /** Builds the sample server with the command line's settings, on the default transport. */
     public static TelnetServer create(String host, int port, boolean login, Duration idleTimeout,
                                       Duration connectMaxWait, Charset encoding) {
+        return create(host, port, login, idleTimeout, connectMaxWait, encoding, Transport.nio());
+    }
+
+    /** Builds the sample server with every setting the command line offers. */
+    public static TelnetServer create(String host, int port, boolean login, Duration idleTimeout,
+                                      Duration connectMaxWait, Charset encoding, Transport transport) {
         var builder = TelnetServer.builder()
+            .transport(transport)
             .host(host)
             .port(port)
             .idleTimeout(idleTimeout)

@@ -34,6 +34,7 @@ class ChatRoom {
         encoding = options.encoding
         idleTimeout = options.idleTimeout.toKotlinDuration()
         connectMaxWait = options.connectMaxWait.toKotlinDuration()
+        transport = options.transport
         session { chat() }
     }
 

@@ -30,6 +30,7 @@ class ConnectionCounter {
         encoding = options.encoding
         idleTimeout = options.idleTimeout.toKotlinDuration()
         connectMaxWait = options.connectMaxWait.toKotlinDuration()
+        transport = options.transport
         prompt = "counter> "
         welcome = "Connection counter. Log in with any name; the password is 'counter'."
         login { _, password -> password == "counter" }

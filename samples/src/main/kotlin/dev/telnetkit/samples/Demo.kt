@@ -125,6 +125,7 @@ fun demoServer(options: DemoOptions): TelnetServer {
         protocol = ProtocolSettings(charsets = ProtocolSettings.charsetsPreferring(options.encoding)),
         maxSessions = options.maxSessions ?: DEMO_MAX_SESSIONS,
         maxSessionsPerAddress = options.maxSessionsPerAddress ?: ServerSettings().maxSessionsPerAddress,
+        transport = options.transport,
     )
     lateinit var server: TelnetServer
     val broadcast = Command(

@@ -5,6 +5,7 @@ import ch.qos.logback.classic.LoggerContext
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder
 import ch.qos.logback.core.FileAppender
 import dev.telnetkit.server.TelnetServer
+import dev.telnetkit.transport.Transport
 import io.github.oshai.kotlinlogging.KotlinLoggingConfiguration
 import kotlinx.coroutines.runBlocking
 import org.slf4j.LoggerFactory
@@ -33,6 +34,7 @@ Starts a TelnetKit sample server (the demo unless --sample says otherwise).
   --encoding NAME         preferred charset offered to clients (default UTF-8)
   --idle-timeout SECONDS  close idle sessions after this long, 0 for never (default 300)
   --connect-maxwait SECS  wait this long for a client's negotiation answers (default 1)
+  --transport NAME        nio (default: TelnetKit's own event loop) or ktor (ktor-network)
   --log-level LEVEL       TRACE, DEBUG, INFO, WARN, ERROR or OFF (default INFO)
   --log-file FILE         also write the log to FILE
   --max-sessions N        demo: sessions open at once (default 20000, this machine's file limit)
@@ -58,6 +60,7 @@ data class DemoOptions(
     val maxSessions: Int? = null,
     val maxSessionsPerAddress: Int? = null,
     val benchBroadcast: Boolean = false,
+    val transport: Transport = Transport.nio(),
 )
 
 private val SAMPLES = listOf("demo", "java", "chat", "counter")
@@ -116,6 +119,15 @@ fun parseDemoOptions(args: Array<String>): DemoOptions? {
             "--max-sessions" -> options = options.copy(maxSessions = count(arg))
             "--max-sessions-per-address" -> options = options.copy(maxSessionsPerAddress = count(arg))
             "--bench-broadcast" -> options = options.copy(benchBroadcast = true)
+            "--transport" -> {
+                val name = value(arg)
+                val transport = try {
+                    Transport.named(name)
+                } catch (e: IllegalArgumentException) {
+                    throw IllegalArgumentException("--transport: ${e.message}")
+                }
+                options = options.copy(transport = transport)
+            }
             else -> throw IllegalArgumentException("unknown option '$arg'")
         }
         i++
@@ -125,7 +137,7 @@ fun parseDemoOptions(args: Array<String>): DemoOptions? {
 
 /** The server [options] ask for, not started. */
 fun sampleServer(options: DemoOptions): TelnetServer = when (options.sample) {
-    "java" -> JavaSample.create(options.host, options.port, options.login, options.idleTimeout, options.connectMaxWait, options.encoding)
+    "java" -> JavaSample.create(options.host, options.port, options.login, options.idleTimeout, options.connectMaxWait, options.encoding, options.transport)
     "chat" -> ChatRoom().server(options)
     "counter" -> ConnectionCounter().server(options)
     else -> demoServer(options)
@@ -192,7 +204,7 @@ fun main(args: Array<String>) {
         System.err.println("telnetkit-samples: cannot listen on ${options.host}:${options.port}: ${e.message}")
         exitProcess(1)
     }
-    println("TelnetKit ${options.sample} sample listening on ${options.host}:${server.port} - connect with: telnet ${options.host} ${server.port}")
+    println("TelnetKit ${options.sample} sample listening on ${options.host}:${server.port} (${options.transport.name}) - connect with: telnet ${options.host} ${server.port}")
     // SIGTERM and Ctrl-C: tell the sessions, let them end (onSessionEnd runs), then exit 0.
     val stop = { _: Signal -> Thread({ runBlocking { server.stop(Duration.ofSeconds(5)) } }, "telnetkit-stop").start() }
     Signal.handle(Signal("TERM"), stop)

@@ -1,5 +1,6 @@
 package dev.telnetkit.server
 
+import dev.telnetkit.transport.Transport
 import dev.telnetkit.session.ErrorFormatter
 
 import dev.telnetkit.protocol.ProtocolSettings
@@ -43,6 +44,7 @@ public class TelnetServerBuilder internal constructor() {
     private var maxSessions = SERVER.maxSessions
     private var maxSessionsPerAddress = SERVER.maxSessionsPerAddress
     private var eventLoops = SERVER.eventLoops
+    private var transport = SERVER.transport
     private var idleNotice = SERVER.idleNotice
     private var shutdownNotice = SERVER.shutdownNotice
     private var outputStallTimeout: Duration = SERVER.outputStallTimeout
@@ -129,6 +131,12 @@ public class TelnetServerBuilder internal constructor() {
      */
     public fun eventLoops(count: Int): TelnetServerBuilder = apply { eventLoops = count }
 
+    /**
+     * How clients reach the sessions: `Transport.nio()` (the default), `new KtorTransport()` from
+     * `telnet-ktor`, `new InMemoryTransport()` from the testkit, or `Transport.named("ktor")`.
+     */
+    public fun transport(transport: Transport): TelnetServerBuilder = apply { this.transport = transport }
+
     /** Lines of history per session (default 500). */
     public fun historySize(size: Int): TelnetServerBuilder = apply { historySize = size }
 
@@ -192,6 +200,7 @@ public class TelnetServerBuilder internal constructor() {
             outputStallTimeout = outputStallTimeout, maxLineLength = maxLineLength, areYouThereAnswer = areYouThereAnswer,
             historySize = historySize, escapeTimeout = escapeTimeout, maxSessions = maxSessions,
             maxSessionsPerAddress = maxSessionsPerAddress, busyMessage = busyMessage, eventLoops = eventLoops,
+            transport = transport,
             protocol = ProtocolSettings(
                 charsets = ProtocolSettings.charsetsPreferring(encoding), maxSubnegotiation = maxSubnegotiation,
                 maxTerminalTypes = maxTerminalTypes, maxEnvironmentVariables = maxEnvironmentVariables,

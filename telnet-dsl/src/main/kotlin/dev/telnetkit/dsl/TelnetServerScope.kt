@@ -1,5 +1,6 @@
 package dev.telnetkit.dsl
 
+import dev.telnetkit.transport.Transport
 import dev.telnetkit.session.Session
 import dev.telnetkit.session.ErrorFormatter
 import dev.telnetkit.session.SessionHandler
@@ -91,6 +92,12 @@ public class TelnetServerScope internal constructor() {
      * Handlers must not block them: use `CommandHandler.blocking` or `withContext(Dispatchers.IO)`.
      */
     public var eventLoops: Int = SERVER.eventLoops
+
+    /**
+     * How clients reach the sessions: `Transport.nio()` (the default), `KtorTransport()` from
+     * `telnet-ktor`, `InMemoryTransport()` from the testkit, or `Transport.named("ktor")`.
+     */
+    public var transport: Transport = SERVER.transport
 
     /** The prompt; see also [prompt] with a function of the session. */
     public var prompt: String = "> "
@@ -232,6 +239,7 @@ public class TelnetServerScope internal constructor() {
             maxSessionsPerAddress = maxSessionsPerAddress,
             busyMessage = busyMessage,
             eventLoops = eventLoops,
+            transport = transport,
         )
         val sessionHandler = custom ?: CommandShell(
             ShellSettings(
