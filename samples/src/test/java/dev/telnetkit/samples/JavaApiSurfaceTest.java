@@ -184,15 +184,15 @@ class JavaApiSurfaceTest {
     void theScanFindsThePublicClassesAndLeavesOutInternalOnes() {
         Set<String> names = facing.stream().map(JavaApiSurfaceTest::shortName).collect(Collectors.toCollection(TreeSet::new));
         for (String expected : List.of(
-                "server.TelnetServer", "server.TelnetServerBuilder", "server.Session", "server.SessionAttributes",
+                "server.TelnetServer", "server.TelnetServerBuilder", "session.Session", "session.SessionAttributes",
                 "server.ServerSettings", "shell.Command", "shell.Command.Builder", "shell.CommandCall", "shell.LoginSettings",
                 "shell.LoginSettings.Builder", "shell.ShellSettings", "shell.AnnotatedCommands", "protocol.TelnetProtocol",
                 "protocol.ProtocolSettings", "terminal.KeyDecoder", "terminal.LineEditor", "annotations.Command",
-                "testkit.TelnetTestClient", "testkit.TerminalProfile")) {
+                "testkit.TelnetTestClient", "testkit.TerminalProfile", "testkit.InMemoryTransport", "testkit.InMemoryClient", "wire.PlainTerminal", "transport.Transport")) {
             assertTrue(names.contains(expected), expected + " not found among " + names.size() + " classes");
         }
         // Internal classes are public in bytecode: the Kotlin metadata keeps them out.
-        for (String internal : List.of("shell.LoginFlow", "shell.HelpText", "shell.LoginThrottle", "server.TelnetConnection", "server.EventLoop")) {
+        for (String internal : List.of("shell.LoginFlow", "shell.HelpText", "shell.LoginThrottle", "server.SessionConnection", "transport.nio.EventLoop", "wire.TelnetWire", "wire.PlainTerminalWire")) {
             assertFalse(names.contains(internal), internal + " is internal, yet found");
         }
     }

@@ -36,6 +36,7 @@ class ReadmeSnippetsSpec : FunSpec({
         val known = setOf(
             region("samples/src/main/kotlin/dev/telnetkit/samples/readme/ReadmeKotlin.kt", "kotlin"),
             region("samples/src/main/java/dev/telnetkit/samples/readme/ReadmeJava.java", "java"),
+            region("samples/src/test/kotlin/dev/telnetkit/samples/readme/GreetingSpec.kt", "memory"),
         )
         (blocks("kotlin") + blocks("java")).filterNot { it in known } shouldBe emptyList()
     }

@@ -10,7 +10,9 @@ import java.util.concurrent.atomic.AtomicReference
  *
  * @property terminalType the terminal type, such as `xterm-256color` (lower-cased for the session).
  * @property user the name the transport authenticated, or null; a session with a user skips the shell's login.
- * @property environment variables the client sent (SSH `env` requests): untrusted input.
+ * @property environment variables the client sent (SSH `env` requests): untrusted input. The session
+ *   shows RFC 1572's six well-known names (`USER`, `DISPLAY`, ...) in `environment` and every other
+ *   (`LANG`, `COLORTERM`, ...) in `userEnvironment`, as it does for a Telnet client.
  * @property characterMode true when the terminal sends every key as typed and the server echoes
  *   (an SSH PTY, a browser terminal); false for line-by-line input with no echo (`ssh -T`).
  */

@@ -29,7 +29,10 @@ internal class PlainTerminalWire(
     override fun open() {
         session.terminalType = terminal.terminalType.lowercase()
         session.terminalTypes = listOf(session.terminalType)
-        session.environment = terminal.environment
+        // As over Telnet: the six well-known names in environment, every other in userEnvironment.
+        val (wellKnown, user) = terminal.environment.entries.partition { it.key in WELL_KNOWN_VARIABLES }
+        session.environment = wellKnown.associate { it.key to it.value }
+        session.userEnvironment = user.associate { it.key to it.value }
         terminal.user?.let { session.username = it }
         session.resized(terminal.size)
         terminal.listen(this)
@@ -51,5 +54,10 @@ internal class PlainTerminalWire(
         session.touched()
         // From the transport's thread: straight to the session's input, ahead of any type-ahead.
         if (!session.interruptRequested()) session.input.trySend(SessionInput.Interrupt)
+    }
+
+    private companion object {
+        /** RFC 1572's well-known variables (Telnet NEW-ENVIRON `VAR`). */
+        val WELL_KNOWN_VARIABLES = setOf("USER", "JOB", "ACCT", "PRINTER", "SYSTEMTYPE", "DISPLAY")
     }
 }

@@ -19,7 +19,7 @@ class HandlerFailureSpec : FunSpec({
     defaultTestConfig = DefaultTestConfig(timeout = 30.seconds)
     val fixture = serverFixture()
 
-    val logger = LoggerFactory.getLogger("dev.telnetkit.server.TelnetConnection") as Logger
+    val logger = LoggerFactory.getLogger("dev.telnetkit.server.SessionConnection") as Logger
     val appender = ListAppender<ILoggingEvent>()
     beforeTest {
         appender.list.clear()

@@ -169,6 +169,21 @@ class InMemoryTransportSpec : FunSpec({
         }
     }
 
+    test("environment handed in by the transport: well-known names in environment, the rest in userEnvironment") {
+        val started = CompletableDeferred<Session>()
+        val memory = InMemoryTransport()
+        servers += TelnetServer(ServerSettings(port = 0, transport = memory)) { session ->
+            started.complete(session)
+            session.readLine("> ")
+        }.start()
+        memory.connect(PlainTerminal("XTERM-256color", environment = mapOf("USER" to "ann", "LANG" to "C.UTF-8"))).use {
+            val session = withTimeout(5.seconds) { started.await() }
+            session.terminalType shouldBe "xterm-256color"
+            session.environment shouldBe mapOf("USER" to "ann")
+            session.userEnvironment shouldBe mapOf("LANG" to "C.UTF-8")
+        }
+    }
+
     test("an interrupt listener hears the transport's interrupt") {
         val heard = CompletableDeferred<Unit>()
         val memory = InMemoryTransport()
