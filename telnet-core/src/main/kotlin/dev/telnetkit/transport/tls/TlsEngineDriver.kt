@@ -8,37 +8,6 @@ import javax.net.ssl.SSLEngineResult.HandshakeStatus
 import javax.net.ssl.SSLException
 import javax.net.ssl.SSLPeerUnverifiedException
 
-/** Takes application bytes a [TlsEngineDriver] decrypted; they are valid only during the call. */
-internal fun interface TlsDataSink {
-    fun onData(bytes: ByteArray, offset: Int, length: Int)
-}
-
-/**
- * Takes network bytes a [TlsEngineDriver] produced: writes what it can of [buffer] now (position
- * to limit), advancing its position, without blocking if it is a non-blocking socket. What it does
- * not take the driver keeps and offers again ([TlsEngineDriver.flush]).
- */
-internal fun interface TlsNetworkSink {
-    fun write(buffer: ByteBuffer)
-
-    companion object {
-        /** Takes nothing: everything stays with the driver, for [TlsEngineDriver.takePendingOutput]. */
-        val HOLD: TlsNetworkSink = TlsNetworkSink { }
-    }
-}
-
-/**
- * A TLS failure, its message written for a log line: what went wrong, then the JDK's words in
- * brackets. [sendNothing]: the peer does not speak TLS, so no alert or close_notify is sent to it;
- * [closeQuietly]: the driver refused the peer itself, and sends a close_notify rather than an alert.
- */
-internal class TlsException(
-    message: String,
-    cause: Throwable? = null,
-    val sendNothing: Boolean = false,
-    val closeQuietly: Boolean = false,
-) : SSLException(message, cause)
-
 /**
  * TLS over an [SSLEngine] as a state machine without I/O: [feed] takes bytes from the network and
  * hands the application's bytes to a [TlsDataSink]; [wrap] takes the application's bytes and hands
@@ -130,7 +99,7 @@ internal class TlsEngineDriver(private val engine: SSLEngine) {
             return
         }
         feeding = true
-        val scratch = Scratch.acquire()
+        val scratch = TlsScratch.acquire()
         try {
             var failed: TlsException? = null
             try {
@@ -158,7 +127,7 @@ internal class TlsEngineDriver(private val engine: SSLEngine) {
     fun wrap(app: Array<ByteBuffer>, sink: TlsNetworkSink): Long {
         failure?.let { throw it }
         if (!flush(sink) || !isHandshakeComplete || isOutboundClosed) return 0
-        val scratch = Scratch.acquire()
+        val scratch = TlsScratch.acquire()
         var consumed = 0L
         try {
             while (app.any { it.hasRemaining() }) {
@@ -227,7 +196,7 @@ internal class TlsEngineDriver(private val engine: SSLEngine) {
         isOutboundClosed = true
         if (failure != null) return
         engine.closeOutbound()
-        val scratch = Scratch.acquire()
+        val scratch = TlsScratch.acquire()
         try {
             var rounds = 0
             while (!engine.isOutboundDone && rounds++ < 4) wrapHandshake(scratch)
@@ -267,7 +236,7 @@ internal class TlsEngineDriver(private val engine: SSLEngine) {
 
     // ---- receiving ----
 
-    private fun pump(network: ByteBuffer, scratch: Scratch, sink: TlsDataSink) {
+    private fun pump(network: ByteBuffer, scratch: TlsScratch, sink: TlsDataSink) {
         while (true) {
             when (engine.handshakeStatus) {
                 HandshakeStatus.NEED_TASK -> {
@@ -411,7 +380,7 @@ internal class TlsEngineDriver(private val engine: SSLEngine) {
     // ---- sending what the engine wants to send ----
 
     /** One wrap of no application data: a handshake flight, a ticket, a key update, an alert or close_notify. */
-    private fun wrapHandshake(scratch: Scratch) {
+    private fun wrapHandshake(scratch: TlsScratch) {
         val net = scratch.net(engine.session.packetBufferSize)
         net.clear()
         val result = engine.wrap(NO_DATA, net)
@@ -460,7 +429,7 @@ internal class TlsEngineDriver(private val engine: SSLEngine) {
             else -> {
                 // The engine has an alert queued after its own failures; after ours, a close_notify.
                 if (failed.closeQuietly) runCatching { engine.closeOutbound() }
-                val scratch = Scratch.acquire()
+                val scratch = TlsScratch.acquire()
                 try {
                     var rounds = 0
                     while (rounds++ < 4) {
@@ -480,45 +449,6 @@ internal class TlsEngineDriver(private val engine: SSLEngine) {
             }
         }
         return failed
-    }
-
-    /**
-     * Scratch buffers of one thread, shared by every driver used on it: decrypted data and records
-     * being built are handed on before the call returns. A nested call on the same thread (a sink
-     * that calls [wrap]) gets buffers of its own.
-     */
-    private class Scratch {
-        var app: ByteBuffer = EMPTY
-            private set
-        private var net: ByteBuffer = EMPTY
-        private var busy = false
-
-        fun app(capacity: Int): ByteBuffer {
-            if (app.capacity() < capacity) app = ByteBuffer.allocate(capacity)
-            return app
-        }
-
-        fun net(capacity: Int): ByteBuffer {
-            if (net.capacity() < capacity) net = ByteBuffer.allocate(capacity)
-            return net
-        }
-
-        fun release() {
-            app.clear()
-            busy = false
-        }
-
-        companion object {
-            private val EMPTY: ByteBuffer = ByteBuffer.allocate(0)
-            private val perThread = ThreadLocal.withInitial(::Scratch)
-
-            fun acquire(): Scratch {
-                val shared = perThread.get()
-                val scratch = if (shared.busy) Scratch() else shared
-                scratch.busy = true
-                return scratch
-            }
-        }
     }
 
     companion object {
