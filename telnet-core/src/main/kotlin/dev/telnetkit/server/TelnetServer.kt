@@ -2,6 +2,7 @@ package dev.telnetkit.server
 import dev.telnetkit.session.Session
 import dev.telnetkit.session.SessionHandler
 import dev.telnetkit.session.SessionFilter
+import dev.telnetkit.session.SessionContext
 import dev.telnetkit.transport.nio.EventLoop
 import dev.telnetkit.transport.nio.LoopSocket
 
@@ -9,16 +10,17 @@ import io.github.oshai.kotlinlogging.KotlinLogging
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.CoroutineName
 import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.asCoroutineDispatcher
 import kotlinx.coroutines.cancelAndJoin
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.joinAll
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
-import kotlinx.coroutines.withContext
 import kotlinx.coroutines.withTimeoutOrNull
 import java.net.InetSocketAddress
 import java.net.StandardSocketOptions
@@ -28,6 +30,7 @@ import java.nio.channels.ServerSocketChannel
 import java.nio.channels.SocketChannel
 import java.time.Duration
 import java.util.concurrent.ConcurrentHashMap
+import java.util.concurrent.ExecutorService
 import java.util.concurrent.atomic.AtomicBoolean
 import java.util.concurrent.atomic.AtomicLong
 import kotlin.time.Duration.Companion.milliseconds
@@ -68,6 +71,9 @@ public class TelnetServer(
     private val started = AtomicBoolean()
     private val stopping = AtomicBoolean()
     private val terminated = CompletableDeferred<Unit>()
+    // Where blocking code runs (set by start), and the executor this server made for it, if it did.
+    private lateinit var blockingDispatcher: CoroutineDispatcher
+    private var ownedExecutor: ExecutorService? = null
     private var loops: List<EventLoop> = emptyList()
     private var nextLoop = 0
     private var serverChannel: ServerSocketChannel? = null
@@ -96,6 +102,8 @@ public class TelnetServer(
             terminated.complete(Unit)
             throw e
         }
+        val blockingExecutor = settings.blockingExecutor ?: BlockingExecutors.create().also { ownedExecutor = it }
+        blockingDispatcher = blockingExecutor.asCoroutineDispatcher()
         loops = EventLoop.group("telnet-loop", settings.eventLoops)
         serverChannel = channel
         boundPort = (channel.localAddress as InetSocketAddress).port
@@ -188,7 +196,7 @@ public class TelnetServer(
             return
         }
         val id = ids.incrementAndGet()
-        scope.launch(sessionJobs + loop, start = CoroutineStart.ATOMIC) {
+        scope.launch(sessionJobs + loop + SessionContext(blockingDispatcher), start = CoroutineStart.ATOMIC) {
             runSession(socket, id, remote) { release(host) }
         }
     }
@@ -240,8 +248,9 @@ public class TelnetServer(
      * and its reads return null so its handler can finish; sessions still running after [grace]
      * are cancelled. Returns when everything has ended, except a session whose handler does not end
      * even when cancelled (blocked in code that ignores interrupts): a few seconds after the cancel
-     * its connection is closed and it is left behind, so that stop always returns. Calling it
-     * again just waits.
+     * its connection is closed and it is left behind, so that stop always returns. The blocking
+     * executor the server made is shut down then (one given in [ServerSettings.blockingExecutor]
+     * is not). Calling it again just waits.
      */
     @JvmSynthetic
     public suspend fun stop(grace: Duration = Duration.ofSeconds(5)) {
@@ -265,7 +274,10 @@ public class TelnetServer(
         // A channel registered with an NIO selector is really closed (its port released) only when
         // the selector drops its key; the loops close their selectors when they end: wait for that,
         // so the port is free once stop returns (a restart on the same port works).
-        withContext(Dispatchers.IO) { EventLoop.shutdownAll(loops, SELECTOR_CLOSE_TIMEOUT.inWholeMilliseconds) }
+        // Waited for holding no thread: a thread of a pool blocked code may fill up could be missing.
+        loops.forEach { it.shutdown() }
+        withTimeoutOrNull(SELECTOR_CLOSE_TIMEOUT) { loops.forEach { it.awaitEnded() } }
+        ownedExecutor?.shutdown()
         logger.info { "stopped" }
         terminated.complete(Unit)
     }

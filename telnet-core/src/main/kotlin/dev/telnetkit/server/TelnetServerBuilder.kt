@@ -14,6 +14,7 @@ import dev.telnetkit.shell.SessionHook
 import dev.telnetkit.shell.ShellSettings
 import java.nio.charset.Charset
 import java.time.Duration
+import java.util.concurrent.Executor
 
 /**
  * Declares a [TelnetServer] with its command shell, for Java (Kotlin code reads better with the
@@ -42,6 +43,7 @@ public class TelnetServerBuilder internal constructor() {
     private var maxSessions = SERVER.maxSessions
     private var maxSessionsPerAddress = SERVER.maxSessionsPerAddress
     private var eventLoops = SERVER.eventLoops
+    private var blockingExecutor: Executor? = SERVER.blockingExecutor
     private var idleNotice = SERVER.idleNotice
     private var shutdownNotice = SERVER.shutdownNotice
     private var outputStallTimeout: Duration = SERVER.outputStallTimeout
@@ -128,6 +130,14 @@ public class TelnetServerBuilder internal constructor() {
      */
     public fun eventLoops(count: Int): TelnetServerBuilder = apply { eventLoops = count }
 
+    /**
+     * Where blocking code runs: the handlers, hooks and login check given to this builder (default: one the server makes and shuts down when it
+     * stops, virtual threads on Java 21 and later). Yours is never shut down by the server; it
+     * should have a thread for every session that may block at once. See
+     * [ServerSettings.blockingExecutor].
+     */
+    public fun blockingExecutor(executor: Executor): TelnetServerBuilder = apply { blockingExecutor = executor }
+
     /** Lines of history per session (default 500). */
     public fun historySize(size: Int): TelnetServerBuilder = apply { historySize = size }
 
@@ -191,6 +201,7 @@ public class TelnetServerBuilder internal constructor() {
             outputStallTimeout = outputStallTimeout, maxLineLength = maxLineLength, areYouThereAnswer = areYouThereAnswer,
             historySize = historySize, escapeTimeout = escapeTimeout, maxSessions = maxSessions,
             maxSessionsPerAddress = maxSessionsPerAddress, busyMessage = busyMessage, eventLoops = eventLoops,
+            blockingExecutor = blockingExecutor,
             protocol = ProtocolSettings(
                 charsets = ProtocolSettings.charsetsPreferring(encoding), maxSubnegotiation = maxSubnegotiation,
                 maxTerminalTypes = maxTerminalTypes, maxEnvironmentVariables = maxEnvironmentVariables,

@@ -15,6 +15,7 @@ import dev.telnetkit.shell.PromptProvider
 import dev.telnetkit.shell.SessionHook
 import dev.telnetkit.shell.ShellSettings
 import java.nio.charset.Charset
+import java.util.concurrent.Executor
 import kotlin.time.Duration
 import kotlin.time.toJavaDuration
 import kotlin.time.toKotlinDuration
@@ -87,9 +88,18 @@ public class TelnetServerScope internal constructor() {
 
     /**
      * Threads that run the sockets and the sessions' coroutines (one per processor by default).
-     * Handlers must not block them: use `CommandHandler.blocking` or `withContext(Dispatchers.IO)`.
+     * Handlers must not block them: blocking work belongs in `CommandHandler.blocking`, which runs
+     * on [blockingExecutor].
      */
     public var eventLoops: Int = SERVER.eventLoops
+
+    /**
+     * Where blocking code runs (`CommandHandler.blocking`, `SessionHandler.blocking`, blocking hooks
+     * and authenticators); null, the default, has the server make one and shut it down when it
+     * stops (virtual threads on Java 21 and later). One given here is never shut down by the
+     * server; see [ServerSettings.blockingExecutor].
+     */
+    public var blockingExecutor: Executor? = SERVER.blockingExecutor
 
     /** The prompt; see also [prompt] with a function of the session. */
     public var prompt: String = "> "
@@ -231,6 +241,7 @@ public class TelnetServerScope internal constructor() {
             maxSessionsPerAddress = maxSessionsPerAddress,
             busyMessage = busyMessage,
             eventLoops = eventLoops,
+            blockingExecutor = blockingExecutor,
         )
         val sessionHandler = custom ?: CommandShell(
             ShellSettings(

@@ -2,6 +2,7 @@ package dev.telnetkit.transport.nio
 
 import io.github.oshai.kotlinlogging.KotlinLogging
 import kotlinx.coroutines.CancellableContinuation
+import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.Delay
 import kotlinx.coroutines.DisposableHandle
@@ -57,6 +58,7 @@ internal class EventLoop(name: String) : CoroutineDispatcher(), Delay {
     private val selecting = AtomicBoolean(false)
     @Volatile private var closing = false
     @Volatile private var ended = false
+    private val end = CompletableDeferred<Unit>()
     private val thread: Thread = LoopThread(::run, name).apply { isDaemon = true }
     // Loop thread only.
     private val timers = PriorityQueue<LoopTimer>()
@@ -115,6 +117,11 @@ internal class EventLoop(name: String) : CoroutineDispatcher(), Delay {
     /** Waits up to [millis] for the loop's thread to end. */
     fun awaitEnd(millis: Long) {
         if (!inLoop) thread.join(millis)
+    }
+
+    /** Suspends, holding no thread, until the loop has ended and closed its selector. */
+    suspend fun awaitEnded() {
+        end.await()
     }
 
     override fun scheduleResumeAfterDelay(timeMillis: Long, continuation: CancellableContinuation<Unit>) {
@@ -200,6 +207,7 @@ internal class EventLoop(name: String) : CoroutineDispatcher(), Delay {
                 }
             }
             timers.clear()
+            end.complete(Unit)
         }
     }
 
