@@ -3,6 +3,7 @@ import dev.telnetkit.session.Session
 import dev.telnetkit.session.SessionHandler
 import dev.telnetkit.session.SessionFilter
 import dev.telnetkit.session.SessionContext
+import dev.telnetkit.session.blockingCallerContext
 import dev.telnetkit.transport.nio.EventLoop
 import dev.telnetkit.transport.nio.LoopSocket
 
@@ -17,10 +18,14 @@ import kotlinx.coroutines.Job
 import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.asCoroutineDispatcher
 import kotlinx.coroutines.cancelAndJoin
+import kotlinx.coroutines.coroutineScope
+import kotlinx.coroutines.currentCoroutineContext
 import kotlinx.coroutines.delay
+import kotlinx.coroutines.job
 import kotlinx.coroutines.joinAll
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.selects.select
 import kotlinx.coroutines.withTimeoutOrNull
 import java.net.InetSocketAddress
 import java.net.StandardSocketOptions
@@ -71,6 +76,11 @@ public class TelnetServer(
     private val started = AtomicBoolean()
     private val stopping = AtomicBoolean()
     private val terminated = CompletableDeferred<Unit>()
+    // The stop runs once, in a scope of its own: not under the supervisor it cancels, and not in
+    // its caller, so that neither a caller's cancellation nor the end of a session cuts it short.
+    private val stopScope = CoroutineScope(Dispatchers.Default + CoroutineName("telnet-server-stop"))
+    // Completed by the stop once no connection can be accepted any more (every session is launched).
+    private val acceptClosed = CompletableDeferred<Unit>()
     // Where blocking code runs (set by start), and the executor this server made for it, if it did.
     private lateinit var blockingDispatcher: CoroutineDispatcher
     private var ownedExecutor: ExecutorService? = null
@@ -196,7 +206,9 @@ public class TelnetServer(
             return
         }
         val id = ids.incrementAndGet()
-        scope.launch(sessionJobs + loop + SessionContext(blockingDispatcher), start = CoroutineStart.ATOMIC) {
+        val context = SessionContext(blockingDispatcher, this)
+        scope.launch(sessionJobs + loop + context, start = CoroutineStart.ATOMIC) {
+            context.sessionJob = coroutineContext.job
             runSession(socket, id, remote) { release(host) }
         }
     }
@@ -250,36 +262,92 @@ public class TelnetServer(
      * even when cancelled (blocked in code that ignores interrupts): a few seconds after the cancel
      * its connection is closed and it is left behind, so that stop always returns. The blocking
      * executor the server made is shut down then (one given in [ServerSettings.blockingExecutor]
-     * is not). Calling it again just waits.
+     * is not).
+     *
+     * The stop runs on its own, in the server's scope: cancelling a caller stops only its wait, and
+     * calling it again (with any [grace]) just waits for the stop under way.
+     *
+     * From inside one of this server's sessions (a `shutdown` command, say) it cannot wait for its
+     * own session, which ends only once the caller returns. There it returns as soon as every
+     * other session has ended (or been left behind): the calling session has been shown the notice
+     * like the others, its reads return null from now on, and its handler should finish; it is
+     * cancelled if still running after [grace], the caller's wait with it. The server finishes
+     * stopping once that session has ended: [awaitTermination] waits for that, so a session must
+     * not call it.
      */
     @JvmSynthetic
     public suspend fun stop(grace: Duration = Duration.ofSeconds(5)) {
         require(!grace.isNegative) { "grace must not be negative" }
-        if (!stopping.compareAndSet(false, true)) return awaitTermination()
-        serverChannel?.let { channel -> loops[0].execute { acceptKey?.cancel(); runCatching { channel.close() } } }
-        for (session in liveSessions.values) {
-            session.writeFarewell(settings.shutdownNotice)
-        }
-        withTimeoutOrNull(grace.toKotlinDuration()) { sessionJobs.children.toList().joinAll() }
-        sessionJobs.cancel()
-        if (withTimeoutOrNull(STUCK_SESSION_TIMEOUT) { sessionJobs.join() } == null) {
-            for ((id, connection) in liveConnections) {
-                logger.warn { "session $id did not end when cancelled (its handler ignores interrupts?): closing its connection and leaving it" }
-                connection.abort()
+        if (stopping.compareAndSet(false, true)) stopScope.launch { stopNow(grace) }
+        val ownSession = currentCoroutineContext()[SessionContext]?.takeIf { it.server === this }?.sessionJob
+        if (ownSession == null) awaitTermination() else awaitOtherSessions(ownSession)
+    }
+
+    /** Waits until every session but [own] has ended, or the server has stopped without it. */
+    private suspend fun awaitOtherSessions(own: Job) {
+        coroutineScope {
+            val othersEnded = launch {
+                acceptClosed.await()
+                while (true) {
+                    val others = sessionJobs.children.filter { it !== own }.toList()
+                    if (others.isEmpty()) break
+                    others.joinAll()
+                }
             }
-            supervisor.cancel()
-        } else {
-            supervisor.cancelAndJoin()
+            // A session left behind (it ignores cancellation) never ends; the stop then completes without it.
+            select {
+                othersEnded.onJoin {}
+                terminated.onAwait {}
+            }
+            othersEnded.cancel()
         }
-        // A channel registered with an NIO selector is really closed (its port released) only when
-        // the selector drops its key; the loops close their selectors when they end: wait for that,
-        // so the port is free once stop returns (a restart on the same port works).
-        // Waited for holding no thread: a thread of a pool blocked code may fill up could be missing.
-        loops.forEach { it.shutdown() }
-        withTimeoutOrNull(SELECTOR_CLOSE_TIMEOUT) { loops.forEach { it.awaitEnded() } }
-        ownedExecutor?.shutdown()
-        logger.info { "stopped" }
-        terminated.complete(Unit)
+    }
+
+    private suspend fun stopNow(grace: Duration) {
+        try {
+            closeAcceptor()
+            for (session in liveSessions.values) {
+                session.writeFarewell(settings.shutdownNotice)
+            }
+            withTimeoutOrNull(grace.toKotlinDuration()) { sessionJobs.children.toList().joinAll() }
+            sessionJobs.cancel()
+            if (withTimeoutOrNull(STUCK_SESSION_TIMEOUT) { sessionJobs.join() } == null) {
+                for ((id, connection) in liveConnections) {
+                    logger.warn { "session $id did not end when cancelled (its handler ignores interrupts?): closing its connection and leaving it" }
+                    connection.abort()
+                }
+                supervisor.cancel()
+            } else {
+                supervisor.cancelAndJoin()
+            }
+            // A channel registered with an NIO selector is really closed (its port released) only when
+            // the selector drops its key; the loops close their selectors when they end: wait for that,
+            // so the port is free once stop returns (a restart on the same port works).
+            loops.forEach { it.shutdown() }
+            withTimeoutOrNull(SELECTOR_CLOSE_TIMEOUT) { loops.forEach { it.awaitEnded() } }
+            ownedExecutor?.shutdown()
+            logger.info { "stopped" }
+        } catch (e: Throwable) {
+            logger.error(e) { "stop failed" }
+        } finally {
+            acceptClosed.complete(Unit)
+            terminated.complete(Unit)
+        }
+    }
+
+    /** Stops accepting and closes the listening channel, on the acceptor loop that owns its key. */
+    private suspend fun closeAcceptor() {
+        val channel = serverChannel
+        if (channel != null) {
+            val closed = CompletableDeferred<Unit>()
+            loops[0].execute {
+                acceptKey?.cancel()
+                runCatching { channel.close() }
+                closed.complete(Unit)
+            }
+            closed.await()
+        }
+        acceptClosed.complete(Unit)
     }
 
     /** Suspends until the server has stopped. */
@@ -309,10 +377,17 @@ public class TelnetServer(
     @Throws(java.io.IOException::class)
     public fun startBlocking(): TelnetServer = runBlocking { start() }
 
-    /** [stop] for Java: blocks until the server has stopped. */
+    /**
+     * [stop] for Java: blocks until the server has stopped, or, called from blocking code of one of
+     * its sessions (a Java command handler), until every other session has ended, as [stop] does.
+     * Not on an event-loop thread: coroutines there call [stop].
+     */
     @JvmName("stop")
     @JvmOverloads
-    public fun stopBlocking(grace: Duration = Duration.ofSeconds(5)): Unit = runBlocking { stop(grace) }
+    public fun stopBlocking(grace: Duration = Duration.ofSeconds(5)) {
+        check(!EventLoop.onLoopThread) { "TelnetServer.stop() blocks: on a TelnetKit event-loop thread call the suspending stop" }
+        runBlocking(blockingCallerContext()) { stop(grace) }
+    }
 
     /** [awaitTermination] for Java: blocks until the server has stopped. */
     @JvmName("awaitTermination")
@@ -320,12 +395,14 @@ public class TelnetServer(
     public fun awaitTerminationBlocking(): Unit = runBlocking { awaitTermination() }
 
     /**
-     * Stops the server with no grace period, blocking the calling thread until it has. For
-     * try-with-resources and `use`; from a coroutine call [stop] instead.
+     * Stops the server with no grace period, blocking the calling thread until it has (from blocking
+     * code of one of its sessions: until the others have ended, see [stop]). For try-with-resources
+     * and `use`; from a coroutine call [stop] instead.
      */
     override fun close() {
         if (!started.get()) return
-        runBlocking { stop(Duration.ZERO) }
+        check(!EventLoop.onLoopThread) { "TelnetServer.close() blocks: on a TelnetKit event-loop thread call the suspending stop" }
+        runBlocking(blockingCallerContext()) { stop(Duration.ZERO) }
     }
 
     public companion object {

@@ -430,7 +430,9 @@ public class Session internal constructor(
             "blocking session call on a TelnetKit event-loop thread: call the suspending form, or run the " +
                 "code with CommandHandler.blocking or withContext(Dispatchers.IO)"
         }
-        return runBlocking { block() }
+        // Blocking code of a session (a Java handler) runs these with its session's context, so that
+        // blocking code nested in them, and TelnetServer.stop, know their session.
+        return runBlocking(blockingCallerContext()) { block() }
     }
 
     /** [write] for Java and blocking handlers. */
