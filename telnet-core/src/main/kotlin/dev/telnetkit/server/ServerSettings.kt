@@ -34,7 +34,8 @@ import java.util.concurrent.Executor
  *   blocking work belongs in `CommandHandler.blocking` (Java handlers are run that way), which
  *   runs it on [blockingExecutor].
  * @property blockingExecutor where blocking code runs: Java handlers, `CommandHandler.blocking`,
- *   `SessionHandler.blocking`, blocking hooks and authenticators. Each blocked session holds one of its threads for as long as it blocks,
+ *   `SessionHandler.blocking`, blocking hooks and authenticators, and blocking completers, prompts
+ *   and error formatters. Each blocked session holds one of its threads for as long as it blocks,
  *   so it should not be bounded below the number of sessions that may block at once: a session
  *   that finds no thread waits for one, and so does its Ctrl-C. Null (the default): the server
  *   makes one when it starts and shuts it down when it stops; it has a virtual thread per task on

@@ -131,7 +131,8 @@ public class TelnetServerBuilder internal constructor() {
     public fun eventLoops(count: Int): TelnetServerBuilder = apply { eventLoops = count }
 
     /**
-     * Where blocking code runs: the handlers, hooks and login check given to this builder (default: one the server makes and shuts down when it
+     * Where blocking code runs: the handlers, hooks, login check, completers, prompt and error
+     * formatter given to this builder (default: one the server makes and shuts down when it
      * stops, virtual threads on Java 21 and later). Yours is never shut down by the server; it
      * should have a thread for every session that may block at once. See
      * [ServerSettings.blockingExecutor].
@@ -147,8 +148,11 @@ public class TelnetServerBuilder internal constructor() {
     /** A fixed prompt. */
     public fun prompt(prompt: String): TelnetServerBuilder = apply { this.prompt = PromptProvider { prompt } }
 
-    /** A prompt computed per session each time it is shown. */
-    public fun prompt(prompt: PromptProvider): TelnetServerBuilder = apply { this.prompt = prompt }
+    /**
+     * A prompt computed per session each time it is shown. It may block: it runs as a
+     * [PromptProvider.blocking] one, never on an event-loop thread.
+     */
+    public fun prompt(prompt: PromptProvider): TelnetServerBuilder = apply { this.prompt = PromptProvider.blocking(prompt) }
 
     /** The prompt of continued lines (default `... `). */
     public fun continuationPrompt(prompt: String): TelnetServerBuilder = apply { continuationPrompt = prompt }
@@ -186,8 +190,11 @@ public class TelnetServerBuilder internal constructor() {
     /** Runs exactly once when a started session ends; it may block. */
     public fun onSessionEnd(hook: BlockingSessionHook): TelnetServerBuilder = apply { onEnd = SessionHook.blocking(hook) }
 
-    /** How `writeError` shows errors. */
-    public fun errorFormatter(formatter: ErrorFormatter): TelnetServerBuilder = apply { errorFormatter = formatter }
+    /**
+     * How `writeError` shows errors. It may block: it runs as an [ErrorFormatter.blocking] one,
+     * never on an event-loop thread.
+     */
+    public fun errorFormatter(formatter: ErrorFormatter): TelnetServerBuilder = apply { errorFormatter = ErrorFormatter.blocking(formatter) }
 
     /** False turns ANSI styles off for every session. */
     public fun ansi(enabled: Boolean): TelnetServerBuilder = apply { ansi = enabled }

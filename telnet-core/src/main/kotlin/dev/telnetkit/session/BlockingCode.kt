@@ -1,5 +1,9 @@
 package dev.telnetkit.session
 
+import dev.telnetkit.terminal.BlockingCompleter
+import dev.telnetkit.terminal.Completer
+import dev.telnetkit.terminal.CompletionRequest
+import dev.telnetkit.terminal.SuspendingCompleter
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.Job
@@ -31,7 +35,8 @@ internal class SessionContext(
 private val blockingCaller = ThreadLocal<SessionContext?>()
 
 /**
- * Runs [block], code that may block (a Java handler, hook or check), where blocking is allowed: on the blocking executor of the server running the
+ * Runs [block], code that may block (a Java handler, hook or check, a blocking completer, prompt or
+ * error formatter), where blocking is allowed: on the blocking executor of the server running the
  * calling session (see `ServerSettings.blockingExecutor`), never on an event-loop thread, and
  * interrupted if the calling coroutine is cancelled (Ctrl-C, the session's end, a timeout). The one
  * place that decides where such code runs. Outside a server's session (a handler called by hand in
@@ -55,3 +60,13 @@ internal suspend fun <T> runBlockingCode(block: () -> T): T {
  * [SessionContext] when this thread runs one (see [runBlockingCode]), else nothing.
  */
 internal fun blockingCallerContext(): CoroutineContext = blockingCaller.get() ?: EmptyCoroutineContext
+
+/**
+ * The candidates of this completer for [request]: a [Completer.blocking] one runs with
+ * [runBlockingCode], any other where the caller is (it must be quick).
+ */
+internal suspend fun Completer.candidates(request: CompletionRequest): List<String> = when (this) {
+    is BlockingCompleter -> runBlockingCode { delegate.complete(request) }
+    is SuspendingCompleter -> completeSuspending(request)
+    else -> complete(request)
+}

@@ -1,10 +1,14 @@
 package dev.telnetkit.server
 
+import dev.telnetkit.session.ErrorFormatter
 import dev.telnetkit.session.SessionHandler
 import dev.telnetkit.shell.Command
+import dev.telnetkit.shell.CommandHandler
 import dev.telnetkit.shell.CommandShell
+import dev.telnetkit.shell.PromptProvider
 import dev.telnetkit.shell.SessionHook
 import dev.telnetkit.shell.ShellSettings
+import dev.telnetkit.terminal.Completer
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.core.test.config.DefaultTestConfig
 import io.kotest.matchers.booleans.shouldBeFalse
@@ -74,5 +78,65 @@ class BlockingExecutorSpec : FunSpec({
         } finally {
             executor.shutdownNow()
         }
+    }
+
+    test("blocking completers, prompts and error formatters run on the blocking executor; plain ones on the session's event loop") {
+        val threads = ConcurrentHashMap<String, String>()
+        fun shell(blocking: Boolean): CommandShell {
+            val kind = if (blocking) "blocking" else "plain"
+            val completer = Completer { threads["$kind completer"] = here(); listOf("alpha") }
+            val prompt = PromptProvider { threads["$kind prompt"] = here(); "> " }
+            val formatter = ErrorFormatter { _, text -> threads["$kind formatter"] = here(); "E: $text" }
+            return CommandShell(
+                ShellSettings(
+                    // The Kotlin constructor, not Command.Builder (the Java face, which makes every completer blocking).
+                    commands = listOf(
+                        Command(
+                            "pick",
+                            completer = if (blocking) Completer.blocking(completer) else completer,
+                            handler = CommandHandler { call -> call.writeResponse("picked ${call.args}") },
+                        ),
+                    ),
+                    prompt = if (blocking) PromptProvider.blocking(prompt) else prompt,
+                    errorFormatter = if (blocking) ErrorFormatter.blocking(formatter) else formatter,
+                ),
+            )
+        }
+        for (blocking in listOf(false, true)) {
+            val server = fixture.start(testSettings(), shell(blocking))
+            val client = fixture.connect(server)
+            client.awaitPrompt("> ")
+            client.send("pick a\t\r")
+            client.awaitText("picked [alpha]")
+            client.sendLine("nosuch")
+            client.awaitText("E: Unknown command 'nosuch'")
+            client.awaitPrompt("> ")
+        }
+        for (kind in listOf("completer", "prompt", "formatter")) {
+            threads["plain $kind"]!! shouldStartWith "telnet-loop-"
+            threads["blocking $kind"]!! shouldStartWith "telnetkit-blocking-"
+        }
+    }
+
+    test("a Kotlin handler's readLine asks a plain completer on its event loop and a Completer.blocking one on the blocking executor") {
+        val threads = ConcurrentHashMap<String, String>()
+        val plain = Completer { threads["plain"] = here(); listOf("plainly") }
+        val blocking = Completer.blocking { threads["blocking"] = here(); listOf("blockingly") }
+        val server = fixture.start(testSettings(), SessionHandler { s ->
+            s.readLine("1> ", completer = plain)
+            s.readLine("2> ", completer = blocking)
+        })
+        val client = fixture.connect(server)
+        client.awaitPrompt("1> ")
+        client.send("p\t")
+        client.awaitText("plainly")
+        client.send("\r")
+        client.awaitPrompt("2> ")
+        client.send("b\t")
+        client.awaitText("blockingly")
+        client.send("\r")
+        client.awaitClosed().shouldBeTrue()
+        threads["plain"]!! shouldStartWith "telnet-loop-"
+        threads["blocking"]!! shouldStartWith "telnetkit-blocking-"
     }
 })
