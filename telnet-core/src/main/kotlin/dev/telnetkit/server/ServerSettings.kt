@@ -4,6 +4,7 @@ import dev.telnetkit.protocol.ProtocolSettings
 import dev.telnetkit.transport.Transport
 import dev.telnetkit.terminal.History
 import java.time.Duration
+import java.util.concurrent.Executor
 
 /**
  * Everything a [TelnetServer] needs to know, with defaults that are safe on a network.
@@ -31,10 +32,20 @@ import java.time.Duration
  * @property protocol charsets offered and protocol limits.
  * @property eventLoops threads that run the sockets and the sessions' coroutines; each session
  *   lives on one of them. One per processor by default. Handlers must not block these threads:
- *   blocking work belongs in `CommandHandler.blocking` (Java handlers are run that way) or in
- *   `withContext(Dispatchers.IO)`. Transports with threads of their own use this as their count.
+ *   blocking work belongs in `CommandHandler.blocking` (Java handlers are run that way), which
+ *   runs it on [blockingExecutor]. Transports with threads of their own use this as their count.
  * @property transport how clients reach the sessions: [Transport.nio] (the default), or another
  *   (`KtorTransport` from `telnet-ktor`, `InMemoryTransport` from the testkit).
+ * @property blockingExecutor where blocking code runs: Java handlers, `CommandHandler.blocking`,
+ *   `SessionHandler.blocking`, blocking hooks and authenticators, and blocking completers, prompts
+ *   and error formatters. Each blocked session holds one of its threads for as long as it blocks,
+ *   so it should not be bounded below the number of sessions that may block at once: a session
+ *   that finds no thread waits for one, and so does its Ctrl-C. Null (the default): the server
+ *   makes one when it starts and shuts it down when it stops; it has a virtual thread per task on
+ *   Java 21 and later (there, code that blocks while holding a monitor pins its carrier thread up to
+ *   Java 23: supply a platform-thread executor if yours does), and otherwise a cached pool of
+ *   daemon threads named `telnetkit-blocking-N` that grows as needed and lets idle threads go. An
+ *   executor given here is used as it is and never shut down by the server.
  */
 public class ServerSettings @JvmOverloads constructor(
     public val host: String = "127.0.0.1",
@@ -55,6 +66,7 @@ public class ServerSettings @JvmOverloads constructor(
     public val busyMessage: String = "Server busy, try later.",
     public val eventLoops: Int = Runtime.getRuntime().availableProcessors(),
     public val transport: Transport = Transport.nio(),
+    public val blockingExecutor: Executor? = null,
 ) {
     init {
         require(host.isNotBlank()) { "host must not be blank" }
@@ -75,13 +87,13 @@ public class ServerSettings @JvmOverloads constructor(
     public fun withTransport(transport: Transport): ServerSettings = ServerSettings(
         host, port, connectMaxWait, idleTimeout, idleNotice, shutdownNotice, outputBufferLimit,
         outputStallTimeout, maxLineLength, areYouThereAnswer, protocol, historySize, escapeTimeout,
-        maxSessions, maxSessionsPerAddress, busyMessage, eventLoops, transport,
+        maxSessions, maxSessionsPerAddress, busyMessage, eventLoops, transport, blockingExecutor,
     )
 
     /** A copy with the given [port], the rest unchanged. */
     public fun withPort(port: Int): ServerSettings = ServerSettings(
         host, port, connectMaxWait, idleTimeout, idleNotice, shutdownNotice, outputBufferLimit,
         outputStallTimeout, maxLineLength, areYouThereAnswer, protocol, historySize, escapeTimeout,
-        maxSessions, maxSessionsPerAddress, busyMessage, eventLoops, transport,
+        maxSessions, maxSessionsPerAddress, busyMessage, eventLoops, transport, blockingExecutor,
     )
 }

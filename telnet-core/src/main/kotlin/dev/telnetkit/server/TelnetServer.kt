@@ -4,7 +4,10 @@ import dev.telnetkit.annotations.EngineApi
 import dev.telnetkit.session.OutputQueue
 import dev.telnetkit.session.Session
 import dev.telnetkit.session.SessionFilter
+import dev.telnetkit.session.SessionContext
 import dev.telnetkit.session.SessionHandler
+import dev.telnetkit.session.NonBlockingThread
+import dev.telnetkit.session.blockingCallerContext
 import dev.telnetkit.transport.Connection
 import dev.telnetkit.transport.ListenContext
 import dev.telnetkit.transport.Listener
@@ -12,18 +15,25 @@ import io.github.oshai.kotlinlogging.KotlinLogging
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.CoroutineName
 import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.asCoroutineDispatcher
 import kotlinx.coroutines.cancelAndJoin
+import kotlinx.coroutines.coroutineScope
+import kotlinx.coroutines.currentCoroutineContext
 import kotlinx.coroutines.delay
+import kotlinx.coroutines.job
 import kotlinx.coroutines.joinAll
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.selects.select
 import kotlinx.coroutines.withTimeoutOrNull
 import java.time.Duration
 import java.util.concurrent.ConcurrentHashMap
+import java.util.concurrent.ExecutorService
 import java.util.concurrent.atomic.AtomicBoolean
 import java.util.concurrent.atomic.AtomicInteger
 import java.util.concurrent.atomic.AtomicLong
@@ -68,6 +78,14 @@ public class TelnetServer(
     private val stopping = AtomicBoolean()
     private val terminated = CompletableDeferred<Unit>()
     @Volatile private var listener: Listener? = null
+    // The stop runs once, in a scope of its own: not under the supervisor it cancels, and not in
+    // its caller, so that neither a caller's cancellation nor the end of a session cuts it short.
+    private val stopScope = CoroutineScope(Dispatchers.Default + CoroutineName("telnet-server-stop"))
+    // Completed by the stop once no connection can be accepted any more (every session is launched).
+    private val acceptClosed = CompletableDeferred<Unit>()
+    // Where blocking code runs (set by start), and the executor this server made for it, if it did.
+    private lateinit var blockingDispatcher: CoroutineDispatcher
+    private var ownedExecutor: ExecutorService? = null
     @Volatile private var boundPort = -1
 
     /** The port the server listens on; useful after binding port 0. Valid once started. */
@@ -82,11 +100,14 @@ public class TelnetServer(
     public suspend fun start(): TelnetServer {
         check(started.compareAndSet(false, true)) { "the server was already started" }
         val transport = settings.transport
+        val blockingExecutor = settings.blockingExecutor ?: BlockingExecutors.create().also { ownedExecutor = it }
+        blockingDispatcher = blockingExecutor.asCoroutineDispatcher()
         val bound = try {
             transport.listen(settings.host, settings.port, listenContext)
         } catch (e: Exception) {
             // The port is taken, say: nothing of the server may stay running.
             scope.coroutineContext[Job]?.cancel()
+            ownedExecutor?.shutdown()
             terminated.complete(Unit)
             throw e
         }
@@ -140,7 +161,9 @@ public class TelnetServer(
             return
         }
         val id = ids.incrementAndGet()
-        scope.launch(sessionJobs + connection.dispatcher, start = CoroutineStart.ATOMIC) {
+        val context = SessionContext(blockingDispatcher, this)
+        scope.launch(sessionJobs + connection.dispatcher + context, start = CoroutineStart.ATOMIC) {
+            context.sessionJob = coroutineContext.job
             runSession(connection, id) { release(host) }
         }
     }
@@ -196,32 +219,77 @@ public class TelnetServer(
      * and its reads return null so its handler can finish; sessions still running after [grace]
      * are cancelled. Returns when everything has ended, except a session whose handler does not end
      * even when cancelled (blocked in code that ignores interrupts): a few seconds after the cancel
-     * its connection is closed and it is left behind, so that stop always returns. Calling it
-     * again just waits.
+     * its connection is closed and it is left behind, so that stop always returns. The blocking
+     * executor the server made is shut down then (one given in [ServerSettings.blockingExecutor]
+     * is not).
+     *
+     * The stop runs on its own, in the server's scope: cancelling a caller stops only its wait, and
+     * calling it again (with any [grace]) just waits for the stop under way.
+     *
+     * From inside one of this server's sessions (a `shutdown` command, say) it cannot wait for its
+     * own session, which ends only once the caller returns. There it returns as soon as every
+     * other session has ended (or been left behind): the calling session has been shown the notice
+     * like the others, its reads return null from now on, and its handler should finish; it is
+     * cancelled if still running after [grace], the caller's wait with it. The server finishes
+     * stopping once that session has ended: [awaitTermination] waits for that, so a session must
+     * not call it.
      */
     @JvmSynthetic
     public suspend fun stop(grace: Duration = Duration.ofSeconds(5)) {
         require(!grace.isNegative) { "grace must not be negative" }
-        if (!stopping.compareAndSet(false, true)) return awaitTermination()
-        listener?.stopAccepting()
-        for (session in liveSessions.values) {
-            session.writeFarewell(settings.shutdownNotice)
-        }
-        withTimeoutOrNull(grace.toKotlinDuration()) { sessionJobs.children.toList().joinAll() }
-        sessionJobs.cancel()
-        if (withTimeoutOrNull(STUCK_SESSION_TIMEOUT) { sessionJobs.join() } == null) {
-            for ((id, connection) in liveConnections) {
-                logger.warn { "session $id did not end when cancelled (its handler ignores interrupts?): closing its connection and leaving it" }
-                connection.abort()
+        if (stopping.compareAndSet(false, true)) stopScope.launch { stopNow(grace) }
+        val ownSession = currentCoroutineContext()[SessionContext]?.takeIf { it.server === this }?.sessionJob
+        if (ownSession == null) awaitTermination() else awaitOtherSessions(ownSession)
+    }
+
+    /** Waits until every session but [own] has ended, or the server has stopped without it. */
+    private suspend fun awaitOtherSessions(own: Job) {
+        coroutineScope {
+            val othersEnded = launch {
+                acceptClosed.await()
+                while (true) {
+                    val others = sessionJobs.children.filter { it !== own }.toList()
+                    if (others.isEmpty()) break
+                    others.joinAll()
+                }
             }
-            supervisor.cancel()
-        } else {
-            supervisor.cancelAndJoin()
+            // A session left behind (it ignores cancellation) never ends; the stop then completes without it.
+            select {
+                othersEnded.onJoin {}
+                terminated.onAwait {}
+            }
+            othersEnded.cancel()
         }
-        // The port is free once stop returns (a restart on the same port works).
-        listener?.close()
-        logger.info { "stopped" }
-        terminated.complete(Unit)
+    }
+
+    private suspend fun stopNow(grace: Duration) {
+        try {
+            listener?.stopAccepting()
+            acceptClosed.complete(Unit)
+            for (session in liveSessions.values) {
+                session.writeFarewell(settings.shutdownNotice)
+            }
+            withTimeoutOrNull(grace.toKotlinDuration()) { sessionJobs.children.toList().joinAll() }
+            sessionJobs.cancel()
+            if (withTimeoutOrNull(STUCK_SESSION_TIMEOUT) { sessionJobs.join() } == null) {
+                for ((id, connection) in liveConnections) {
+                    logger.warn { "session $id did not end when cancelled (its handler ignores interrupts?): closing its connection and leaving it" }
+                    connection.abort()
+                }
+                supervisor.cancel()
+            } else {
+                supervisor.cancelAndJoin()
+            }
+            // The transport releases its threads and the port: a restart on the same port works once stop returns.
+            withTimeoutOrNull(LISTENER_CLOSE_TIMEOUT) { listener?.close() }
+            ownedExecutor?.shutdown()
+            logger.info { "stopped" }
+        } catch (e: Throwable) {
+            logger.error(e) { "stop failed" }
+        } finally {
+            acceptClosed.complete(Unit)
+            terminated.complete(Unit)
+        }
     }
 
     /** Suspends until the server has stopped. */
@@ -251,10 +319,17 @@ public class TelnetServer(
     @Throws(java.io.IOException::class)
     public fun startBlocking(): TelnetServer = runBlocking { start() }
 
-    /** [stop] for Java: blocks until the server has stopped. */
+    /**
+     * [stop] for Java: blocks until the server has stopped, or, called from blocking code of one of
+     * its sessions (a Java command handler), until every other session has ended, as [stop] does.
+     * Not on an event-loop thread: coroutines there call [stop].
+     */
     @JvmName("stop")
     @JvmOverloads
-    public fun stopBlocking(grace: Duration = Duration.ofSeconds(5)): Unit = runBlocking { stop(grace) }
+    public fun stopBlocking(grace: Duration = Duration.ofSeconds(5)) {
+        check(Thread.currentThread() !is NonBlockingThread) { "TelnetServer.stop() blocks: on a TelnetKit event-loop thread call the suspending stop" }
+        runBlocking(blockingCallerContext()) { stop(grace) }
+    }
 
     /** [awaitTermination] for Java: blocks until the server has stopped. */
     @JvmName("awaitTermination")
@@ -262,12 +337,14 @@ public class TelnetServer(
     public fun awaitTerminationBlocking(): Unit = runBlocking { awaitTermination() }
 
     /**
-     * Stops the server with no grace period, blocking the calling thread until it has. For
-     * try-with-resources and `use`; from a coroutine call [stop] instead.
+     * Stops the server with no grace period, blocking the calling thread until it has (from blocking
+     * code of one of its sessions: until the others have ended, see [stop]). For try-with-resources
+     * and `use`; from a coroutine call [stop] instead.
      */
     override fun close() {
         if (!started.get()) return
-        runBlocking { stop(Duration.ZERO) }
+        check(Thread.currentThread() !is NonBlockingThread) { "TelnetServer.close() blocks: on a TelnetKit event-loop thread call the suspending stop" }
+        runBlocking(blockingCallerContext()) { stop(Duration.ZERO) }
     }
 
     public companion object {
@@ -275,6 +352,7 @@ public class TelnetServer(
         // Cancelled sessions get this long to finish (flush, close, onSessionEnd) before stop gives up on them.
         private val STUCK_SESSION_TIMEOUT = 5000.milliseconds
         private val BUSY_WRITE_TIMEOUT = 2000.milliseconds
+        private val LISTENER_CLOSE_TIMEOUT = 5000.milliseconds
 
         /** Starts a server declaration for Java; see [TelnetServerBuilder]. */
         @JvmStatic

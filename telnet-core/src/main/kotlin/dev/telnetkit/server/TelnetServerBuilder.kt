@@ -16,6 +16,7 @@ import dev.telnetkit.shell.SessionHook
 import dev.telnetkit.shell.ShellSettings
 import java.nio.charset.Charset
 import java.time.Duration
+import java.util.concurrent.Executor
 
 /**
  * Declares a [TelnetServer] with its command shell, for Java (Kotlin code reads better with the
@@ -45,6 +46,7 @@ public class TelnetServerBuilder internal constructor() {
     private var maxSessionsPerAddress = SERVER.maxSessionsPerAddress
     private var eventLoops = SERVER.eventLoops
     private var transport = SERVER.transport
+    private var blockingExecutor: Executor? = SERVER.blockingExecutor
     private var idleNotice = SERVER.idleNotice
     private var shutdownNotice = SERVER.shutdownNotice
     private var outputStallTimeout: Duration = SERVER.outputStallTimeout
@@ -137,6 +139,15 @@ public class TelnetServerBuilder internal constructor() {
      */
     public fun transport(transport: Transport): TelnetServerBuilder = apply { this.transport = transport }
 
+    /**
+     * Where blocking code runs: the handlers, hooks, login check, completers, prompt and error
+     * formatter given to this builder (default: one the server makes and shuts down when it
+     * stops, virtual threads on Java 21 and later). Yours is never shut down by the server; it
+     * should have a thread for every session that may block at once. See
+     * [ServerSettings.blockingExecutor].
+     */
+    public fun blockingExecutor(executor: Executor): TelnetServerBuilder = apply { blockingExecutor = executor }
+
     /** Lines of history per session (default 500). */
     public fun historySize(size: Int): TelnetServerBuilder = apply { historySize = size }
 
@@ -146,8 +157,11 @@ public class TelnetServerBuilder internal constructor() {
     /** A fixed prompt. */
     public fun prompt(prompt: String): TelnetServerBuilder = apply { this.prompt = PromptProvider { prompt } }
 
-    /** A prompt computed per session each time it is shown. */
-    public fun prompt(prompt: PromptProvider): TelnetServerBuilder = apply { this.prompt = prompt }
+    /**
+     * A prompt computed per session each time it is shown. It may block: it runs as a
+     * [PromptProvider.blocking] one, never on an event-loop thread.
+     */
+    public fun prompt(prompt: PromptProvider): TelnetServerBuilder = apply { this.prompt = PromptProvider.blocking(prompt) }
 
     /** The prompt of continued lines (default `... `). */
     public fun continuationPrompt(prompt: String): TelnetServerBuilder = apply { continuationPrompt = prompt }
@@ -185,8 +199,11 @@ public class TelnetServerBuilder internal constructor() {
     /** Runs exactly once when a started session ends; it may block. */
     public fun onSessionEnd(hook: BlockingSessionHook): TelnetServerBuilder = apply { onEnd = SessionHook.blocking(hook) }
 
-    /** How `writeError` shows errors. */
-    public fun errorFormatter(formatter: ErrorFormatter): TelnetServerBuilder = apply { errorFormatter = formatter }
+    /**
+     * How `writeError` shows errors. It may block: it runs as an [ErrorFormatter.blocking] one,
+     * never on an event-loop thread.
+     */
+    public fun errorFormatter(formatter: ErrorFormatter): TelnetServerBuilder = apply { errorFormatter = ErrorFormatter.blocking(formatter) }
 
     /** False turns ANSI styles off for every session. */
     public fun ansi(enabled: Boolean): TelnetServerBuilder = apply { ansi = enabled }
@@ -201,6 +218,7 @@ public class TelnetServerBuilder internal constructor() {
             historySize = historySize, escapeTimeout = escapeTimeout, maxSessions = maxSessions,
             maxSessionsPerAddress = maxSessionsPerAddress, busyMessage = busyMessage, eventLoops = eventLoops,
             transport = transport,
+            blockingExecutor = blockingExecutor,
             protocol = ProtocolSettings(
                 charsets = ProtocolSettings.charsetsPreferring(encoding), maxSubnegotiation = maxSubnegotiation,
                 maxTerminalTypes = maxTerminalTypes, maxEnvironmentVariables = maxEnvironmentVariables,

@@ -2,12 +2,14 @@ package dev.telnetkit.session
 
 import dev.telnetkit.terminal.AnsiStyle
 import dev.telnetkit.terminal.Completer
+import dev.telnetkit.terminal.CompletionRequest
 import dev.telnetkit.terminal.History
 import dev.telnetkit.terminal.Key
 import dev.telnetkit.terminal.KeyDecoder
 import dev.telnetkit.terminal.KeySink
 import dev.telnetkit.terminal.KillBuffer
 import dev.telnetkit.terminal.LineEditor
+import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.currentCoroutineContext
 import kotlinx.coroutines.ensureActive
 import kotlinx.coroutines.withTimeoutOrNull
@@ -202,9 +204,12 @@ public class Session internal constructor(
 
     /** Writes [text] as an error line, formatted by the session's [errorFormatter]. */
     @JvmSynthetic
-    public suspend fun writeError(text: String): Unit = writeLine(errorFormatter.format(this, text))
+    public suspend fun writeError(text: String): Unit = writeLine(errorFormatter.formatError(this, text))
 
-    /** How `writeError` formats errors; the shell sets it from its settings. */
+    /**
+     * How `writeError` formats errors; the shell sets it from its settings. It runs on the caller's
+     * thread (an event loop, for Kotlin handlers): see [ErrorFormatter] for what it may do there.
+     */
     @Volatile public var errorFormatter: ErrorFormatter = ErrorFormatter.PLAIN
 
     /**
@@ -248,7 +253,9 @@ public class Session internal constructor(
      * Shows [prompt] and reads one line with the full line editor (see [LineEditor]): arrows,
      * word moves, kill and yank, history with Up/Down and Ctrl-R, Tab completion through
      * [completer]. In line mode (the client refused character mode) the client edits the line
-     * itself and the server draws nothing of it.
+     * itself and the server draws nothing of it. The completer is asked on the caller's thread
+     * (the event loop, for a Kotlin handler) outside the session's locks, or where blocking is
+     * allowed when it is a [Completer.blocking] one; see [Completer].
      *
      * With [echo] false nothing typed reaches the screen, not even its length (for passwords), and
      * the line never enters the history; with [history] false the line is not recorded and Up/Down
@@ -289,9 +296,36 @@ public class Session internal constructor(
                 val key: Key = nextKey() ?: return inputEnded(editor)
                 val outcome = handleKeys(editor, key, prompt, interruptible)
                 if (outcome !== LineEditor.Outcome.Continue) return (outcome as? LineEditor.Outcome.Done)?.line
+                if (completer != null) editor.pendingCompletion?.let { request -> complete(editor, completer, request) }
             }
         } finally {
             synchronized(screenLock) { if (activeEditor === editor) activeEditor = null }
+        }
+    }
+
+    /**
+     * Answers the Tab that asked for [request]: the candidates are found outside the screen lock,
+     * so a slow completer holds up neither messages to this session nor, when it is a blocking one,
+     * anything but this line; a failing one counts as having none.
+     */
+    private suspend fun complete(editor: LineEditor, completer: Completer, request: CompletionRequest) {
+        val candidates = try {
+            completer.candidates(request)
+        } catch (e: CancellationException) {
+            throw e
+        } catch (e: Exception) {
+            logger.debug { "session $id: completer failed: ${LogText.escape(e.toString())}" }
+            emptyList()
+        }
+        finishCompletion(editor, candidates)
+    }
+
+    private fun finishCompletion(editor: LineEditor, candidates: List<String>) {
+        synchronized(screenLock) {
+            if (ending || activeEditor !== editor) return
+            editor.render = serverEchoes
+            editor.finishCompletion(candidates)
+            send(editor.takeOutput())
         }
     }
 
@@ -301,6 +335,7 @@ public class Session internal constructor(
             check(activeEditor == null) { "another readLine is already waiting" }
             if (ending) return null
             val editor = LineEditor(settings.maxLineLength, if (history) this.history else null, completer, echo, width, serverEchoes, killBuffer)
+            editor.deferCompletion = true
             activeEditor = editor
             editor.begin(prompt)
             send(editor.takeOutput())
@@ -334,7 +369,9 @@ public class Session internal constructor(
      * [LineEditor.Outcome.Continue] while the line goes on, [LineEditor.Outcome.Done] with the line,
      * or [LineEditor.Outcome.EndOfInput] (also when the session is ending). A finished read stops
      * being the active one before the lock is let go: a message right after Enter must find no
-     * editor, or it would draw the prompt again for a line that is over.
+     * editor, or it would draw the prompt again for a line that is over. A Tab that asks the
+     * completer ends the batch: the caller finds the candidates outside the lock, and the keys after
+     * it wait in [keys].
      */
     private fun handleKeys(editor: LineEditor, first: Key, prompt: String, interruptible: Boolean): LineEditor.Outcome {
         synchronized(screenLock) {
@@ -355,6 +392,7 @@ public class Session internal constructor(
                     if (activeEditor === editor) activeEditor = null
                     return outcome
                 }
+                if (editor.pendingCompletion != null) break
                 key = keys.removeFirstOrNull() ?: break
             }
             send(editor.takeOutput())
@@ -413,7 +451,9 @@ public class Session internal constructor(
             "blocking session call on a TelnetKit event-loop thread: call the suspending form, or run the " +
                 "code with CommandHandler.blocking or withContext(Dispatchers.IO)"
         }
-        return runBlocking { block() }
+        // Blocking code of a session (a Java handler) runs these with its session's context, so that
+        // blocking code nested in them, and TelnetServer.stop, know their session.
+        return runBlocking(blockingCallerContext()) { block() }
     }
 
     /** [write] for Java and blocking handlers. */

@@ -87,8 +87,11 @@ public class Command @JvmOverloads constructor(
         /** Leaves the command out of `help` and completion. */
         public fun hidden(hidden: Boolean): Builder = apply { this.hidden = hidden }
 
-        /** Completes the command's parameters on Tab. */
-        public fun completer(completer: Completer): Builder = apply { this.completer = completer }
+        /**
+         * Completes the command's parameters on Tab. It may block, as the handlers do: it runs as a
+         * [Completer.blocking] one, never on an event-loop thread.
+         */
+        public fun completer(completer: Completer): Builder = apply { this.completer = Completer.blocking(completer) }
 
         /** What the command does; it may block, and Ctrl-C interrupts it. */
         public fun handler(handler: SimpleCommandHandler): Builder = apply {

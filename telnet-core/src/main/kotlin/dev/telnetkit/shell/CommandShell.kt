@@ -6,7 +6,10 @@ import dev.telnetkit.session.InputInterruptedException
 import dev.telnetkit.session.SessionHandler
 import dev.telnetkit.session.LogText
 
+import dev.telnetkit.session.candidates
 import dev.telnetkit.terminal.Completer
+import dev.telnetkit.terminal.CompletionRequest
+import dev.telnetkit.terminal.SuspendingCompleter
 import io.github.oshai.kotlinlogging.KotlinLogging
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.NonCancellable
@@ -64,9 +67,8 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
     }
 
     private suspend fun commandLoop(session: Session) {
-        val completer = Completer { complete(it.line, it.cursor) }
         while (true) {
-            val first = session.readLine(settings.prompt.prompt(session), completer = completer) ?: break
+            val first = session.readLine(settings.prompt.promptFor(session), completer = completer) ?: break
             val raw = StringBuilder(first)
             var parsed = CommandLineParser.parse(raw.toString())
             var lines = 1
@@ -206,9 +208,18 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
         session.writeError("Unknown command '$shown'.$hint")
     }
 
-    /** Tab: command names for the first word, subcommand names in a group, else the command's completer. */
-    private fun complete(line: String, cursor: Int): List<String> {
-        val request = dev.telnetkit.terminal.CompletionRequest(line, cursor)
+    /**
+     * Tab: command names for the first word, subcommand names in a group, else the command's
+     * completer, which the session asks where it belongs (a [Completer.blocking] one off the loop).
+     */
+    private val completer = object : SuspendingCompleter {
+        override fun complete(request: CompletionRequest): List<String> = complete(request) { it.complete(request) }
+
+        override suspend fun completeSuspending(request: CompletionRequest): List<String> =
+            complete(request) { it.candidates(request) }
+    }
+
+    private inline fun complete(request: CompletionRequest, ask: (Completer) -> List<String>): List<String> {
         val before = request.previousWords
         if (before.isEmpty()) return registry.completeName(request.word)
         var command = registry.find(before[0]) ?: return emptyList()
@@ -218,7 +229,7 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
             command = registry.findIn(command, before[used]) ?: return emptyList()
             used++
         }
-        return command.completer?.complete(request) ?: emptyList()
+        return command.completer?.let(ask) ?: emptyList()
     }
 
     private companion object {

@@ -527,11 +527,44 @@ public class LineEditor @JvmOverloads constructor(
 
     // ---- completion ----
 
+    /**
+     * Set by a session: a Tab does not call the completer but leaves [pendingCompletion] for the
+     * session to answer with [finishCompletion] once it has the candidates, asked for outside its
+     * screen lock (the completer may be slow, or run on another thread).
+     */
+    internal var deferCompletion = false
+
+    /** What a Tab asked to complete while [deferCompletion] is on, until [finishCompletion]. */
+    internal var pendingCompletion: CompletionRequest? = null
+        private set
+    private var pendingAfterTab = false
+
+    /**
+     * Completes the [pendingCompletion] with [candidates], as a Tab does. The line cannot have
+     * changed meanwhile (only keys change it, and the reader waited for the candidates); should it
+     * have, the candidates are dropped.
+     */
+    internal fun finishCompletion(candidates: List<String>) {
+        val request = pendingCompletion ?: return
+        pendingCompletion = null
+        if (finished || search != null || request.cursor != cursor || request.line != text) return
+        applyCompletion(request, candidates, pendingAfterTab)
+    }
+
     private fun complete() {
         val c = completer ?: return bell()
         if (!echo) return
         val request = CompletionRequest(buf.toString(), cursor)
-        val candidates = runCatching { c.complete(request) }.getOrDefault(emptyList()).distinct()
+        if (deferCompletion) {
+            pendingCompletion = request
+            pendingAfterTab = lastWasTab
+            return
+        }
+        applyCompletion(request, runCatching { c.complete(request) }.getOrDefault(emptyList()), lastWasTab)
+    }
+
+    private fun applyCompletion(request: CompletionRequest, found: List<String>, afterTab: Boolean) {
+        val candidates = found.distinct()
         when {
             candidates.isEmpty() -> bell()
             candidates.size == 1 -> replaceWord(request, candidates[0] + if (cursor == buf.length) " " else "")
@@ -539,7 +572,7 @@ public class LineEditor @JvmOverloads constructor(
                 val common = commonPrefix(candidates)
                 if (common.length > request.word.length) {
                     replaceWord(request, common)
-                } else if (lastWasTab) {
+                } else if (afterTab) {
                     listCandidates(candidates.sorted())
                 } else {
                     bell()

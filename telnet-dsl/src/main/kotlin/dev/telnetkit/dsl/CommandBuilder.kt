@@ -52,9 +52,21 @@ public class CommandBuilder internal constructor(private val name: String, priva
         handler = CommandHandler { call -> call.block() }
     }
 
-    /** Completes the command's parameters on Tab: return the candidates for the word at the cursor. */
+    /**
+     * Completes the command's parameters on Tab: return the candidates for the word at the cursor.
+     * It runs on the session's event loop, shared with other sessions: it must be quick and must not
+     * block; use [completeBlocking] for lookups that may.
+     */
     public fun complete(block: (CompletionRequest) -> List<String>) {
         completer = Completer { block(it) }
+    }
+
+    /**
+     * Like [complete], for a completer that may block (a database or directory lookup): it runs
+     * where blocking is allowed (the server's `blockingExecutor`), never on an event-loop thread.
+     */
+    public fun completeBlocking(block: (CompletionRequest) -> List<String>) {
+        completer = Completer.blocking { block(it) }
     }
 
     /** Declares a subcommand, making this command a group (`user add NAME`). */

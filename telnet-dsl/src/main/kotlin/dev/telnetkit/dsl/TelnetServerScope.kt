@@ -17,6 +17,7 @@ import dev.telnetkit.shell.PromptProvider
 import dev.telnetkit.shell.SessionHook
 import dev.telnetkit.shell.ShellSettings
 import java.nio.charset.Charset
+import java.util.concurrent.Executor
 import kotlin.time.Duration
 import kotlin.time.toJavaDuration
 import kotlin.time.toKotlinDuration
@@ -89,7 +90,9 @@ public class TelnetServerScope internal constructor() {
 
     /**
      * Threads that run the sockets and the sessions' coroutines (one per processor by default).
-     * Handlers must not block them: use `CommandHandler.blocking` or `withContext(Dispatchers.IO)`.
+     * Kotlin handlers, [prompt], [errorFormat] and completers run on them and must not block:
+     * blocking work belongs in `CommandHandler.blocking` (`CommandBuilder.completeBlocking` for
+     * completion), which runs on [blockingExecutor].
      */
     public var eventLoops: Int = SERVER.eventLoops
 
@@ -98,6 +101,14 @@ public class TelnetServerScope internal constructor() {
      * `telnet-ktor`, `InMemoryTransport()` from the testkit, or `Transport.named("ktor")`.
      */
     public var transport: Transport = SERVER.transport
+
+    /**
+     * Where blocking code runs (`CommandHandler.blocking`, `SessionHandler.blocking`, blocking hooks,
+     * completers, prompts and error formatters); null, the default, has the server make one and
+     * shut it down when it stops (virtual threads on Java 21 and later). One given here is never
+     * shut down by the server; see [ServerSettings.blockingExecutor].
+     */
+    public var blockingExecutor: Executor? = SERVER.blockingExecutor
 
     /** The prompt; see also [prompt] with a function of the session. */
     public var prompt: String = "> "
@@ -125,7 +136,10 @@ public class TelnetServerScope internal constructor() {
     private var errorFormatter: ErrorFormatter = ErrorFormatter.PLAIN
     private val commands = ArrayList<Command>()
 
-    /** The prompt as a function of the session, computed each time it is shown. */
+    /**
+     * The prompt as a function of the session, computed each time it is shown, on the session's
+     * event loop: it must be quick and must not block.
+     */
     public fun prompt(block: (Session) -> String) {
         promptProvider = PromptProvider { block(it) }
     }
@@ -193,7 +207,11 @@ public class TelnetServerScope internal constructor() {
         endHook = SessionHook { it.block() }
     }
 
-    /** How `writeError` shows an error, for example `errorFormat { text -> styled(text, AnsiStyle.RED) }`. */
+    /**
+     * How `writeError` shows an error, for example `errorFormat { text -> styled(text, AnsiStyle.RED) }`.
+     * It runs where `writeError` is called (the event loop, for a Kotlin handler): it must be quick and
+     * must not block.
+     */
     public fun errorFormat(block: Session.(text: String) -> String) {
         errorFormatter = ErrorFormatter { session, text -> session.block(text) }
     }
@@ -240,6 +258,7 @@ public class TelnetServerScope internal constructor() {
             busyMessage = busyMessage,
             eventLoops = eventLoops,
             transport = transport,
+            blockingExecutor = blockingExecutor,
         )
         val sessionHandler = custom ?: CommandShell(
             ShellSettings(

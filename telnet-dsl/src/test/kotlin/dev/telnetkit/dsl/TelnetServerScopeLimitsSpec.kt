@@ -1,6 +1,7 @@
 package dev.telnetkit.dsl
 
 import dev.telnetkit.protocol.TelnetCommand
+import dev.telnetkit.shell.Command
 import dev.telnetkit.testkit.TerminalProfile
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
@@ -14,6 +15,8 @@ import kotlinx.coroutines.async
 import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.withTimeout
+import java.util.concurrent.ConcurrentHashMap
+import java.util.concurrent.Executors
 import kotlin.time.Duration.Companion.seconds
 
 /** Session limits, event loops and protocol limits of `telnetServer { }`, seen over the wire. */
@@ -90,6 +93,44 @@ class TelnetServerScopeLimitsSpec : FunSpec({
         val two = loopThreads(2)
         two[0] shouldNotBe two[1]
         shouldThrow<IllegalArgumentException> { telnetServer { eventLoops = 0; echo() } }.message shouldContain "eventLoops"
+    }
+
+    test("blockingExecutor: Java handlers and completeBlocking completers run on it, complete { } on the event loop, and the server leaves it running") {
+        val executor = Executors.newCachedThreadPool { r -> Thread(r, "dsl-blocking").apply { isDaemon = true } }
+        try {
+            val threads = ConcurrentHashMap<String, String>()
+            fun here() = Thread.currentThread().name.substringBefore(" @")
+            serving({
+                blockingExecutor = executor
+                command("pick") {
+                    completeBlocking { threads["completeBlocking"] = here(); listOf("alpha") }
+                    run { args -> writeResponse("picked $args") }
+                }
+                command("take") {
+                    complete { threads["complete"] = here(); listOf("beta") }
+                    run { args -> writeResponse("took $args") }
+                }
+                commands(listOf(Command.named("java").handler { s, _ -> threads["Java handler"] = here(); s.writeResponseBlocking("java ran") }.build()))
+            }) { server ->
+                server.settings.blockingExecutor shouldBe executor
+                server.connect().use { client ->
+                    client.awaitPrompt("> ")
+                    client.send("pick a\t\r")
+                    client.awaitText("picked [alpha]")
+                    client.send("take b\t\r")
+                    client.awaitText("took [beta]")
+                    client.sendLine("java")
+                    client.awaitText("java ran")
+                }
+            }
+            threads["completeBlocking"] shouldBe "dsl-blocking"
+            threads["Java handler"] shouldBe "dsl-blocking"
+            threads["complete"]!! shouldContain "telnet-loop"
+            executor.isShutdown.shouldBeFalse()
+        } finally {
+            executor.shutdownNow()
+        }
+        telnetServer { echo() }.settings.blockingExecutor shouldBe null
     }
 
     test("areYouThereAnswer is the reply to IAC AYT") {

@@ -3,6 +3,7 @@ package dev.telnetkit.transport.nio
 import dev.telnetkit.session.NonBlockingThread
 import io.github.oshai.kotlinlogging.KotlinLogging
 import kotlinx.coroutines.CancellableContinuation
+import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.Delay
 import kotlinx.coroutines.DisposableHandle
@@ -35,6 +36,18 @@ private val logger = KotlinLogging.logger {}
  * timers of its coroutines (`delay`, `withTimeout`: the escape-key wait, the negotiation wait), so
  * they fire on the loop without a trip through another thread. Tasks dispatched after the loop has
  * ended run on [Dispatchers.Default], so a coroutine left on a stopped loop still ends.
+ *
+ * Why [Delay], an internal kotlinx.coroutines API (`@InternalCoroutinesApi`): `delay` and
+ * `withTimeout` ask the dispatcher of the coroutine whether it implements it; one that does not gets
+ * its timers from kotlinx's `DefaultExecutor`, a thread of its own, and every timer set or expired
+ * then crosses threads (the timer queue is locked from the loop, and an expiry wakes that thread,
+ * which dispatches back here and wakes the selector). Sessions set such timers all the time (the
+ * escape-key wait on every lone ESC, the negotiation wait, the output stall and login timeouts), so
+ * the loop keeps them in its own queue, where they cost a heap insert and fire inside the loop's
+ * turn. Internal API may change in any kotlinx release without notice: EventLoopDelayContractSpec
+ * pins the two methods overridden here and that timers fire from `runTimers`, and fails after an
+ * upgrade that changes either, saying what to do. Dropping Delay is the fallback: everything still
+ * works, with the extra thread hops.
  */
 @OptIn(InternalCoroutinesApi::class, ExperimentalCoroutinesApi::class)
 internal class EventLoop(name: String) : CoroutineDispatcher(), Delay {
@@ -46,6 +59,7 @@ internal class EventLoop(name: String) : CoroutineDispatcher(), Delay {
     private val selecting = AtomicBoolean(false)
     @Volatile private var closing = false
     @Volatile private var ended = false
+    private val end = CompletableDeferred<Unit>()
     private val thread: Thread = LoopThread(::run, name).apply { isDaemon = true }
     // Loop thread only.
     private val timers = PriorityQueue<LoopTimer>()
@@ -104,6 +118,11 @@ internal class EventLoop(name: String) : CoroutineDispatcher(), Delay {
     /** Waits up to [millis] for the loop's thread to end. */
     fun awaitEnd(millis: Long) {
         if (!inLoop) thread.join(millis)
+    }
+
+    /** Suspends, holding no thread, until the loop has ended and closed its selector. */
+    suspend fun awaitEnded() {
+        end.await()
     }
 
     override fun scheduleResumeAfterDelay(timeMillis: Long, continuation: CancellableContinuation<Unit>) {
@@ -189,6 +208,7 @@ internal class EventLoop(name: String) : CoroutineDispatcher(), Delay {
                 }
             }
             timers.clear()
+            end.complete(Unit)
         }
     }
 
