@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What a Java caller sees of TelnetKit: every public class of telnet-core (all of
- * {@code dev.telnetkit.protocol}, {@code terminal}, {@code shell}, {@code server},
+ * {@code dev.telnetkit.protocol}, {@code terminal}, {@code shell}, {@code session}, {@code server},
  * {@code annotations}) and of telnet-testkit (the test client Java tests use), found by listing the
  * classes of their jars or class directories, so a new class is checked without being added here.
  * No public method, constructor or field Java can call may take or return a Kotlin function type,
@@ -69,7 +69,7 @@ class JavaApiSurfaceTest {
         "shell.CommandHandler.run", "suspend handler; Java: CommandHandler.blocking(BlockingCommandHandler)",
         "shell.SessionHook.run", "suspend hook; Java: SessionHook.blocking(BlockingSessionHook)",
         "shell.Authenticator.authenticate", "suspend check; Java: Authenticator.blocking(BlockingAuthenticator)",
-        "server.SessionHandler.handle", "suspend session; Java: SessionHandler.blocking(BlockingSessionHandler)",
+        "session.SessionHandler.handle", "suspend session; Java: SessionHandler.blocking(BlockingSessionHandler)",
         "shell.CommandShell.handle", "implements SessionHandler.handle; Java passes a CommandShell to new TelnetServer(..)");
 
     private static List<Class<?>> facing;
@@ -184,7 +184,7 @@ class JavaApiSurfaceTest {
     void theScanFindsThePublicClassesAndLeavesOutInternalOnes() {
         Set<String> names = facing.stream().map(JavaApiSurfaceTest::shortName).collect(Collectors.toCollection(TreeSet::new));
         for (String expected : List.of(
-                "server.TelnetServer", "server.TelnetServerBuilder", "server.Session", "server.SessionAttributes",
+                "server.TelnetServer", "server.TelnetServerBuilder", "session.Session", "session.SessionAttributes",
                 "server.ServerSettings", "shell.Command", "shell.Command.Builder", "shell.CommandCall", "shell.LoginSettings",
                 "shell.LoginSettings.Builder", "shell.ShellSettings", "shell.AnnotatedCommands", "protocol.TelnetProtocol",
                 "protocol.ProtocolSettings", "terminal.KeyDecoder", "terminal.LineEditor", "annotations.Command",
@@ -192,7 +192,7 @@ class JavaApiSurfaceTest {
             assertTrue(names.contains(expected), expected + " not found among " + names.size() + " classes");
         }
         // Internal classes are public in bytecode: the Kotlin metadata keeps them out.
-        for (String internal : List.of("shell.LoginFlow", "shell.HelpText", "shell.LoginThrottle", "server.TelnetConnection", "server.EventLoop")) {
+        for (String internal : List.of("shell.LoginFlow", "shell.HelpText", "shell.LoginThrottle", "server.TelnetConnection", "transport.nio.EventLoop")) {
             assertFalse(names.contains(internal), internal + " is internal, yet found");
         }
     }
@@ -231,8 +231,8 @@ class JavaApiSurfaceTest {
         // Without the synthetic filter the suspend and lambda forms are found: the check is not blind.
         Predicate<Executable> anyPublic = m -> Modifier.isPublic(m.getModifiers());
         List<String> hidden = leaks(Session.class, anyPublic);
-        assertTrue(hidden.stream().anyMatch(s -> s.startsWith("server.Session.readLine[") && s.contains("Continuation")), hidden.toString());
-        assertTrue(hidden.stream().anyMatch(s -> s.startsWith("server.Session.launch[") && s.contains("Function2")), hidden.toString());
+        assertTrue(hidden.stream().anyMatch(s -> s.startsWith("session.Session.readLine[") && s.contains("Continuation")), hidden.toString());
+        assertTrue(hidden.stream().anyMatch(s -> s.startsWith("session.Session.launch[") && s.contains("Function2")), hidden.toString());
         List<String> serverHidden = leaks(TelnetServer.class, anyPublic);
         assertTrue(serverHidden.stream().anyMatch(s -> s.startsWith("server.TelnetServer.start[")), serverHidden.toString());
     }
