@@ -21,7 +21,8 @@ import kotlin.time.toKotlinDuration
 
 /**
  * Declares a [TelnetServer]; see [telnetServer]. Every property starts at the library default,
- * and building checks them all with messages that name the setting.
+ * and building checks them all with messages that name the setting. Each setting has the same
+ * name as on Java's [dev.telnetkit.server.TelnetServerBuilder].
  */
 @TelnetDsl
 public class TelnetServerScope internal constructor() {
@@ -127,17 +128,18 @@ public class TelnetServerScope internal constructor() {
         commands.add(CommandBuilder(name, aliases).apply(configure).build())
     }
 
-    /** Adds commands built elsewhere (for annotated handler objects, see [annotatedCommands]). */
-    public fun commands(list: List<Command>) {
-        commands.addAll(list)
+    /** Adds commands built elsewhere, in order; for annotated handler objects see [annotatedCommands]. */
+    public fun commands(commands: List<Command>) {
+        this.commands.addAll(commands)
     }
 
     /**
-     * Adds a command for every method of [handlers] marked with [dev.telnetkit.annotations.Command]
-     * (see [AnnotatedCommands.from]); a mistake in the annotations throws at once, naming the method.
+     * Adds a command for every public method marked with [dev.telnetkit.annotations.Command] on
+     * each of [handlers] (see [AnnotatedCommands.from]); a mistake in the annotations throws at
+     * once, naming the method.
      */
-    public fun annotatedCommands(handlers: Any) {
-        commands.addAll(AnnotatedCommands.from(handlers))
+    public fun annotatedCommands(vararg handlers: Any) {
+        handlers.forEach { commands.addAll(AnnotatedCommands.from(it)) }
     }
 
     /**
@@ -185,8 +187,8 @@ public class TelnetServerScope internal constructor() {
         endHook = SessionHook { it.block() }
     }
 
-    /** How `writeError` shows an error, for example `errorFormat { text -> styled(text, AnsiStyle.RED) }`. */
-    public fun errorFormat(block: Session.(text: String) -> String) {
+    /** How `writeError` shows an error, for example `errorFormatter { text -> styled(text, AnsiStyle.RED) }`. */
+    public fun errorFormatter(block: Session.(text: String) -> String) {
         errorFormatter = ErrorFormatter { session, text -> session.block(text) }
     }
 
