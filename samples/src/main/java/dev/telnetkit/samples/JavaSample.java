@@ -82,7 +82,7 @@ public final class JavaSample {
                 .subcommand(Command.named("term").summary("Show your terminal.")
                     .handler((session, args) -> session.writeResponse(
                         session.getTerminalType() + " " + session.getWidth() + "x" + session.getHeight()))))
-            .commands(new Tools())
+            .annotatedCommands(new Tools())
             .onSessionStart(session -> session.writeLine("Hello from " + session.getRemoteAddress() + "."));
         if (login) {
             // A real check would look the user up; this one wants the password to be the name reversed.

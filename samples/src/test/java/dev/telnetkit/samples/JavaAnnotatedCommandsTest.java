@@ -185,7 +185,7 @@ class JavaAnnotatedCommandsTest {
 
     private TelnetServer start(Object handlers) throws Exception {
         server = TelnetServer.builder().port(0).connectMaxWait(Duration.ofMillis(100)).prompt(PROMPT)
-            .commands(handlers).build().start();
+            .annotatedCommands(handlers).build().start();
         return server;
     }
 
@@ -280,7 +280,7 @@ class JavaAnnotatedCommandsTest {
     }
 
     private static String registrationError(Object handlers) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TelnetServer.builder().commands(handlers));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TelnetServer.builder().annotatedCommands(handlers));
         return e.getMessage();
     }
 
@@ -351,7 +351,7 @@ class JavaAnnotatedCommandsTest {
     void anAnnotatedCommandClashingWithABuilderCommandIsRejectedAtBuild() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TelnetServer.builder()
             .command(dev.telnetkit.shell.Command.named("copy").handler((s, a) -> { }))
-            .commands(new Handlers())
+            .annotatedCommands(new Handlers())
             .build());
         assertTrue(e.getMessage().contains("'copy'") && e.getMessage().contains("'echo'"), e.getMessage());
     }

@@ -487,6 +487,38 @@ class JavaBuilderTest {
     }
 
     @Test
+    void theBuildersSessionHandlerReplacesTheShellAndExcludesCommands() throws Exception {
+        // The same as session { } in the DSL: the builder's settings, no shell.
+        start(base().welcome("unused without the shell").session(session -> {
+            session.writeLine("no shell here");
+            String line = session.readLine("say> ");
+            session.writeLine("you said: " + line);
+        }));
+        try (LineClient client = LineClient.connect(server.getPort())) {
+            assertEquals("no shell here\r\n", client.awaitPrompt("say> "));
+            client.sendLine("hi");
+            client.awaitText("you said: hi");
+            assertTrue(client.awaitClosed(Duration.ofSeconds(5)));
+        }
+        IllegalArgumentException both = assertThrows(IllegalArgumentException.class,
+            () -> base().command(echo()).session(session -> { }).build());
+        assertTrue(both.getMessage().contains("session(handler)"), both.getMessage());
+    }
+
+    @Test
+    void commandsTakesCommandValuesBuiltElsewhere() throws Exception {
+        List<Command> built = List.of(echo().build(), Command.named("ping").handler((session, args) -> session.writeResponse("pong")).build());
+        TelnetServer s = start(base().commands(built));
+        try (LineClient client = LineClient.connect(s.getPort())) {
+            client.awaitPrompt(PROMPT);
+            client.sendLine("ping");
+            assertEquals("pong\r\n", client.awaitPrompt(PROMPT));
+            client.sendLine("copy a  b");
+            assertEquals("a b\r\n", client.awaitPrompt(PROMPT));
+        }
+    }
+
+    @Test
     void aBuilderWithoutCommandsOrWithBadSettingsFailsWithAClearMessage() {
         IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> TelnetServer.builder().build());
         assertTrue(none.getMessage().contains("command"), none.getMessage());

@@ -44,7 +44,7 @@ class JavaTestkitTest {
             .welcome("Hello from Java.")
             .command(Command.named("echo").aliases("copy").usage("<text>").summary("Echo text.")
                 .handler((session, args) -> session.writeResponse(String.join(" ", args))))
-            .commands(new Tools())
+            .annotatedCommands(new Tools())
             .build()
             .start();
         TerminalProfile profile = new TerminalProfile(List.of("VT220"), 100, 30, Map.of("USER", "ann"));

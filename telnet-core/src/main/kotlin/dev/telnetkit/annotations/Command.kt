@@ -2,8 +2,8 @@ package dev.telnetkit.annotations
 
 /**
  * Marks a method as a shell command, for handler classes in the style of telnetsrv. Register the
- * object with `TelnetServer.builder().commands(handlers)` (Java) or `annotatedCommands(handlers)`
- * inside `telnetServer { }` (Kotlin DSL); methods inherited from superclasses count too.
+ * object with `annotatedCommands(handlers)`, on `TelnetServer.builder()` (Java) or inside
+ * `telnetServer { }` (Kotlin DSL); methods inherited from superclasses count too.
  *
  * The method must be public (a marked method that is not fails the registration, naming it). It
  * may take `()`, `(List<String> args)`, `(Session session, List<String> args)` or

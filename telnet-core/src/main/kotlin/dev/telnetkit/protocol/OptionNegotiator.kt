@@ -1,5 +1,7 @@
 package dev.telnetkit.protocol
 
+import dev.telnetkit.annotations.EngineApi
+
 /**
  * Option negotiation by the Q method of RFC 1143, for both sides of all 256 options.
  *
@@ -14,7 +16,11 @@ package dev.telnetkit.protocol
  * the option is never kept enabled.
  *
  * State for us and for him is packed into one byte per option (a nibble per side). Not thread-safe.
+ *
+ * Engine API ([EngineApi]): Kotlin callers must opt in; Java callers are not checked by the compiler,
+ * and the same caveat holds for them: it may change in any release.
  */
+@EngineApi
 public class OptionNegotiator(private val policy: OptionPolicy) {
     // Per option, one nibble per side (low: us, high: him): bits 0-1 the state (NO, YES, WANTNO,
     // WANTYES), bit 2 the queue (OPPOSITE), bit 3 the enabled state last reported to a sink.
@@ -186,6 +192,7 @@ public class OptionNegotiator(private val policy: OptionPolicy) {
 }
 
 /** Receives what an [OptionNegotiator] decides. */
+@EngineApi
 public interface NegotiationSink {
     /** Send `IAC verb option` to the peer. */
     public fun send(verb: Int, option: Int)

@@ -1,9 +1,12 @@
 package dev.telnetkit.protocol
 
+import dev.telnetkit.annotations.EngineApi
+
 /**
  * Which options may be enabled on each side. The negotiator answers the peer from this table
  * alone; it never asks the application.
  */
+@EngineApi
 public fun interface OptionPolicy {
     /** True if [option] may be enabled on [side]; a request for anything else is refused. */
     public fun allows(side: OptionSide, option: Int): Boolean

@@ -1,5 +1,6 @@
 package dev.telnetkit.protocol
 
+import dev.telnetkit.annotations.EngineApi
 import java.nio.charset.Charset
 
 /**
@@ -7,6 +8,7 @@ import java.nio.charset.Charset
  * client reported through option negotiation. Negotiation replies never appear here; the protocol
  * answers them itself.
  */
+@EngineApi
 public sealed class ProtocolEvent {
     /** Data bytes for the terminal layer, line endings normalised as [TelnetDecoder] describes. */
     public class Data(public val bytes: ByteArray) : ProtocolEvent() {

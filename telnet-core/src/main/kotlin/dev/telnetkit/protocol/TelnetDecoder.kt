@@ -1,5 +1,7 @@
 package dev.telnetkit.protocol
 
+import dev.telnetkit.annotations.EngineApi
+
 /**
  * The receiving half of RFC 854: a state machine with no I/O that turns received bytes into
  * [TelnetEvent]s. Input may be split across calls at any byte; state carries over.
@@ -14,7 +16,11 @@ package dev.telnetkit.protocol
  * So is an `IAC SB` with an IAC where its option code belongs; that IAC then starts the next command.
  *
  * Not thread-safe: one decoder belongs to one connection and is fed from one place.
+ *
+ * Engine API ([EngineApi]): Kotlin callers must opt in; Java callers are not checked by the compiler,
+ * and the same caveat holds for them: it may change in any release.
  */
+@EngineApi
 public class TelnetDecoder @JvmOverloads constructor(
     private val maxSubnegotiation: Int = DEFAULT_MAX_SUBNEGOTIATION,
 ) {

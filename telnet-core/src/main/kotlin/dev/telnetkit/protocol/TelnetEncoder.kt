@@ -1,5 +1,6 @@
 package dev.telnetkit.protocol
 
+import dev.telnetkit.annotations.EngineApi
 import java.io.ByteArrayOutputStream
 
 /**
@@ -8,7 +9,11 @@ import java.io.ByteArrayOutputStream
  * Data: every 255 byte is doubled (`IAC IAC`). Unless [binary] is set (our side has BINARY
  * enabled), `LF` and `CR LF` both go out as `CR LF` and a bare `CR` goes out as `CR NUL`, so a
  * `CR LF` never becomes `CR CR LF`.
+ *
+ * Engine API ([EngineApi]): Kotlin callers must opt in; Java callers are not checked by the compiler,
+ * and the same caveat holds for them: it may change in any release.
  */
+@EngineApi
 public object TelnetEncoder {
     private const val CR = 13
     private const val LF = 10

@@ -1,11 +1,14 @@
 package dev.telnetkit.protocol
 
+import dev.telnetkit.annotations.EngineApi
+
 /**
  * What [TelnetDecoder] finds in the received byte stream.
  *
  * Plain data arrives in runs, never byte by byte; every command, negotiation and subnegotiation is
  * its own event, in the order it appeared on the wire.
  */
+@EngineApi
 public sealed class TelnetEvent {
     /** A run of data bytes, with `IAC IAC` already turned into one 255 byte. */
     public class Data(public val bytes: ByteArray) : TelnetEvent() {
@@ -35,6 +38,7 @@ public sealed class TelnetEvent {
 }
 
 /** Receives the events of a [TelnetDecoder]. */
+@EngineApi
 public fun interface TelnetEventSink {
     /** Called once per event, in wire order, on the thread that called [TelnetDecoder.decode]. */
     public fun onEvent(event: TelnetEvent)

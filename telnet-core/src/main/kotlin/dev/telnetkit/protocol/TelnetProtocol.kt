@@ -1,14 +1,17 @@
 package dev.telnetkit.protocol
 
+import dev.telnetkit.annotations.EngineApi
 import java.nio.charset.Charset
 
 /** Takes the bytes a [TelnetProtocol] wants sent to the client, in order. */
+@EngineApi
 public fun interface ProtocolOutput {
     /** Queues [bytes] (already encoded for the wire) for the client. */
     public fun send(bytes: ByteArray)
 }
 
 /** Receives the [ProtocolEvent]s of a [TelnetProtocol], in order, on the thread that fed it. */
+@EngineApi
 public fun interface ProtocolEventSink {
     /** Called once per event. */
     public fun onEvent(event: ProtocolEvent)
@@ -35,7 +38,11 @@ public fun interface ProtocolEventSink {
  * the answer (inetutils on Ctrl-C) would lose the prompt drawn meanwhile.
  *
  * Not thread-safe: the owner serialises calls.
+ *
+ * Engine API ([EngineApi]): Kotlin callers must opt in; Java callers are not checked by the compiler,
+ * and the same caveat holds for them: it may change in any release.
  */
+@EngineApi
 public class TelnetProtocol(
     private val settings: ProtocolSettings,
     private val output: ProtocolOutput,

@@ -1,7 +1,9 @@
 package dev.telnetkit.server
 
+import dev.telnetkit.session.BlockingSessionHandler
 import dev.telnetkit.transport.Transport
 import dev.telnetkit.session.ErrorFormatter
+import dev.telnetkit.session.SessionHandler
 
 import dev.telnetkit.protocol.ProtocolSettings
 import dev.telnetkit.shell.AnnotatedCommands
@@ -20,7 +22,8 @@ import java.util.concurrent.Executor
 
 /**
  * Declares a [TelnetServer] with its command shell, for Java (Kotlin code reads better with the
- * `telnetServer { }` DSL of telnet-dsl). Obtained from [TelnetServer.builder].
+ * `telnetServer { }` DSL of telnet-dsl, whose settings have the same names as these methods).
+ * Obtained from [TelnetServer.builder].
  *
  * ```java
  * TelnetServer server = TelnetServer.builder()
@@ -68,6 +71,7 @@ public class TelnetServerBuilder internal constructor() {
     private var onEnd: SessionHook? = null
     private var errorFormatter: ErrorFormatter = SHELL.errorFormatter
     private var ansi = SHELL.ansi
+    private var session: SessionHandler? = null
     private val commands = ArrayList<Command>()
 
     /** The address to bind (default 127.0.0.1). */
@@ -178,8 +182,17 @@ public class TelnetServerBuilder internal constructor() {
     /** Adds a command from its builder. */
     public fun command(command: Command.Builder): TelnetServerBuilder = command(command.build())
 
-    /** Adds every method of [handlers] marked with [dev.telnetkit.annotations.Command]. */
-    public fun commands(handlers: Any): TelnetServerBuilder = apply { commands.addAll(AnnotatedCommands.from(handlers)) }
+    /** Adds commands built elsewhere, in order; for annotated handler objects see [annotatedCommands]. */
+    public fun commands(commands: List<Command>): TelnetServerBuilder = apply { this.commands.addAll(commands) }
+
+    /**
+     * Adds a command for every public method marked with [dev.telnetkit.annotations.Command] on
+     * each of [handlers] (see [AnnotatedCommands.from]); a mistake in the annotations throws at
+     * once, naming the method.
+     */
+    public fun annotatedCommands(vararg handlers: Any): TelnetServerBuilder = apply {
+        handlers.forEach { commands.addAll(AnnotatedCommands.from(it)) }
+    }
 
     /** Asks for a user name and password; [authenticator] decides (it may block). */
     public fun login(authenticator: BlockingAuthenticator): TelnetServerBuilder = login(LoginSettings(Authenticator.blocking(authenticator)))
@@ -208,9 +221,28 @@ public class TelnetServerBuilder internal constructor() {
     /** False turns ANSI styles off for every session. */
     public fun ansi(enabled: Boolean): TelnetServerBuilder = apply { ansi = enabled }
 
+    /**
+     * Replaces the command shell with your own session handler, for servers that are not command
+     * shells (games, menus); it may block. Commands, login and hooks are then not used.
+     *
+     * ```java
+     * TelnetServer.builder().port(2323).session(session -> {
+     *     String line;
+     *     while ((line = session.readLine("> ")) != null) session.writeLine("you said: " + line);
+     * }).build();
+     * ```
+     */
+    public fun session(handler: BlockingSessionHandler): TelnetServerBuilder = apply { session = SessionHandler.blocking(handler) }
+
     /** The server; throws [IllegalArgumentException] naming the setting or command that is wrong. */
     public fun build(): TelnetServer {
-        require(commands.isNotEmpty()) { "TelnetServer.builder(): add at least one command" }
+        val custom = session
+        require(custom == null || (commands.isEmpty() && login == null)) {
+            "TelnetServer.builder(): session(handler) replaces the command shell; add commands and login, or session(handler), not both"
+        }
+        require(custom != null || commands.isNotEmpty()) {
+            "TelnetServer.builder(): add at least one command, or what a session does with session(handler)"
+        }
         val settings = ServerSettings(
             host = host, port = port, connectMaxWait = connectMaxWait, idleTimeout = idleTimeout,
             idleNotice = idleNotice, shutdownNotice = shutdownNotice, outputBufferLimit = outputBufferLimit,
@@ -225,14 +257,14 @@ public class TelnetServerBuilder internal constructor() {
                 maxNegotiationsPerOption = maxNegotiationsPerOption,
             ),
         )
-        val shell = CommandShell(
+        val handler = custom ?: CommandShell(
             ShellSettings(
                 commands = commands.toList(), prompt = prompt, continuationPrompt = continuationPrompt,
                 welcome = welcome, goodbye = goodbye, login = login, onSessionStart = onStart, onSessionEnd = onEnd,
                 errorFormatter = errorFormatter, ansi = ansi, maxContinuationLines = maxContinuationLines,
             ),
         )
-        return TelnetServer(settings, shell)
+        return TelnetServer(settings, handler)
     }
 
 

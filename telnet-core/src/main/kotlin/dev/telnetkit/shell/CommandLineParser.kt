@@ -1,5 +1,7 @@
 package dev.telnetkit.shell
 
+import dev.telnetkit.annotations.EngineApi
+
 /**
  * Splits a command line into words the way bash does for simple commands, with no I/O and no
  * expansion: whitespace separates words; single quotes keep everything literally; double quotes
@@ -12,7 +14,11 @@ package dev.telnetkit.shell
  * `echo`, `1`, `2`, `3\n4`, `56`.
  *
  * Linear in the input length; never throws on any input.
+ *
+ * Engine API ([EngineApi]): Kotlin callers must opt in; Java callers are not checked by the compiler,
+ * and the same caveat holds for them: it may change in any release.
  */
+@EngineApi
 public object CommandLineParser {
     /** The outcome of [parse]. */
     public sealed class Result {

@@ -7,9 +7,9 @@ import java.util.Locale
  * `help`/`?` and `bye`/`exit`/`quit` names reserved. Two commands claiming one name is an error
  * when the registry is built.
  */
-public class CommandRegistry(commands: List<Command>) {
+internal class CommandRegistry(commands: List<Command>) {
     /** The commands, in the order given. */
-    public val commands: List<Command> = commands.toList()
+    val commands: List<Command> = commands.toList()
 
     private val byName: Map<String, Command>
 
@@ -24,14 +24,14 @@ public class CommandRegistry(commands: List<Command>) {
     }
 
     /** The command called [name] (or with it as an alias), or null. */
-    public fun find(name: String): Command? = byName[key(name)]
+    fun find(name: String): Command? = byName[key(name)]
 
     /** The subcommand of [group] called [name], or null. */
-    public fun findIn(group: Command, name: String): Command? =
+    fun findIn(group: Command, name: String): Command? =
         group.subcommands.firstOrNull { c -> c.names.any { key(it) == key(name) } }
 
     /** Visible names (with aliases and built-ins) starting with [prefix], for completion. */
-    public fun completeName(prefix: String, within: Command? = null): List<String> {
+    fun completeName(prefix: String, within: Command? = null): List<String> {
         val pool = within?.subcommands ?: commands
         val names = pool.filter { !it.hidden }.flatMap { it.names } + if (within == null) BUILT_IN_NAMES else emptyList()
         return names.filter { it.startsWith(prefix, ignoreCase = true) }.distinct().sorted()
@@ -41,7 +41,7 @@ public class CommandRegistry(commands: List<Command>) {
      * The visible name closest to [typed] (at most two edits away, one for words of up to three
      * letters, and fewer edits than [typed] has letters), for "Did you mean".
      */
-    public fun suggest(typed: String, within: Command? = null): String? {
+    fun suggest(typed: String, within: Command? = null): String? {
         val pool = (within?.subcommands ?: commands).filter { !it.hidden }.flatMap { it.names } +
             if (within == null) BUILT_IN_NAMES else emptyList()
         val t = key(typed)
@@ -52,7 +52,7 @@ public class CommandRegistry(commands: List<Command>) {
             .minByOrNull { it.second }?.first
     }
 
-    public companion object {
+    companion object {
         internal val BUILT_IN_NAMES = listOf("help", "?", "bye", "exit", "quit")
         private val BUILT_IN = BUILT_IN_NAMES.toSet()
 

@@ -1,9 +1,12 @@
 package dev.telnetkit.terminal
 
+import dev.telnetkit.annotations.EngineApi
+
 /**
  * How many terminal cells text takes: 0 for combining marks and zero-width characters, 2 for
  * East Asian wide and fullwidth characters and most emoji, 1 otherwise.
  */
+@EngineApi
 public object CharacterWidth {
     /** Cells taken by [text]. */
     @JvmStatic

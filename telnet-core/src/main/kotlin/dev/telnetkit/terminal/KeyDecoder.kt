@@ -1,6 +1,9 @@
 package dev.telnetkit.terminal
 
+import dev.telnetkit.annotations.EngineApi
+
 /** Receives the keys a [KeyDecoder] decodes, in order, on the thread that called the decoder. */
+@EngineApi
 public fun interface KeySink {
     /** Called once per decoded [key]. */
     public fun onKey(key: Key)
@@ -26,7 +29,11 @@ public fun interface KeySink {
  * Enter is CR or LF; an LF right after a CR belongs to the same Enter (NUL after CR is dropped too).
  * A CSI or SS3 sequence longer than a sane bound is no longer stored but still swallowed up to its
  * final byte, so garbage can neither grow memory nor come out as text.
+ *
+ * Engine API ([EngineApi]): Kotlin callers must opt in; Java callers are not checked by the compiler,
+ * and the same caveat holds for them: it may change in any release.
  */
+@EngineApi
 public class KeyDecoder {
     private var state = GROUND
     private val params = StringBuilder()

@@ -1,5 +1,7 @@
 package dev.telnetkit.terminal
 
+import dev.telnetkit.annotations.EngineApi
+
 /**
  * What the last kills (Ctrl-K, Ctrl-U, Ctrl-W, Alt-d, Alt-Backspace) removed, for Ctrl-Y to yank
  * back: readline's kill ring, with one entry. A session keeps one for all its reads, so text
@@ -13,6 +15,7 @@ package dev.telnetkit.terminal
  *
  * Not thread-safe: the line editors using it are called one at a time.
  */
+@EngineApi
 public class KillBuffer {
     /** What Ctrl-Y inserts; empty when nothing has been killed. */
     public var text: String = ""

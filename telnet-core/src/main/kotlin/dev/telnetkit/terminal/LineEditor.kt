@@ -1,5 +1,7 @@
 package dev.telnetkit.terminal
 
+import dev.telnetkit.annotations.EngineApi
+
 /**
  * A shell-grade line editor: [Key]s in, what to draw and the finished line out. Pure state, no
  * I/O; the session feeds it keys and sends [takeOutput] to the terminal.
@@ -31,7 +33,11 @@ package dev.telnetkit.terminal
  * `ESC [ n A`/`B`/`C`/`D` (cursor up, down, right, left), `ESC [ J` (erase below), `ESC [ K`
  * (erase to the end of the row), `ESC [ H ESC [ 2 J` (clear screen), CR, BS and BEL. Not
  * thread-safe: the session serialises calls with its output.
+ *
+ * Engine API ([EngineApi]): Kotlin callers must opt in; Java callers are not checked by the compiler,
+ * and the same caveat holds for them: it may change in any release.
  */
+@EngineApi
 public class LineEditor @JvmOverloads constructor(
     /** The longest line accepted, in chars; typing beyond it rings the bell. */
     private val maxLength: Int,

@@ -24,7 +24,8 @@ import kotlin.time.toKotlinDuration
 
 /**
  * Declares a [TelnetServer]; see [telnetServer]. Every property starts at the library default,
- * and building checks them all with messages that name the setting.
+ * and building checks them all with messages that name the setting. Each setting has the same
+ * name as on Java's [dev.telnetkit.server.TelnetServerBuilder].
  */
 @TelnetDsl
 public class TelnetServerScope internal constructor() {
@@ -149,17 +150,18 @@ public class TelnetServerScope internal constructor() {
         commands.add(CommandBuilder(name, aliases).apply(configure).build())
     }
 
-    /** Adds commands built elsewhere (for annotated handler objects, see [annotatedCommands]). */
-    public fun commands(list: List<Command>) {
-        commands.addAll(list)
+    /** Adds commands built elsewhere, in order; for annotated handler objects see [annotatedCommands]. */
+    public fun commands(commands: List<Command>) {
+        this.commands.addAll(commands)
     }
 
     /**
-     * Adds a command for every method of [handlers] marked with [dev.telnetkit.annotations.Command]
-     * (see [AnnotatedCommands.from]); a mistake in the annotations throws at once, naming the method.
+     * Adds a command for every public method marked with [dev.telnetkit.annotations.Command] on
+     * each of [handlers] (see [AnnotatedCommands.from]); a mistake in the annotations throws at
+     * once, naming the method.
      */
-    public fun annotatedCommands(handlers: Any) {
-        commands.addAll(AnnotatedCommands.from(handlers))
+    public fun annotatedCommands(vararg handlers: Any) {
+        handlers.forEach { commands.addAll(AnnotatedCommands.from(it)) }
     }
 
     /**
@@ -208,11 +210,11 @@ public class TelnetServerScope internal constructor() {
     }
 
     /**
-     * How `writeError` shows an error, for example `errorFormat { text -> styled(text, AnsiStyle.RED) }`.
+     * How `writeError` shows an error, for example `errorFormatter { text -> styled(text, AnsiStyle.RED) }`.
      * It runs where `writeError` is called (the event loop, for a Kotlin handler): it must be quick and
      * must not block.
      */
-    public fun errorFormat(block: Session.(text: String) -> String) {
+    public fun errorFormatter(block: Session.(text: String) -> String) {
         errorFormatter = ErrorFormatter { session, text -> session.block(text) }
     }
 

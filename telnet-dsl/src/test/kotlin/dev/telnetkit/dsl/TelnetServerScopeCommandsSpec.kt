@@ -3,6 +3,8 @@ package dev.telnetkit.dsl
 import dev.telnetkit.session.Session
 
 import dev.telnetkit.shell.AnnotatedCommands
+import dev.telnetkit.shell.Command
+import dev.telnetkit.shell.CommandHandler
 import dev.telnetkit.shell.CommandException
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.assertions.withClue
@@ -295,13 +297,16 @@ class TelnetServerScopeCommandsSpec : FunSpec({
         }
     }
 
-    test("annotatedCommands(object) and commands(list) add annotated handler objects to the DSL's commands") {
+    test("annotatedCommands(objects) adds annotated handler objects and commands(list) Command values to the DSL's commands") {
         serving({
             annotatedCommands(AnnotatedHandlers())
             commands(AnnotatedCommands.from(MoreAnnotatedHandlers()))
-            command("echo") { run { args -> writeResponse(args.joinToString(" ")) } }
+            commands(listOf(Command("echo", handler = CommandHandler { call -> call.writeResponse(call.args.joinToString(" ")) })))
         }) { server ->
             server.connect().use { client ->
+                client.awaitPrompt("> ")
+                client.sendLine("echo a  b")
+                client.awaitText("a b\r\n")
                 client.awaitPrompt("> ")
                 client.sendLine("shout hey you")
                 client.awaitText("HEY YOU\r\n")
@@ -313,8 +318,17 @@ class TelnetServerScopeCommandsSpec : FunSpec({
                 client.awaitPrompt("> ") shouldContain "shout <text> - Shout it. (alias: yell)"
             }
         }
-        // A marked method that is not public fails at once, naming it.
-        shouldThrow<IllegalArgumentException> { telnetServer { annotatedCommands(PrivateAnnotatedHandlers()) } }
+        // Several objects at once, in order; one with a marked method that is not public fails at once, naming it.
+        serving({ annotatedCommands(AnnotatedHandlers(), MoreAnnotatedHandlers()) }) { server ->
+            server.connect().use { client ->
+                client.awaitPrompt("> ")
+                client.sendLine("help")
+                val help = client.awaitPrompt("> ")
+                help shouldContain "shout <text> - Shout it. (alias: yell)"
+                help shouldContain "whisper <text> - Whisper it."
+            }
+        }
+        shouldThrow<IllegalArgumentException> { telnetServer { annotatedCommands(AnnotatedHandlers(), PrivateAnnotatedHandlers()) } }
             .message shouldContain "PrivateAnnotatedHandlers.secret: a @Command method must be public"
     }
 
@@ -346,7 +360,7 @@ class TelnetServerScopeCommandsSpec : FunSpec({
 
     test("a CommandException in run { } is shown as an error line, and the session goes on") {
         serving({
-            errorFormat { "ERR $it" }
+            errorFormatter { "ERR $it" }
             command("fail") { run { throw CommandException("no such thing") } }
             command("boom") { run { error("unexpected") } }
             command("echo") { run { args -> writeResponse(args.joinToString(" ")) } }

@@ -408,12 +408,12 @@ class TelnetServerScopeSettingsSpec : FunSpec({
         }
     }
 
-    test("errorFormat formats writeError, and ansi decides whether styles are sent") {
+    test("errorFormatter formats writeError, and ansi decides whether styles are sent") {
         suspend fun errorLine(ansiOn: Boolean): String {
             var seen = ""
             serving({
                 ansi = ansiOn
-                errorFormat { text -> styled("E: $text", AnsiStyle.RED) }
+                errorFormatter { text -> styled("E: $text", AnsiStyle.RED) }
                 command("fail") { run { writeError("it broke") } }
             }) { server ->
                 server.connect().use { client ->

@@ -1,5 +1,6 @@
 package dev.telnetkit.testkit
 
+import dev.telnetkit.annotations.EngineApi
 import dev.telnetkit.protocol.NegotiationSink
 import dev.telnetkit.protocol.OptionNegotiator
 import dev.telnetkit.protocol.OptionPolicy
@@ -46,6 +47,7 @@ import kotlin.time.toKotlinDuration
  * }
  * ```
  */
+@OptIn(EngineApi::class)
 public class TelnetTestClient private constructor(
     private val socket: Socket,
     /** The terminal this client plays. */

@@ -1,5 +1,6 @@
 package dev.telnetkit.testkit
 
+import dev.telnetkit.annotations.EngineApi
 import dev.telnetkit.terminal.CharacterWidth
 
 /**
@@ -31,6 +32,7 @@ import dev.telnetkit.terminal.CharacterWidth
  *
  * Thread-safe: a test may read it while a client feeds it.
  */
+@OptIn(EngineApi::class)
 public class VirtualScreen(width: Int, height: Int) {
     init {
         require(width >= 2 && height >= 1) { "a screen needs width >= 2 and height >= 1, was ${width}x$height" }
