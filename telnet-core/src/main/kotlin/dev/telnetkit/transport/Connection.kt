@@ -45,8 +45,11 @@ public interface Connection {
     /** Starts writing what is offered to [output], in order, as the client takes it. */
     public fun attachOutput(output: OutputQueue)
 
-    /** Ends the output side gracefully (a TCP FIN, a TLS close) after everything written so far. */
-    public fun shutdownOutput()
+    /**
+     * Ends the output side gracefully (a TCP FIN, a TLS close_notify) after everything written so
+     * far; returns once the transport has taken all of it. The caller bounds the wait.
+     */
+    public suspend fun shutdownOutput()
 
     /** Closes at once: no more reading or writing. Idempotent; any thread. */
     public fun close()

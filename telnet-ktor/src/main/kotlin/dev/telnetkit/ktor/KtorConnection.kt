@@ -5,6 +5,7 @@ import dev.telnetkit.session.OutputQueue
 import dev.telnetkit.transport.Connection
 import dev.telnetkit.transport.ConnectionReader
 import dev.telnetkit.wire.PlainTerminal
+import io.ktor.network.selector.Selectable
 import io.ktor.network.sockets.InetSocketAddress
 import io.ktor.network.sockets.Socket
 import io.ktor.network.sockets.openReadChannel
@@ -57,14 +58,19 @@ internal class KtorConnection(
         private set
 
     // Dispatcher only.
+    private var reader: ConnectionReader? = null
     private var reading = false
     private val readingOn = Channel<Unit>(Channel.CONFLATED)
     private val wake = Channel<Unit>(Channel.CONFLATED)
     @Volatile private var finishing = false
+    private var writer: Job? = null
+    // True once the output ended gracefully: then close lets ktor write what it still holds.
+    @Volatile private var outputFinished = false
 
     override suspend fun open() {}
 
     override fun startReading(reader: ConnectionReader) {
+        this.reader = reader
         reading = true
         scope.launch(job + dispatcher + CoroutineName("ktor-read"), start = CoroutineStart.UNDISPATCHED) { readLoop(reader) }
     }
@@ -102,7 +108,7 @@ internal class KtorConnection(
     }
 
     override fun attachOutput(output: OutputQueue) {
-        scope.launch(job + dispatcher + CoroutineName("ktor-write")) { writeLoop(output) }
+        writer = scope.launch(job + dispatcher + CoroutineName("ktor-write")) { writeLoop(output) }
         output.attach { wake.trySend(Unit) }
     }
 
@@ -129,20 +135,37 @@ internal class KtorConnection(
         } catch (e: CancellationException) {
             throw e
         } catch (e: Throwable) {
+            // The client is gone (a reset): the session ends now, not when a command happens to finish.
             queue.writeFailed()
+            if (!isClosed) reader?.onFailure(e)
             close()
         }
     }
 
-    override fun shutdownOutput() {
+    override suspend fun shutdownOutput() {
         finishing = true
         wake.trySend(Unit)
+        // The writer drains the queue, then flushes and closes the write channel.
+        writer?.join()
+        outputFinished = true
     }
 
     override fun close() {
         if (isClosed) return
         isClosed = true
-        runCatching { socket.close() }
+        input.cancel(null)
+        if (outputFinished) {
+            // After a graceful end of output: ktor writes what it still holds, then closes.
+            runCatching { socket.close() }
+        } else {
+            // At once, even with output unsent: cancelling the write channel ends ktor's socket
+            // writer, and since ktor releases the descriptor only once that writer has ended (which
+            // a client that reads nothing can put off indefinitely), the channel under it is closed
+            // too, so the client sees the end now.
+            output.cancel(null)
+            runCatching { socket.close() }
+            runCatching { (socket as? Selectable)?.channel?.close() }
+        }
         job.cancel()
     }
 

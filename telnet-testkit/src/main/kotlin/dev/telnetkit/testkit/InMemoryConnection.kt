@@ -117,7 +117,7 @@ internal class InMemoryConnection(
         }
     }
 
-    override fun shutdownOutput() {
+    override suspend fun shutdownOutput() {
         onOutputEnded()
     }
 

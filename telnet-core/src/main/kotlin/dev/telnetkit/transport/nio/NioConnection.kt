@@ -101,7 +101,7 @@ internal class NioConnection(
         }
     }
 
-    override fun shutdownOutput() {
+    override suspend fun shutdownOutput() {
         socket.shutdownOutput()
     }
 
