@@ -113,7 +113,7 @@ class BlockingExecutorSpec : FunSpec({
             client.awaitPrompt("> ")
         }
         for (kind in listOf("completer", "prompt", "formatter")) {
-            threads["plain $kind"]!! shouldStartWith "telnet-loop-"
+            threads["plain $kind"]!! shouldStartWith sessionThreads
             threads["blocking $kind"]!! shouldStartWith "telnetkit-blocking-"
         }
     }
@@ -136,7 +136,10 @@ class BlockingExecutorSpec : FunSpec({
         client.awaitText("blockingly")
         client.send("\r")
         client.awaitClosed().shouldBeTrue()
-        threads["plain"]!! shouldStartWith "telnet-loop-"
+        threads["plain"]!! shouldStartWith sessionThreads
         threads["blocking"]!! shouldStartWith "telnetkit-blocking-"
     }
 })
+
+/** Where a session's own code runs: the NIO event loops, or the coroutine threads another transport uses. */
+private val sessionThreads: String = if (testTransport.name == "nio") "telnet-loop-" else "DefaultDispatcher-worker-"

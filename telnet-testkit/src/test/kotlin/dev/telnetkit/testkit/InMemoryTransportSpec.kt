@@ -36,6 +36,17 @@ class InMemoryTransportSpec : FunSpec({
         return memory
     }
 
+    /** A server whose handler reads one line; the session it serves, once started. */
+    suspend fun serveOneRead(): Pair<InMemoryTransport, CompletableDeferred<Session>> {
+        val started = CompletableDeferred<Session>()
+        val memory = InMemoryTransport()
+        servers += TelnetServer(ServerSettings(port = 0, transport = memory)) { session ->
+            started.complete(session)
+            session.readLine("> ")
+        }.start()
+        return memory to started
+    }
+
     val whoami = Command("whoami", handler = CommandHandler { call ->
         with(call.session) { writeLine("user=$username type=$terminalType size=${width}x$height via $transport") }
     })
@@ -127,12 +138,7 @@ class InMemoryTransportSpec : FunSpec({
     }
 
     test("a session over memory has no Telnet options; its input ending ends it") {
-        val started = CompletableDeferred<Session>()
-        val memory = InMemoryTransport()
-        servers += TelnetServer(ServerSettings(port = 0, transport = memory)) { session ->
-            started.complete(session)
-            session.readLine("> ")
-        }.start()
+        val (memory, started) = serveOneRead()
         val user = memory.connect()
         val session = withTimeout(5.seconds) { started.await() }
         session.telnetOptions.shouldBeNull()
@@ -170,12 +176,7 @@ class InMemoryTransportSpec : FunSpec({
     }
 
     test("environment handed in by the transport: well-known names in environment, the rest in userEnvironment") {
-        val started = CompletableDeferred<Session>()
-        val memory = InMemoryTransport()
-        servers += TelnetServer(ServerSettings(port = 0, transport = memory)) { session ->
-            started.complete(session)
-            session.readLine("> ")
-        }.start()
+        val (memory, started) = serveOneRead()
         memory.connect(PlainTerminal("XTERM-256color", environment = mapOf("USER" to "ann", "LANG" to "C.UTF-8"))).use {
             val session = withTimeout(5.seconds) { started.await() }
             session.terminalType shouldBe "xterm-256color"
