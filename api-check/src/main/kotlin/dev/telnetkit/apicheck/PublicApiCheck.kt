@@ -31,7 +31,7 @@ object PublicApiCheck {
 
     /** Regenerates the dumps of every library module (runs only the API specs). */
     const val UPDATE_COMMAND: String =
-        "mvn -o test -pl telnet-core,telnet-testkit,telnet-dsl -am -Dtest=PublicApiSpec " +
+        "mvn -o test -pl telnet-core,telnet-ktor,telnet-testkit,telnet-dsl -am -Dtest=PublicApiSpec " +
             "-Dsurefire.failIfNoSpecifiedTests=false -D$UPDATE_PROPERTY=true"
 
     /**
