@@ -111,6 +111,13 @@ internal fun tlsShell(started: MutableList<Long>, login: Boolean = false): Sessi
     }
 }
 
+/**
+ * The JVM's first TLS handshake loads the whole TLS stack, which can delay a client's ClientHello
+ * past an auto-detecting port's detectWait (it is then served as plain Telnet): the clients of
+ * these tests run one in memory first.
+ */
+private val clientWarmUp: Unit by lazy { clientHello(); Unit }
+
 /** Servers and clients of one test, all closed after it. */
 internal class TlsFixture {
     private val servers = Collections.synchronizedList(ArrayList<TelnetServer>())
@@ -123,11 +130,11 @@ internal class TlsFixture {
         TelnetServer(settings, handler).also { servers.add(it) }.start()
 
     suspend fun connectTls(server: TelnetServer, identity: TestIdentity? = null, profile: TerminalProfile = TerminalProfile.XTERM): TelnetTestClient =
-        TelnetTestClient.connectTls("localhost", server.port, TestCertificates.shared().clientContext(identity), profile).also { closeables.add(it) }
+        clientWarmUp.let { TelnetTestClient.connectTls("localhost", server.port, TestCertificates.shared().clientContext(identity), profile).also { closeables.add(it) } }
 
     /** A TLS client with [context] of its own. */
     suspend fun connectTls(server: TelnetServer, context: SSLContext): TelnetTestClient =
-        TelnetTestClient.connectTls("localhost", server.port, context).also { closeables.add(it) }
+        clientWarmUp.let { TelnetTestClient.connectTls("localhost", server.port, context).also { closeables.add(it) } }
 
     suspend fun connectPlain(server: TelnetServer, profile: TerminalProfile = TerminalProfile.XTERM): TelnetTestClient =
         TelnetTestClient.connect("127.0.0.1", server.port, profile).also { closeables.add(it) }
@@ -144,6 +151,7 @@ internal class TlsFixture {
     /** A JDK TLS socket, handshake done, nothing read: for clients that misbehave after the handshake. */
     suspend fun sslSocket(server: TelnetServer, context: SSLContext = TestCertificates.shared().clientContext(), receiveBuffer: Int = 0): SSLSocket =
         withContext(Dispatchers.IO) {
+            clientWarmUp
             val plain = Socket()
             if (receiveBuffer > 0) plain.receiveBufferSize = receiveBuffer
             plain.connect(InetSocketAddress("127.0.0.1", server.port), 5000)
@@ -156,6 +164,7 @@ internal class TlsFixture {
 
     /** A hand-driven TLS client ([EngineClient]), handshake done. */
     suspend fun engineClient(server: TelnetServer, thenSend: ByteArray? = null): EngineClient = withContext(Dispatchers.IO) {
+        clientWarmUp
         val socket = Socket()
         socket.tcpNoDelay = true
         socket.connect(InetSocketAddress("127.0.0.1", server.port), 5000)
