@@ -2,6 +2,7 @@ package dev.telnetkit.samples;
 
 import dev.telnetkit.server.TelnetServer;
 import dev.telnetkit.transport.Transport;
+import dev.telnetkit.transport.tls.TlsSettings;
 import dev.telnetkit.session.Session;
 import dev.telnetkit.shell.Command;
 import java.nio.charset.Charset;
@@ -44,11 +45,18 @@ public final class JavaSample {
         return create(host, port, login, idleTimeout, connectMaxWait, encoding, Transport.nio());
     }
 
-    /** Builds the sample server with every setting the command line offers. */
+    /** Builds the sample server with the command line's settings, in plain Telnet. */
     public static TelnetServer create(String host, int port, boolean login, Duration idleTimeout,
                                       Duration connectMaxWait, Charset encoding, Transport transport) {
+        return create(host, port, login, idleTimeout, connectMaxWait, encoding, transport, null);
+    }
+
+    /** Builds the sample server with every setting the command line offers; {@code tls} null for plain Telnet. */
+    public static TelnetServer create(String host, int port, boolean login, Duration idleTimeout,
+                                      Duration connectMaxWait, Charset encoding, Transport transport, TlsSettings tls) {
         var builder = TelnetServer.builder()
             .transport(transport)
+            .tls(tls)
             .host(host)
             .port(port)
             .idleTimeout(idleTimeout)

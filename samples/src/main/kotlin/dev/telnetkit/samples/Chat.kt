@@ -35,6 +35,7 @@ class ChatRoom {
         idleTimeout = options.idleTimeout.toKotlinDuration()
         connectMaxWait = options.connectMaxWait.toKotlinDuration()
         transport = options.transport
+        tls = options.tls
         session { chat() }
     }
 

@@ -31,6 +31,7 @@ class ConnectionCounter {
         idleTimeout = options.idleTimeout.toKotlinDuration()
         connectMaxWait = options.connectMaxWait.toKotlinDuration()
         transport = options.transport
+        tls = options.tls
         prompt = "counter> "
         welcome = "Connection counter. Log in with any name; the password is 'counter'."
         login { _, password -> password == "counter" }

@@ -126,6 +126,7 @@ fun demoServer(options: DemoOptions): TelnetServer {
         maxSessions = options.maxSessions ?: DEMO_MAX_SESSIONS,
         maxSessionsPerAddress = options.maxSessionsPerAddress ?: ServerSettings().maxSessionsPerAddress,
         transport = options.transport,
+        tls = options.tls,
     )
     lateinit var server: TelnetServer
     val broadcast = Command(

@@ -6,6 +6,9 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder
 import ch.qos.logback.core.FileAppender
 import dev.telnetkit.server.TelnetServer
 import dev.telnetkit.transport.Transport
+import dev.telnetkit.transport.tls.TlsIdentity
+import dev.telnetkit.transport.tls.TlsMode
+import dev.telnetkit.transport.tls.TlsSettings
 import io.github.oshai.kotlinlogging.KotlinLoggingConfiguration
 import kotlinx.coroutines.runBlocking
 import org.slf4j.LoggerFactory
@@ -35,6 +38,12 @@ Starts a TelnetKit sample server (the demo unless --sample says otherwise).
   --idle-timeout SECONDS  close idle sessions after this long, 0 for never (default 300)
   --connect-maxwait SECS  wait this long for a client's negotiation answers (default 1)
   --transport NAME        nio (default: TelnetKit's own event loop) or ktor (ktor-network)
+  --tls-cert FILE         serve TLS with this PEM certificate chain (leaf first), with --tls-key;
+                          plain Telnet clients are still served on the same port (told apart by
+                          their first byte; a client that waits for the server to speak first is
+                          taken for plain Telnet after 0.3 s). nio transport only
+  --tls-key FILE          the PEM private key of --tls-cert
+  --tls-only              refuse plain Telnet clients: TLS only (needs --tls-cert and --tls-key)
   --log-level LEVEL       TRACE, DEBUG, INFO, WARN, ERROR or OFF (default INFO)
   --log-file FILE         also write the log to FILE
   --max-sessions N        demo: sessions open at once (default 20000, this machine's file limit)
@@ -61,6 +70,8 @@ data class DemoOptions(
     val maxSessionsPerAddress: Int? = null,
     val benchBroadcast: Boolean = false,
     val transport: Transport = Transport.nio(),
+    /** TLS on the port (`--tls-cert`, `--tls-key`, `--tls-only`), or null for plain Telnet. */
+    val tls: TlsSettings? = null,
 )
 
 private val SAMPLES = listOf("demo", "java", "chat", "counter")
@@ -69,6 +80,9 @@ private val LEVELS = listOf("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF")
 /** Parses [args]; null for `--help`; throws [IllegalArgumentException] with a message for the user. */
 fun parseDemoOptions(args: Array<String>): DemoOptions? {
     var options = DemoOptions()
+    var tlsCert: Path? = null
+    var tlsKey: Path? = null
+    var tlsOnly = false
     var i = 0
     fun value(name: String): String = args.getOrNull(++i)?.takeUnless { it.startsWith("--") }
         ?: throw IllegalArgumentException("$name needs a value")
@@ -83,6 +97,17 @@ fun parseDemoOptions(args: Array<String>): DemoOptions? {
         val n = text.toIntOrNull()
         require(n != null && n in 1..1_000_000) { "$name must be a number from 1 to 1000000, got '$text'" }
         return n
+    }
+    fun file(name: String): Path {
+        val text = value(name)
+        val path = try {
+            Path.of(text)
+        } catch (e: InvalidPathException) {
+            throw IllegalArgumentException("$name: '$text' is not a valid path")
+        }
+        require(Files.exists(path)) { "$name: no such file '$text'" }
+        require(Files.isRegularFile(path) && Files.isReadable(path)) { "$name: cannot read '$text'" }
+        return path
     }
     while (i < args.size) {
         when (val arg = args[i]) {
@@ -128,16 +153,29 @@ fun parseDemoOptions(args: Array<String>): DemoOptions? {
                 }
                 options = options.copy(transport = transport)
             }
+            "--tls-cert" -> tlsCert = file(arg)
+            "--tls-key" -> tlsKey = file(arg)
+            "--tls-only" -> tlsOnly = true
             else -> throw IllegalArgumentException("unknown option '$arg'")
         }
         i++
     }
-    return options
+    if (tlsCert == null && tlsKey == null) {
+        require(!tlsOnly) { "--tls-only needs --tls-cert FILE and --tls-key FILE" }
+        return options
+    }
+    require(tlsCert != null) { "--tls-key needs --tls-cert FILE (the certificate chain, PEM)" }
+    require(tlsKey != null) { "--tls-cert needs --tls-key FILE (its private key, PEM)" }
+    require(options.transport == Transport.nio()) {
+        "--tls-cert needs the nio transport; --transport ${options.transport.name} cannot serve TLS"
+    }
+    val mode = if (tlsOnly) TlsMode.TLS_ONLY else TlsMode.AUTO_DETECT
+    return options.copy(tls = TlsSettings(TlsIdentity.pem(tlsCert, tlsKey), mode = mode))
 }
 
 /** The server [options] ask for, not started. */
 fun sampleServer(options: DemoOptions): TelnetServer = when (options.sample) {
-    "java" -> JavaSample.create(options.host, options.port, options.login, options.idleTimeout, options.connectMaxWait, options.encoding, options.transport)
+    "java" -> JavaSample.create(options.host, options.port, options.login, options.idleTimeout, options.connectMaxWait, options.encoding, options.transport, options.tls)
     "chat" -> ChatRoom().server(options)
     "counter" -> ConnectionCounter().server(options)
     else -> demoServer(options)
@@ -193,6 +231,9 @@ fun main(args: Array<String>) {
     }
     try {
         configureLogging(options)
+        // The files are read now, so that a key that does not match or a file that is not PEM is a
+        // usage error with the file named, like a missing file, before anything listens.
+        options.tls?.sslContext()
     } catch (e: IllegalArgumentException) {
         System.err.println("telnetkit-samples: ${e.message}")
         exitProcess(2)
@@ -204,7 +245,14 @@ fun main(args: Array<String>) {
         System.err.println("telnetkit-samples: cannot listen on ${options.host}:${options.port}: ${e.message}")
         exitProcess(1)
     }
-    println("TelnetKit ${options.sample} sample listening on ${options.host}:${server.port} (${options.transport.name}) - connect with: telnet ${options.host} ${server.port}")
+    val address = "${options.host}:${server.port}"
+    println(
+        when (options.tls?.mode) {
+            null -> "TelnetKit ${options.sample} sample listening on $address (${options.transport.name}) - connect with: telnet ${options.host} ${server.port}"
+            TlsMode.TLS_ONLY -> "TelnetKit ${options.sample} sample listening on $address (${options.transport.name}, TLS only) - connect with: openssl s_client -connect $address -quiet"
+            TlsMode.AUTO_DETECT -> "TelnetKit ${options.sample} sample listening on $address (${options.transport.name}, TLS and plain Telnet) - connect with: telnet ${options.host} ${server.port}, or over TLS: openssl s_client -connect $address -quiet"
+        },
+    )
     // SIGTERM and Ctrl-C: tell the sessions, let them end (onSessionEnd runs), then exit 0.
     val stop = { _: Signal -> Thread({ runBlocking { server.stop(Duration.ofSeconds(5)) } }, "telnetkit-stop").start() }
     Signal.handle(Signal("TERM"), stop)

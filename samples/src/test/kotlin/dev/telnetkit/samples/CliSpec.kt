@@ -1,6 +1,7 @@
 package dev.telnetkit.samples
 
 import dev.telnetkit.testkit.TelnetTestClient
+import dev.telnetkit.testkit.TestCertificates
 import io.kotest.assertions.withClue
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.core.test.Enabled
@@ -81,6 +82,9 @@ class CliSpec : FunSpec({
     }
 
     test("argument errors print a clear message on stderr and exit with 2") {
+        val certs = TestCertificates.shared()
+        val cert = certs.server.certificatePem.toString()
+        val key = certs.server.privateKeyPem.toString()
         val cases = listOf(
             listOf("--port", "70000") to "--port must be a number from 0 to 65535, got '70000'",
             listOf("--port") to "--port needs a value",
@@ -90,13 +94,27 @@ class CliSpec : FunSpec({
             listOf("--encoding", "UTF-16") to "--encoding must be an ASCII-compatible charset",
             listOf("--idle-timeout", "-5") to "--idle-timeout must be a number of seconds",
             listOf("--log-level", "LOUD") to "--log-level must be one of TRACE, DEBUG, INFO, WARN, ERROR, OFF, got 'LOUD'",
+            listOf("--tls-cert", "/nonexistent/cert.pem", "--tls-key", key) to "--tls-cert: no such file '/nonexistent/cert.pem'",
+            listOf("--tls-cert", cert, "--tls-key", "/nonexistent/key.pem") to "--tls-key: no such file '/nonexistent/key.pem'",
+            listOf("--tls-cert", cert) to "--tls-cert needs --tls-key FILE (its private key, PEM)",
+            listOf("--tls-key", key) to "--tls-key needs --tls-cert FILE (the certificate chain, PEM)",
+            listOf("--tls-only") to "--tls-only needs --tls-cert FILE and --tls-key FILE",
+            listOf("--transport", "ktor", "--tls-cert", cert, "--tls-key", key) to "--tls-cert needs the nio transport; --transport ktor cannot serve TLS",
+            // Files that exist but do not fit: read at start-up, named in the message.
+            listOf("--tls-cert", key, "--tls-key", key) to "",
+            listOf("--tls-cert", cert, "--tls-key", certs.client.privateKeyPem.toString()) to "",
         )
         for ((args, message) in cases) {
             val (code, stdout, stderr) = exitOf(*args.toTypedArray())
-            withClue(args) {
+            withClue("$args: $stderr") {
                 code shouldBe 2
                 stderr shouldStartWith "telnetkit-samples: $message"
-                stderr shouldContain "Try --help."
+                if (message.isEmpty()) {
+                    println("${args.joinToString(" ")}: $stderr")
+                    (stderr.contains(args[1]) || stderr.contains(args[3])).shouldBeTrue()
+                } else {
+                    stderr shouldContain "Try --help."
+                }
                 stdout shouldNotContain "listening"
                 stderr shouldNotContain "Exception"
             }
@@ -108,12 +126,54 @@ class CliSpec : FunSpec({
             val (code, stdout, stderr) = exitOf("--port", "0", flag)
             code shouldBe 0
             stdout shouldStartWith "Usage: java -jar telnetkit-samples.jar [options]"
-            for (option in listOf("--sample NAME", "--host HOST", "--port PORT", "--login", "--encoding NAME", "--idle-timeout", "--connect-maxwait", "--log-level", "--log-file", "--help")) {
+            for (option in listOf("--sample NAME", "--host HOST", "--port PORT", "--login", "--encoding NAME", "--idle-timeout", "--connect-maxwait", "--log-level", "--log-file", "--tls-cert FILE", "--tls-key FILE", "--tls-only", "--help")) {
                 stdout shouldContain option
             }
             stdout shouldContain "SIGTERM"
             stdout shouldNotContain "listening"
             stderr shouldNotContain "Exception"
+        }
+    }
+
+    test("--tls-cert and --tls-key serve TLS and plain Telnet on one port; --tls-only refuses plain clients with a log line") {
+        val certs = TestCertificates.shared()
+        val files = arrayOf("--tls-cert", certs.server.certificatePem.toString(), "--tls-key", certs.server.privateKeyPem.toString())
+        // This JVM's first TLS handshake loads the TLS stack, which could delay the ClientHello past
+        // the auto-detecting port's 0.3 s (it would then be served as plain Telnet): warm it up.
+        certs.clientContext().createSSLEngine("localhost", 992).apply { useClientMode = true; beginHandshake() }
+            .wrap(java.nio.ByteBuffer.allocate(0), java.nio.ByteBuffer.allocate(64 * 1024))
+        Cli("--port", "0", "--connect-maxwait", "0.5", *files).use { cli ->
+            val port = cli.awaitStdout(Regex("""listening on 127\.0\.0\.1:(\d+) \(nio, TLS and plain Telnet\)"""), 60.seconds).groupValues[1].toInt()
+            cli.stdout shouldContain "openssl s_client -connect 127.0.0.1:$port"
+            TelnetTestClient.connectTls("localhost", port, certs.clientContext()).use { secure ->
+                TelnetTestClient.connect("127.0.0.1", port).use { plain ->
+                    for ((client, word) in listOf(secure to "secure", plain to "plain")) {
+                        client.awaitPrompt(DEMO_PROMPT)
+                        client.sendLine("echo $word")
+                        client.awaitText("$word\r\n")
+                    }
+                }
+            }
+        }
+        Cli("--port", "0", "--connect-maxwait", "0.5", "--tls-only", *files).use { cli ->
+            val port = cli.awaitStdout(Regex("""listening on 127\.0\.0\.1:(\d+) \(nio, TLS only\)"""), 60.seconds).groupValues[1].toInt()
+            TelnetTestClient.connectTls("localhost", port, certs.clientContext()).use { secure ->
+                secure.awaitPrompt(DEMO_PROMPT)
+                secure.sendLine("echo only TLS")
+                secure.awaitText("only TLS\r\n")
+            }
+            TelnetTestClient.connect("127.0.0.1", port).use { plain ->
+                plain.sendLine("echo refused")
+                plain.awaitClosed(10.seconds).shouldBeTrue()
+                plain.output shouldBe ""
+            }
+            val refusal = withTimeoutOrNull(10.seconds) {
+                while ("closed before its session: not a TLS client" !in cli.stderr) delay(50)
+                true
+            }
+            withClue(cli.stderr) { refusal shouldBe true }
+            cli.stderr shouldContain "WARN  d.t.s.TelnetServer - connection from 127.0.0.1:"
+            cli.stderr shouldNotContain "Exception"
         }
     }
 

@@ -2,11 +2,14 @@ package dev.telnetkit.samples
 
 import dev.telnetkit.samples.readme.ReadmeJava
 import dev.telnetkit.samples.readme.readmeKotlinServer
+import dev.telnetkit.samples.readme.readmeTlsServer
 import dev.telnetkit.testkit.TelnetTestClient
+import dev.telnetkit.testkit.TestCertificates
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldContain
 import io.kotest.matchers.shouldBe
 import java.io.File
+import java.nio.file.Files
 
 /** README.md's code blocks are the marked regions of compiled sample sources, and they run. */
 class ReadmeSnippetsSpec : FunSpec({
@@ -37,6 +40,7 @@ class ReadmeSnippetsSpec : FunSpec({
             region("samples/src/main/kotlin/dev/telnetkit/samples/readme/ReadmeKotlin.kt", "kotlin"),
             region("samples/src/main/java/dev/telnetkit/samples/readme/ReadmeJava.java", "java"),
             region("samples/src/test/kotlin/dev/telnetkit/samples/readme/GreetingSpec.kt", "memory"),
+            region("samples/src/main/kotlin/dev/telnetkit/samples/readme/ReadmeTls.kt", "tls"),
         )
         (blocks("kotlin") + blocks("java")).filterNot { it in known } shouldBe emptyList()
     }
@@ -57,6 +61,36 @@ class ReadmeSnippetsSpec : FunSpec({
             }
         } finally {
             server.stop()
+        }
+    }
+
+    test("the README's TLS block is the compiled TLS region, and its server serves TLS and plain Telnet on one port") {
+        blocks("kotlin") shouldContain region("samples/src/main/kotlin/dev/telnetkit/samples/readme/ReadmeTls.kt", "tls")
+        val certs = TestCertificates.shared()
+        val directory = Files.createTempDirectory("telnetkit-readme-tls")
+        try {
+            Files.copy(certs.server.certificatePem, directory.resolve("fullchain.pem"))
+            Files.copy(certs.server.privateKeyPem, directory.resolve("privkey.pem"))
+            val server = readmeTlsServer(0, directory).start()
+            try {
+                // A warm TLS stack first: a cold one can send its ClientHello after the 0.3 s detection wait.
+                certs.clientContext().createSSLEngine("localhost", 992).apply { useClientMode = true; beginHandshake() }
+                    .wrap(java.nio.ByteBuffer.allocate(0), java.nio.ByteBuffer.allocate(64 * 1024))
+                TelnetTestClient.connectTls("localhost", server.port, certs.clientContext()).use { secure ->
+                    secure.awaitPrompt("> ")
+                    secure.sendLine("status")
+                    secure.awaitText("all well, over tls\r\n")
+                }
+                TelnetTestClient.connect("127.0.0.1", server.port).use { plain ->
+                    plain.awaitPrompt("> ")
+                    plain.sendLine("status")
+                    plain.awaitText("all well, over nio\r\n")
+                }
+            } finally {
+                server.stop()
+            }
+        } finally {
+            directory.toFile().deleteRecursively()
         }
     }
 

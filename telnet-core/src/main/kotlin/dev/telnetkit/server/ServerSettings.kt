@@ -2,6 +2,8 @@ package dev.telnetkit.server
 
 import dev.telnetkit.protocol.ProtocolSettings
 import dev.telnetkit.transport.Transport
+import dev.telnetkit.transport.tls.TlsMode
+import dev.telnetkit.transport.tls.TlsSettings
 import dev.telnetkit.terminal.History
 import java.time.Duration
 import java.util.concurrent.Executor
@@ -46,6 +48,10 @@ import java.util.concurrent.Executor
  *   Java 23: supply a platform-thread executor if yours does), and otherwise a cached pool of
  *   daemon threads named `telnetkit-blocking-N` that grows as needed and lets idle threads go. An
  *   executor given here is used as it is and never shut down by the server.
+ * @property tls null (the default) for plain Telnet; otherwise the port speaks TLS as these settings
+ *   say: TLS only, or TLS and plain Telnet side by side ([TlsMode.AUTO_DETECT]). Served by the NIO
+ *   transport ([Transport.nio]); with another, [TelnetServer.start] fails. The files it names are
+ *   read, and checked, when the server starts. Sessions over TLS report the transport `tls`.
  */
 public class ServerSettings @JvmOverloads constructor(
     public val host: String = "127.0.0.1",
@@ -67,6 +73,7 @@ public class ServerSettings @JvmOverloads constructor(
     public val eventLoops: Int = Runtime.getRuntime().availableProcessors(),
     public val transport: Transport = Transport.nio(),
     public val blockingExecutor: Executor? = null,
+    public val tls: TlsSettings? = null,
 ) {
     init {
         require(host.isNotBlank()) { "host must not be blank" }
@@ -87,13 +94,13 @@ public class ServerSettings @JvmOverloads constructor(
     public fun withTransport(transport: Transport): ServerSettings = ServerSettings(
         host, port, connectMaxWait, idleTimeout, idleNotice, shutdownNotice, outputBufferLimit,
         outputStallTimeout, maxLineLength, areYouThereAnswer, protocol, historySize, escapeTimeout,
-        maxSessions, maxSessionsPerAddress, busyMessage, eventLoops, transport, blockingExecutor,
+        maxSessions, maxSessionsPerAddress, busyMessage, eventLoops, transport, blockingExecutor, tls,
     )
 
     /** A copy with the given [port], the rest unchanged. */
     public fun withPort(port: Int): ServerSettings = ServerSettings(
         host, port, connectMaxWait, idleTimeout, idleNotice, shutdownNotice, outputBufferLimit,
         outputStallTimeout, maxLineLength, areYouThereAnswer, protocol, historySize, escapeTimeout,
-        maxSessions, maxSessionsPerAddress, busyMessage, eventLoops, transport, blockingExecutor,
+        maxSessions, maxSessionsPerAddress, busyMessage, eventLoops, transport, blockingExecutor, tls,
     )
 }

@@ -60,7 +60,7 @@ internal class SessionConnection(
             historySize = settings.historySize,
             escapeTimeout = settings.escapeTimeout,
         ),
-        output, ::cutOff, ::endRequested,
+        output, ::cutOff, ::endRequested, connection.peerCertificates,
     )
     private val wire: Wire = connection.terminal?.let { PlainTerminalWire(session, it) }
         ?: TelnetWire(session, settings.protocol, output, settings.connectMaxWait, settings.areYouThereAnswer, ::cutOff)
@@ -75,11 +75,10 @@ internal class SessionConnection(
     private val readPauseThreshold = settings.outputBufferLimit / 4L
     override val maxChunk: Int = (settings.outputBufferLimit / 8).coerceAtMost(MAX_READ_CHUNK)
 
-    /** Runs the session to its end; never throws except for cancellation. */
+    /** Runs the session to its end, over a connection already opened; never throws except for cancellation. */
     suspend fun run(handler: SessionHandler) {
         sessionJob = currentCoroutineContext().job
         try {
-            connection.open()
             connection.attachOutput(output)
             coroutineScope {
                 // Background jobs of the session (timers and the like) end with its handler.

@@ -11,6 +11,12 @@ import dev.telnetkit.session.blockingCallerContext
 import dev.telnetkit.transport.Connection
 import dev.telnetkit.transport.ListenContext
 import dev.telnetkit.transport.Listener
+import dev.telnetkit.transport.nio.NioTransport
+import dev.telnetkit.transport.tls.TlsMode
+import dev.telnetkit.session.LogText
+import kotlinx.coroutines.CancellationException
+import java.io.IOException
+import javax.net.ssl.SSLException
 import io.github.oshai.kotlinlogging.KotlinLogging
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.CoroutineName
@@ -103,7 +109,17 @@ public class TelnetServer(
         val blockingExecutor = settings.blockingExecutor ?: BlockingExecutors.create().also { ownedExecutor = it }
         blockingDispatcher = blockingExecutor.asCoroutineDispatcher()
         val bound = try {
-            transport.listen(settings.host, settings.port, listenContext)
+            val tls = settings.tls
+            if (tls == null) {
+                transport.listen(settings.host, settings.port, listenContext)
+            } else {
+                require(transport === NioTransport) {
+                    "TLS (ServerSettings.tls) is served by the NIO transport only, not by '${transport.name}': " +
+                        "use Transport.nio(), or terminate TLS in front of the server"
+                }
+                // Built once, here: a missing file or a wrong password fails the start, named by the settings.
+                NioTransport.listenTls(settings.host, settings.port, listenContext, tls, tls.sslContext())
+            }
         } catch (e: Exception) {
             // The port is taken, say: nothing of the server may stay running.
             scope.coroutineContext[Job]?.cancel()
@@ -113,9 +129,15 @@ public class TelnetServer(
         }
         listener = bound
         boundPort = bound.port
-        logger.info { "listening on ${settings.host}:$boundPort (${transport.name})" }
+        logger.info { "listening on ${settings.host}:$boundPort (${transport.name}${tlsDescription()})" }
         if (!settings.idleTimeout.isZero) scope.launch(CoroutineName("telnet-idle-sweep")) { sweepIdle() }
         return this
+    }
+
+    private fun tlsDescription(): String = when (settings.tls?.mode) {
+        null -> ""
+        TlsMode.TLS_ONLY -> ", TLS only"
+        TlsMode.AUTO_DETECT -> ", TLS and plain Telnet"
     }
 
     private val listenContext = object : ListenContext {
@@ -193,8 +215,12 @@ public class TelnetServer(
 
     private suspend fun runSession(connection: Connection, id: Long, releaseSlot: () -> Unit) {
         val remote = connection.remoteAddress
+        if (!open(connection)) {
+            releaseSlot()
+            return
+        }
         val session = try {
-            SessionConnection(connection, settings, id, settings.transport.name)
+            SessionConnection(connection, settings, id, connection.transportName ?: settings.transport.name)
         } catch (e: Throwable) {
             releaseSlot()
             connection.close()
@@ -212,6 +238,29 @@ public class TelnetServer(
             liveConnections.remove(id)
             logger.info { "session $id from $remote closed after ${session.session.duration.toMillis()} ms" }
         }
+    }
+
+    /**
+     * Opens [connection] (a TLS handshake, say) before its session exists; false, with a log line
+     * naming the client and the reason, if it cannot be served. The connection is then closed.
+     */
+    private suspend fun open(connection: Connection): Boolean {
+        try {
+            connection.open()
+            return true
+        } catch (e: CancellationException) {
+            connection.close()
+            throw e
+        } catch (e: SSLException) {
+            // A client that failed TLS: the operator should hear of it, once, without a stack trace.
+            logger.warn { "connection from ${connection.remoteAddress} closed before its session: ${LogText.escape(e.message ?: e.toString())}" }
+        } catch (e: IOException) {
+            logger.info { "connection from ${connection.remoteAddress} closed before its session: ${LogText.escape(e.message ?: e.toString())}" }
+        } catch (e: Exception) {
+            logger.error(e) { "connection from ${connection.remoteAddress} could not be opened" }
+        }
+        connection.close()
+        return false
     }
 
     /**

@@ -16,7 +16,11 @@ import dev.telnetkit.shell.LoginSettings
 import dev.telnetkit.shell.PromptProvider
 import dev.telnetkit.shell.SessionHook
 import dev.telnetkit.shell.ShellSettings
+import dev.telnetkit.transport.tls.TlsIdentity
+import dev.telnetkit.transport.tls.TlsMode
+import dev.telnetkit.transport.tls.TlsSettings
 import java.nio.charset.Charset
+import java.nio.file.Path
 import java.time.Duration
 import java.util.concurrent.Executor
 
@@ -50,6 +54,7 @@ public class TelnetServerBuilder internal constructor() {
     private var eventLoops = SERVER.eventLoops
     private var transport = SERVER.transport
     private var blockingExecutor: Executor? = SERVER.blockingExecutor
+    private var tls: TlsSettings? = SERVER.tls
     private var idleNotice = SERVER.idleNotice
     private var shutdownNotice = SERVER.shutdownNotice
     private var outputStallTimeout: Duration = SERVER.outputStallTimeout
@@ -152,6 +157,26 @@ public class TelnetServerBuilder internal constructor() {
      */
     public fun blockingExecutor(executor: Executor): TelnetServerBuilder = apply { blockingExecutor = executor }
 
+    /**
+     * Serves TLS on the port as [tls] says (TLS only, or TLS and plain Telnet side by side); null
+     * (the default) for plain Telnet. Needs the NIO transport (the default). The files are read
+     * when the server starts, and a mistake in them fails the start, naming the file.
+     *
+     * ```java
+     * .tls(TlsSettings.builder(TlsIdentity.pem(Path.of("cert.pem"), Path.of("key.pem")))
+     *     .mode(TlsMode.AUTO_DETECT).build())
+     * ```
+     */
+    public fun tls(tls: TlsSettings?): TelnetServerBuilder = apply { this.tls = tls }
+
+    /**
+     * Serves TLS with the PEM files [certificate] (the chain, leaf first) and [key] (its private key),
+     * in [mode] (default TLS only), every other TLS setting at its default; see [TlsSettings].
+     */
+    @JvmOverloads
+    public fun tls(certificate: Path, key: Path, mode: TlsMode = TlsMode.TLS_ONLY): TelnetServerBuilder =
+        tls(TlsSettings(TlsIdentity.pem(certificate, key), mode = mode))
+
     /** Lines of history per session (default 500). */
     public fun historySize(size: Int): TelnetServerBuilder = apply { historySize = size }
 
@@ -251,6 +276,7 @@ public class TelnetServerBuilder internal constructor() {
             maxSessionsPerAddress = maxSessionsPerAddress, busyMessage = busyMessage, eventLoops = eventLoops,
             transport = transport,
             blockingExecutor = blockingExecutor,
+            tls = tls,
             protocol = ProtocolSettings(
                 charsets = ProtocolSettings.charsetsPreferring(encoding), maxSubnegotiation = maxSubnegotiation,
                 maxTerminalTypes = maxTerminalTypes, maxEnvironmentVariables = maxEnvironmentVariables,

@@ -21,6 +21,7 @@ import kotlinx.coroutines.runBlocking
 import io.github.oshai.kotlinlogging.KotlinLogging
 import kotlinx.coroutines.channels.Channel
 import java.nio.charset.Charset
+import java.security.cert.X509Certificate
 import java.time.Duration
 import java.time.Instant
 import java.util.concurrent.CopyOnWriteArrayList
@@ -57,6 +58,13 @@ public class Session internal constructor(
     private val output: OutputQueue,
     private val cutOff: (String) -> Unit,
     private val endRequested: () -> Unit,
+    /**
+     * The client's certificate chain, leaf first, when the transport verified one before the session
+     * started (TLS with client certificates: `ClientAuth.REQUIRED`, or `WANTED` and the client sent
+     * one); empty otherwise. The leaf's `subjectX500Principal` names the client; the shell's login
+     * still runs unless the handler decides otherwise.
+     */
+    public val peerCertificates: List<X509Certificate> = emptyList(),
 ) {
     /** The wire layer below: set by the connection before anything is written or read. */
     internal lateinit var link: TerminalLink

@@ -4,6 +4,7 @@ import dev.telnetkit.annotations.EngineApi
 import dev.telnetkit.session.OutputQueue
 import dev.telnetkit.wire.PlainTerminal
 import kotlinx.coroutines.CoroutineDispatcher
+import java.security.cert.X509Certificate
 
 /**
  * One accepted connection, as a [Transport] hands it to the server: a stream of bytes in each
@@ -33,7 +34,25 @@ public interface Connection {
     /** True once closed, by either side. */
     public val isClosed: Boolean
 
-    /** Makes the connection ready (registers its socket, runs a TLS handshake); may throw. */
+    /**
+     * The name the session reports as its transport, once [open] has returned, when it is not the
+     * transport's own name: `tls` for a TLS connection of the NIO transport. Null (the default):
+     * the transport's name.
+     */
+    public val transportName: String? get() = null
+
+    /**
+     * The client's certificate chain, leaf first, once [open] has returned: what a TLS handshake
+     * with client certificates verified. Empty (the default) when the client sent none.
+     */
+    public val peerCertificates: List<X509Certificate> get() = emptyList()
+
+    /**
+     * Makes the connection ready (registers its socket, runs a TLS handshake) before the session
+     * starts. It throws when the client cannot be served (an `IOException` whose message is written
+     * for a log line: a failed TLS handshake, say); the server then logs the message and closes the
+     * connection, and no session starts.
+     */
     public suspend fun open()
 
     /** Starts calling [reader] as input arrives; reading is on until [setReading] turns it off. */

@@ -16,7 +16,11 @@ import dev.telnetkit.shell.LoginSettings
 import dev.telnetkit.shell.PromptProvider
 import dev.telnetkit.shell.SessionHook
 import dev.telnetkit.shell.ShellSettings
+import dev.telnetkit.transport.tls.TlsIdentity
+import dev.telnetkit.transport.tls.TlsMode
+import dev.telnetkit.transport.tls.TlsSettings
 import java.nio.charset.Charset
+import java.nio.file.Path
 import java.util.concurrent.Executor
 import kotlin.time.Duration
 import kotlin.time.toJavaDuration
@@ -111,6 +115,13 @@ public class TelnetServerScope internal constructor() {
      */
     public var blockingExecutor: Executor? = SERVER.blockingExecutor
 
+    /**
+     * TLS on the port: null (the default) for plain Telnet; see [TlsSettings], and [tls] with two
+     * PEM files for the common case. Needs the NIO transport (the default); the files are read when
+     * the server starts, and a mistake in them fails the start, naming the file.
+     */
+    public var tls: TlsSettings? = SERVER.tls
+
     /** The prompt; see also [prompt] with a function of the session. */
     public var prompt: String = "> "
 
@@ -143,6 +154,19 @@ public class TelnetServerScope internal constructor() {
      */
     public fun prompt(block: (Session) -> String) {
         promptProvider = PromptProvider { block(it) }
+    }
+
+    /**
+     * Serves TLS with the PEM files [certificate] (the chain, leaf first) and [key] (its private key):
+     * TLS only by default, or TLS and plain Telnet on one port with [TlsMode.AUTO_DETECT]. Every other
+     * TLS setting is at its default; set [tls] to a [TlsSettings] for client certificates and the rest.
+     *
+     * ```kotlin
+     * tls(certificate = Path.of("fullchain.pem"), key = Path.of("privkey.pem"), mode = TlsMode.AUTO_DETECT)
+     * ```
+     */
+    public fun tls(certificate: Path, key: Path, mode: TlsMode = TlsMode.TLS_ONLY) {
+        tls = TlsSettings(TlsIdentity.pem(certificate, key), mode = mode)
     }
 
     /** Declares a command; see [CommandBuilder]. */
@@ -261,6 +285,7 @@ public class TelnetServerScope internal constructor() {
             eventLoops = eventLoops,
             transport = transport,
             blockingExecutor = blockingExecutor,
+            tls = tls,
         )
         val sessionHandler = custom ?: CommandShell(
             ShellSettings(

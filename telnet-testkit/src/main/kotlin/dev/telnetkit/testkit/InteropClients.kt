@@ -5,7 +5,8 @@ import java.util.concurrent.TimeUnit
 
 /**
  * The real programs interop tests drive (GNU inetutils `telnet` and `tmux`; also BusyBox `telnet`,
- * PuTTY `plink` and OpenBSD `nc` for the other-clients tests), and the rule for
+ * PuTTY `plink` and OpenBSD `nc` for the other-clients tests, `openssl s_client` and Debian's
+ * `telnet-ssl` for the TLS tests), and the rule for
  * when they are missing: such a test is skipped, with a printed message naming what is missing
  * and the Debian package that installs it, unless the environment variable [REQUIRE_VARIABLE]
  * is `1`; then it runs and fails with that message (so a CI job that must test interop cannot
@@ -68,6 +69,15 @@ public object InteropClients {
     public val netcat: Program by lazy {
         Program("nc (OpenBSD netcat)", (onPath("nc.openbsd") + onPath("nc")).firstOrNull(::isOpenBsdNetcat), "netcat-openbsd")
     }
+
+    /** OpenSSL's command line, whose `s_client` is a raw TLS client: `openssl s_client -connect HOST:PORT -quiet`. */
+    public val openssl: Program by lazy { Program("openssl", onPath("openssl").firstOrNull(), "openssl") }
+
+    /**
+     * Debian's SSL-enabled netkit telnet, `telnet-ssl`: Telnet over TLS from the first byte with
+     * `-z ssl` (and `-z secure`, without which it speaks plain Telnet to localhost).
+     */
+    public val telnetSsl: Program by lazy { Program("telnet-ssl", onPath("telnet-ssl").firstOrNull(), "telnet-ssl") }
 
     /** The programs the inetutils interop tests need: inetutils telnet and tmux (the default of the functions below). */
     public val all: List<Program> get() = listOf(inetutilsTelnet, tmux)

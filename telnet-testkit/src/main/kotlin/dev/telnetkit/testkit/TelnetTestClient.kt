@@ -23,6 +23,8 @@ import java.io.ByteArrayOutputStream
 import java.io.IOException
 import java.net.InetSocketAddress
 import java.net.Socket
+import javax.net.ssl.SSLContext
+import javax.net.ssl.SSLSocket
 import java.util.Collections
 import kotlin.time.Duration
 import kotlin.time.Duration.Companion.seconds
@@ -345,6 +347,41 @@ public class TelnetTestClient private constructor(
                 socket.tcpNoDelay = true
                 socket.connect(InetSocketAddress(host, port), 5000)
                 TelnetTestClient(socket, profile).also { it.start() }
+            }
+
+        /**
+         * [connectTls] for Java: connects to [host]:[port], runs a TLS handshake with [context] (a
+         * client context: the authorities it trusts, and the certificate it presents if asked) and
+         * plays [profile] over it.
+         */
+        @JvmStatic
+        @JvmName("connectTls")
+        @JvmOverloads
+        public fun connectTlsBlocking(host: String, port: Int, context: SSLContext, profile: TerminalProfile = TerminalProfile.XTERM): TelnetTestClient =
+            runBlocking { connectTls(host, port, context, profile) }
+
+        /**
+         * Connects to [host]:[port] over TLS with [context] (a client context: the authorities it
+         * trusts, and the certificate it presents if asked, such as `TestCertificates.clientContext`),
+         * completes the handshake, and starts playing [profile]. The server's certificate must be
+         * valid for [host]. Throws the JDK's `SSLException` if the handshake fails.
+         */
+        @JvmSynthetic
+        public suspend fun connectTls(host: String, port: Int, context: SSLContext, profile: TerminalProfile = TerminalProfile.XTERM): TelnetTestClient =
+            withContext(Dispatchers.IO) {
+                val plain = Socket()
+                plain.tcpNoDelay = true
+                try {
+                    plain.connect(InetSocketAddress(host, port), 5000)
+                    val socket = context.socketFactory.createSocket(plain, host, port, true) as SSLSocket
+                    socket.soTimeout = 10_000
+                    socket.startHandshake()
+                    socket.soTimeout = 0
+                    TelnetTestClient(socket, profile).also { it.start() }
+                } catch (e: Exception) {
+                    runCatching { plain.close() }
+                    throw e
+                }
             }
 
         private fun policyOf(profile: TerminalProfile) = OptionPolicy { side, option ->

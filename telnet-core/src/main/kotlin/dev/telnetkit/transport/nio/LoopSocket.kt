@@ -23,6 +23,9 @@ internal class LoopSocket(private val channel: SocketChannel, val loop: EventLoo
     /** Loop thread only: told when handling readiness threw, so the connection can end itself. */
     var onFailure: ((Throwable) -> Unit)? = null
 
+    /** True once [register] has been called. */
+    val isRegistered: Boolean get() = key != null
+
     /** Registers with the loop's selector; call on the loop's thread before anything else. */
     fun register() {
         key = loop.register(channel, 0, this)
@@ -61,6 +64,9 @@ internal class LoopSocket(private val channel: SocketChannel, val loop: EventLoo
 
     /** Writes what the socket takes of [buffers] now, without waiting; the bytes written. */
     fun writeAvailable(buffers: Array<ByteBuffer>): Long = channel.write(buffers)
+
+    /** Writes what the socket takes of [buffer] now, without waiting; the bytes written. */
+    fun writeAvailable(buffer: ByteBuffer): Int = channel.write(buffer)
 
     /** Runs [task] on the loop once the socket can take more; call on the loop's thread. */
     fun whenWritable(task: Runnable) {

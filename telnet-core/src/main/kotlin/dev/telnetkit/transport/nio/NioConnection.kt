@@ -32,9 +32,16 @@ internal class NioConnection(
     private var pending: Array<ByteBuffer>? = null
     private val readTask = Runnable { onReadable() }
     private val flushTask = Runnable { flush() }
+    private val prefixTask = Runnable { deliverPrefix() }
+
+    /**
+     * Bytes read from the socket before this connection took it over (TLS auto-detection reads a
+     * plain client's first bytes): handed to the reader before anything else. Set before [startReading].
+     */
+    var prefix: ByteArray? = null
 
     override suspend fun open() {
-        socket.register()
+        if (!socket.isRegistered) socket.register()
     }
 
     override fun startReading(reader: ConnectionReader) {
@@ -46,7 +53,26 @@ internal class NioConnection(
 
     override fun setReading(on: Boolean) {
         reading = on
-        socket.wantRead(on)
+        // The prefix first, after startReading has returned, as any input would come; the socket after it.
+        if (on && prefix != null) socket.loop.dispatchTask(prefixTask) else socket.wantRead(on)
+    }
+
+    /** On the loop: hands the [prefix] to the reader, then reads the socket; stops where reading is turned off. */
+    private fun deliverPrefix() {
+        val reader = reader ?: return
+        val first = prefix ?: return
+        prefix = null
+        var at = 0
+        while (at < first.size && reading && !socket.isClosed) {
+            val n = minOf(reader.maxChunk, first.size - at)
+            reader.onData(first, at, n)
+            at += n
+        }
+        if (at < first.size) {
+            prefix = first.copyOfRange(at, first.size) // back-pressure: the rest waits for setReading(true)
+        } else if (reading) {
+            socket.wantRead(true)
+        }
     }
 
     /** On the loop: reads what has arrived, a chunk at a time, while reading is wanted. */

@@ -255,6 +255,7 @@ internal class TlsEngineDriver(private val engine: SSLEngine) {
                 return
             }
             val record = nextRecord(network) ?: return
+            if (!isHandshakeComplete) refusePlaintextAlert(record)
             val appSize = engine.session.applicationBufferSize
             var app = scratch.app(appSize * APP_RECORDS)
             if (app.remaining() < appSize) deliver(app, sink)
@@ -327,6 +328,20 @@ internal class TlsEngineDriver(private val engine: SSLEngine) {
                 null, sendNothing = true,
             )
         }
+    }
+
+    /**
+     * A client that gives up during the handshake (it does not trust the server's certificate, say)
+     * may send its alert unencrypted after the server's first TLS 1.3 flight, and the engine then
+     * fails with "Insufficient buffer remaining for AEAD cipher fragment". An alert record of two
+     * bytes can only be plaintext (an encrypted one carries a 16-byte tag), so it is named here.
+     */
+    private fun refusePlaintextAlert(record: ByteBuffer) {
+        val at = record.position()
+        if (record.get(at).toInt() and 0xFF != ALERT_RECORD || recordSize(record, at) != HEADER + 2) return
+        val description = record.get(at + HEADER + 1).toInt() and 0xFF
+        val alert = ALERTS[description] ?: "alert $description"
+        throw TlsException(TlsFailures.explain(SSLException("Received fatal alert: $alert"), false, engine.enabledProtocols), sendNothing = true)
     }
 
     /** The size of the record whose header starts at [at] of [buffer], refused if no TLS peer would send it. */
@@ -455,6 +470,16 @@ internal class TlsEngineDriver(private val engine: SSLEngine) {
         /** The most network bytes kept for a peer that does not read them. */
         const val MAX_PENDING_OUTPUT: Int = 128 * 1024
         private const val HEADER = 5
+        private const val ALERT_RECORD = 21
+        // RFC 8446 6 and RFC 5246 7.2: the alerts a client may end a handshake with.
+        private val ALERTS = mapOf(
+            0 to "close_notify", 10 to "unexpected_message", 20 to "bad_record_mac", 40 to "handshake_failure",
+            42 to "bad_certificate", 43 to "unsupported_certificate", 44 to "certificate_revoked", 45 to "certificate_expired",
+            46 to "certificate_unknown", 47 to "illegal_parameter", 48 to "unknown_ca", 49 to "access_denied",
+            50 to "decode_error", 51 to "decrypt_error", 70 to "protocol_version", 71 to "insufficient_security",
+            80 to "internal_error", 86 to "inappropriate_fallback", 90 to "user_canceled", 109 to "missing_extension",
+            110 to "unsupported_extension", 112 to "unrecognized_name", 116 to "certificate_required", 120 to "no_application_protocol",
+        )
         // TLS 1.2 allows ciphertext of 2^14 + 2048 bytes (RFC 5246 6.2.3); the engine may say less.
         private const val MAX_TLS12_RECORD = HEADER + 16384 + 2048
         private const val WRAP_RECORDS = 4

@@ -203,6 +203,18 @@ class TlsEngineDriverSpec : FunSpec({
         shouldThrow<TlsException> { whole.feedServer(telnetOpening) }.message shouldContain "first bytes ff fd 18 ff fb 1f ff fd 01"
     }
 
+    test("a client that gives up mid-handshake with an unencrypted alert (it does not trust the certificate) is named clearly, not with the engine's AEAD complaint") {
+        for ((description, said) in listOf(48 to "the client refused the server's certificate (alert unknown_ca", 90 to "the client ended the handshake with alert user_canceled")) {
+            val pair = pair()
+            pair.feedServer(pair.clientOutput()) // the ClientHello
+            pair.serverOutput() // the server's flight, which the client rejects
+            val failure = shouldThrow<TlsException> { pair.feedServer(byteArrayOf(0x15, 0x03, 0x03, 0x00, 0x02, 0x02, description.toByte())) }
+            failure.message shouldContain "TLS handshake failed: $said"
+            failure.message shouldNotContain "AEAD"
+            pair.server.hasPendingOutput.shouldBeFalse()
+        }
+    }
+
     test("text on a TLS-only port is shown as text in the message") {
         val pair = pair()
         shouldThrow<TlsException> { pair.feedServer("GET / HTTP/1.1\r\n".toByteArray()) }.message shouldContain "text \"GET / HTTP/1.1\\r\\n\""
