@@ -72,6 +72,18 @@ class JavaApiSurfaceTest {
         "session.SessionHandler.handle", "suspend session; Java: SessionHandler.blocking(BlockingSessionHandler)",
         "shell.CommandShell.handle", "implements SessionHandler.handle; Java passes a CommandShell to new TelnetServer(..)");
 
+    /**
+     * The transport seam's suspending members, marked {@code @EngineApi} (an opt-in marker kept in
+     * the class files only, so reflection cannot see it): transports implement them in Kotlin, the
+     * server calls them, and Java users pick a transport and never touch them. Left out here as the
+     * public-API dump leaves them out.
+     */
+    private static final Map<String, String> ENGINE_API = Map.of(
+        "transport.Transport.listen", "@EngineApi: a transport binds; Java picks one with Transport.nio() or Transport.named(..)",
+        "transport.Listener.close", "@EngineApi: the server closes what a transport bound",
+        "transport.Connection.open", "@EngineApi: the server opens each accepted connection",
+        "testkit.InMemoryTransport.listen", "implements the @EngineApi Transport.listen");
+
     private static List<Class<?>> facing;
 
     @BeforeAll
@@ -201,9 +213,16 @@ class JavaApiSurfaceTest {
     void noPublicMemberVisibleToJavaTakesOrReturnsKotlinOnlyTypes() {
         List<String> all = facing.stream()
             .flatMap(c -> leaks(c, JavaApiSurfaceTest::visibleToJava).stream())
-            .filter(leak -> !ALLOWED.containsKey(key(leak)))
+            .filter(leak -> !ALLOWED.containsKey(key(leak)) && !ENGINE_API.containsKey(key(leak)))
             .collect(Collectors.toList());
         assertEquals(List.of(), all, "Kotlin-only types in members Java can call");
+    }
+
+    @Test
+    void everyLeftOutEngineMemberIsStillThere() {
+        Set<String> found = facing.stream().flatMap(c -> leaks(c, JavaApiSurfaceTest::visibleToJava).stream())
+            .map(JavaApiSurfaceTest::key).collect(Collectors.toCollection(TreeSet::new));
+        for (String engine : ENGINE_API.keySet()) assertTrue(found.contains(engine), "stale engine entry " + engine + "; found " + found);
     }
 
     @Test
