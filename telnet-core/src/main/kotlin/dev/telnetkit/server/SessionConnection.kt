@@ -40,6 +40,7 @@ private val logger = KotlinLogging.logger {}
 internal class SessionConnection(
     private val connection: Connection,
     private val settings: ServerSettings,
+    limits: SessionLimits,
     id: Long,
     transportName: String,
 ) : ConnectionReader {
@@ -52,14 +53,7 @@ internal class SessionConnection(
 
     val session = Session(
         id, connection.remoteAddress, connection.remoteHost, transportName,
-        SessionLimits(
-            charset = settings.protocol.charsets.first(),
-            outputBufferLimit = settings.outputBufferLimit,
-            outputStallTimeout = settings.outputStallTimeout,
-            maxLineLength = settings.maxLineLength,
-            historySize = settings.historySize,
-            escapeTimeout = settings.escapeTimeout,
-        ),
+        limits,
         output, ::cutOff, ::endRequested, connection.peerCertificates,
     )
     private val wire: Wire = connection.terminal?.let { PlainTerminalWire(session, it) }

@@ -6,6 +6,7 @@ import dev.telnetkit.session.Session
 import dev.telnetkit.session.SessionFilter
 import dev.telnetkit.session.SessionContext
 import dev.telnetkit.session.SessionHandler
+import dev.telnetkit.session.SessionLimits
 import dev.telnetkit.session.NonBlockingThread
 import dev.telnetkit.session.blockingCallerContext
 import dev.telnetkit.transport.Connection
@@ -84,6 +85,15 @@ public class TelnetServer(
     private val stopping = AtomicBoolean()
     private val terminated = CompletableDeferred<Unit>()
     @Volatile private var listener: Listener? = null
+    // What every session works with, made once: an idle session's memory is what bounds a server.
+    private val sessionLimits = SessionLimits(
+        charset = settings.protocol.charsets.first(),
+        outputBufferLimit = settings.outputBufferLimit,
+        outputStallTimeout = settings.outputStallTimeout,
+        maxLineLength = settings.maxLineLength,
+        historySize = settings.historySize,
+        escapeTimeout = settings.escapeTimeout,
+    )
     // The stop runs once, in a scope of its own: not under the supervisor it cancels, and not in
     // its caller, so that neither a caller's cancellation nor the end of a session cuts it short.
     private val stopScope = CoroutineScope(Dispatchers.Default + CoroutineName("telnet-server-stop"))
@@ -220,7 +230,7 @@ public class TelnetServer(
             return
         }
         val session = try {
-            SessionConnection(connection, settings, id, connection.transportName ?: settings.transport.name)
+            SessionConnection(connection, settings, sessionLimits, id, connection.transportName ?: settings.transport.name)
         } catch (e: Throwable) {
             releaseSlot()
             connection.close()
