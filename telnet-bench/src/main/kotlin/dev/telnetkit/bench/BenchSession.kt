@@ -26,8 +26,8 @@ enum class SessionState {
 }
 
 /**
- * One client connection of the [LoadDriver]: its channel, Telnet filter and text matcher, what
- * it waits for and until when, and output the socket has not taken yet.
+ * One client connection of the [LoadDriver]: its channel, TLS state if any, Telnet filter and
+ * text matcher, what it waits for and until when, and output the socket has not taken yet.
  */
 class BenchSession(
     /** The channel, non-blocking. */
@@ -53,7 +53,10 @@ class BenchSession(
     /** When the current wait gives up, System.nanoTime. */
     var deadline: Long = 0
 
-    /** Output not yet taken by the socket, or null. */
+    /** TLS state when the session speaks TLS, else null. */
+    var tls: TlsLink? = null
+
+    /** Output not yet taken by the socket (ciphertext under TLS), or null. */
     var pending: ByteBuffer? = null
 
     /** Set while reading when the next request should go out once the read is handled. */

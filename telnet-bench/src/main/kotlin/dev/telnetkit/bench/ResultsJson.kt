@@ -8,6 +8,12 @@ object ResultsJson {
 
     private fun server(f: ServerFigures): Map<String, Any?> = mapOf(
         "name" to f.name,
+        "transport" to f.transport,
+        "jar" to f.jar,
+        "jar_label" to f.jarLabel,
+        "round" to f.round,
+        "reference" to f.reference,
+        "tls" to f.tls?.let { mapOf("protocol" to it.protocol, "cipher_suite" to it.cipherSuite) },
         "command" to f.command,
         "hold" to f.hold?.let { h ->
             mapOf(
@@ -20,7 +26,12 @@ object ResultsJson {
             )
         },
         "setup" to f.setup?.let { s ->
-            s.trials.map { (inflight, r) -> mapOf("inflight" to inflight, "server_cpu_us_per_session" to s.serverCpuMicrosPerSession[inflight]) + open(r) }
+            s.trials.map { (inflight, r) ->
+                mapOf(
+                    "inflight" to inflight, "server_cpu_us_per_session" to s.serverCpuMicrosPerSession[inflight],
+                    "driver_cpu_us_per_session" to s.driverCpuMicrosPerSession[inflight],
+                ) + open(r)
+            }
         },
         "echo" to f.echo.map { e ->
             mapOf(
@@ -37,6 +48,12 @@ object ResultsJson {
             )
         },
         "telnet_load_cross_check" to f.crossCheck?.values,
+        "noise" to f.noise.mapValues { (_, n) ->
+            mapOf(
+                "seconds" to n.seconds, "load_average_at_start" to n.loadAverageAtStart, "other_processes_cores" to n.otherCores, "steal_cores" to n.stealCores,
+                "discarded_runs_other_processes_cores" to n.discardedRuns,
+            )
+        },
     )
 
     private fun open(r: OpenResult): Map<String, Any?> = mapOf(

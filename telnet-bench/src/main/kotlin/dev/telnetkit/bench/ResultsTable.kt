@@ -1,15 +1,15 @@
 package dev.telnetkit.bench
 
-/** One row of the comparison: a figure for the server under test and for the reference. */
-data class Row(val scenario: String, val subject: Double?, val reference: Double?, val decimals: Int = 0)
+/** One row of the table: a figure per server column and a ratio per ratio column (any may be missing). */
+data class Row(val scenario: String, val values: List<Double?>, val ratios: List<Double?> = emptyList(), val decimals: Int = 0)
 
-/** Builds and prints the one comparison table of a run. */
+/** Builds and prints the one table of a run: a column per server (transports, builds, rounds, limit-server). */
 object ResultsTable {
-    /** The rows comparing [subject] with [reference] (either may lack a figure). */
-    fun rows(subject: ServerFigures, reference: ServerFigures?): List<Row> {
+    /** The rows for [columns], with a ratio column for each pair (numerator, denominator) of [ratios]. */
+    fun rows(columns: List<ServerFigures>, ratios: List<Pair<ServerFigures, ServerFigures>> = emptyList()): List<Row> {
         val rows = ArrayList<Row>()
         fun row(name: String, decimals: Int = 0, f: (ServerFigures) -> Double?) {
-            rows += Row(name, f(subject), reference?.let(f), decimals)
+            rows += Row(name, columns.map(f), ratios.map { (a, b) -> ratio(f(a), f(b)) }, decimals)
         }
         row("hold: sessions held (most)") { it.hold?.maxHeld?.toDouble() }
         row("hold: live heap per session, bytes") { it.hold?.heapPerSession }
@@ -18,12 +18,12 @@ object ResultsTable {
         row("setup: sessions/s (best in-flight)") { it.setup?.best?.second?.rate }
         row("setup: first prompt p99, ms", 1) { it.setup?.best?.second?.ttfpP99Micros?.div(1000.0) }
         row("setup: server CPU per session, us") { f -> f.setup?.best?.let { f.setup.serverCpuMicrosPerSession[it.first] } }
+        row("setup: driver CPU per session, us") { f -> f.setup?.best?.let { f.setup.driverCpuMicrosPerSession[it.first] } }
         row("setup: failed sessions") { f -> f.setup?.trials?.sumOf { it.second.failures.total }?.toDouble() }
-        for ((i, _) in subject.echo.withIndex()) {
-            val label = "echo ${subject.echo[i].sessions}"
-            fun echoRow(what: String, decimals: Int = 0, f: (EchoResult) -> Double?) {
-                rows += Row("$label: $what", f(subject.echo[i]), reference?.echo?.getOrNull(i)?.let(f), decimals)
-            }
+        val concurrencies = columns.flatMap { c -> c.echo.map { it.sessions } }.distinct()
+        for (n in concurrencies) {
+            fun echoRow(what: String, decimals: Int = 0, f: (EchoResult) -> Double?) =
+                row("echo $n: $what", decimals) { s -> s.echo.firstOrNull { it.sessions == n }?.let(f) }
             echoRow("req/s") { it.rps }
             echoRow("p50 us") { it.p50Micros.toDouble() }
             echoRow("p99 us") { it.p99Micros.toDouble() }
@@ -32,26 +32,36 @@ object ResultsTable {
             echoRow("errors") { it.errors.toDouble() }
             echoRow("driver CPU, % of a core") { it.driverCpuPercent }
         }
-        subject.broadcast?.let { b ->
-            rows += Row("broadcast to ${b.receivers}: median ms", b.median?.times(1000), null, 1)
-            rows += Row("broadcast to ${b.receivers}: max ms", b.max?.times(1000), null, 1)
-            rows += Row("broadcast to ${b.receivers}: incomplete rounds", b.incomplete.toDouble(), null)
+        val receivers = columns.mapNotNull { it.broadcast?.receivers }.maxOrNull()
+        if (receivers != null) {
+            rows += Row("broadcast to $receivers: median ms", columns.map { it.broadcast?.median?.times(1000) }, ratios.map { null }, 1)
+            rows += Row("broadcast to $receivers: max ms", columns.map { it.broadcast?.max?.times(1000) }, ratios.map { null }, 1)
+            rows += Row("broadcast to $receivers: incomplete rounds", columns.map { it.broadcast?.incomplete?.toDouble() }, ratios.map { null })
         }
-        row("telnet-load echo ${subject.crossCheckConns}: req/s (cross-check)") { it.crossCheck?.rps }
-        row("telnet-load echo ${subject.crossCheckConns}: p50 us (cross-check)") { it.crossCheck?.p50Micros }
+        val conns = columns.firstOrNull()?.crossCheckConns ?: 50
+        row("telnet-load echo $conns: req/s (cross-check)") { it.crossCheck?.rps }
+        row("telnet-load echo $conns: p50 us (cross-check)") { it.crossCheck?.p50Micros }
+        // Other work on the machine while each scenario ran: where it is high, the figures above are disturbed.
+        for (scenario in columns.flatMap { it.noise.keys }.distinct()) {
+            rows += Row("noise, $scenario: other processes, cores", columns.map { it.noise[scenario]?.otherCores }, ratios.map { null }, 2)
+            if (columns.any { (it.noise[scenario]?.discardedRuns?.size ?: 0) > 0 }) {
+                rows += Row("noise, $scenario: disturbed runs thrown away", columns.map { c -> c.noise[scenario]?.let { it.discardedRuns.size.toDouble() } }, ratios.map { null })
+            }
+        }
+        val steal = columns.flatMap { c -> c.noise.values.mapNotNull { it.stealCores } }
+        if (steal.any { it >= 0.005 }) {
+            row("noise: steal (most of any scenario), cores", 2) { c -> c.noise.values.mapNotNull { it.stealCores }.maxOrNull() }
+        }
         return rows
     }
 
-    /** The table as text: scenario, subject, reference, ratio subject/reference. */
-    fun format(rows: List<Row>, subjectName: String, referenceName: String): String {
-        val header = listOf("scenario", subjectName, referenceName, "ratio")
+    private fun ratio(a: Double?, b: Double?): Double? = if (a != null && b != null && b != 0.0 && !a.isNaN() && !b.isNaN()) a / b else null
+
+    /** The table as text: scenario, a column per name of [columnNames], then a column per name of [ratioNames]. */
+    fun format(rows: List<Row>, columnNames: List<String>, ratioNames: List<String> = emptyList()): String {
+        val header = listOf("scenario") + columnNames + ratioNames
         val cells = rows.map { r ->
-            listOf(
-                r.scenario,
-                value(r.subject, r.decimals),
-                value(r.reference, r.decimals),
-                if (r.subject != null && r.reference != null && r.reference != 0.0) "%.3f".format(r.subject / r.reference) else "-",
-            )
+            listOf(r.scenario) + r.values.map { value(it, r.decimals) } + ratioNames.indices.map { i -> r.ratios.getOrNull(i)?.let { "%.3f".format(it) } ?: "-" }
         }
         val widths = header.indices.map { c -> maxOf(header[c].length, cells.maxOfOrNull { it[c].length } ?: 0) }
         val sb = StringBuilder()

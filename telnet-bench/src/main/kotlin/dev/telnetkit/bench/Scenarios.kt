@@ -75,7 +75,12 @@ data class HoldResult(val points: List<HoldPoint>, val dropped: Int) {
 }
 
 /** Setup trials, one per in-flight bound. */
-data class SetupResult(val trials: List<Pair<Int, OpenResult>>, val serverCpuMicrosPerSession: Map<Int, Double?>) {
+data class SetupResult(
+    val trials: List<Pair<Int, OpenResult>>,
+    val serverCpuMicrosPerSession: Map<Int, Double?>,
+    /** The driver's own CPU per session set up (TLS handshakes cost the client too). */
+    val driverCpuMicrosPerSession: Map<Int, Double?> = emptyMap(),
+) {
     /** The trial with the best rate. */
     val best: Pair<Int, OpenResult>? get() = trials.maxByOrNull { it.second.rate }
 }
@@ -153,19 +158,25 @@ class Scenarios(
     fun setup(): SetupResult {
         val trials = ArrayList<Pair<Int, OpenResult>>()
         val cpu = HashMap<Int, Double?>()
+        val driverCpu = HashMap<Int, Double?>()
+        val self = ServerProbe(ProcessHandle.current().pid())
         for (inflight in config.setupInflight) {
             settle()
             val cpu0 = probe?.cpuTicks() ?: -1
+            val self0 = self.cpuTicks()
             val result = open(config.setupSessions, inflight)
             val cpu1 = probe?.cpuTicks() ?: -1
+            val self1 = self.cpuTicks()
             cpu[inflight] = if (cpu0 >= 0 && cpu1 >= 0 && result.reached > 0) (cpu1 - cpu0) * 1e6 / ServerProbe.CLOCK_TICKS / result.reached else null
+            driverCpu[inflight] = if (self0 >= 0 && self1 >= 0 && result.reached > 0) (self1 - self0) * 1e6 / ServerProbe.CLOCK_TICKS / result.reached else null
             trials += inflight to result
             progress("setup: ${result.reached}/${result.wanted} sessions at in-flight $inflight: ${"%.0f".format(result.rate)}/s, " +
-                "first prompt p50 ${result.ttfpP50Micros} us p99 ${result.ttfpP99Micros} us, failed ${result.failures}")
+                "first prompt p50 ${result.ttfpP50Micros} us p99 ${result.ttfpP99Micros} us, failed ${result.failures}, " +
+                "CPU per session: server ${cpu[inflight]?.let { "%.0f".format(it) } ?: "-"} us, driver ${driverCpu[inflight]?.let { "%.0f".format(it) } ?: "-"} us")
             driver.closeAll()
         }
         settle()
-        return SetupResult(trials, cpu)
+        return SetupResult(trials, cpu, driverCpu)
     }
 
     /** c) echo round trips at one concurrency. */

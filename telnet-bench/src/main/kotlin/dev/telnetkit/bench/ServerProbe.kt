@@ -26,6 +26,13 @@ class ServerProbe(
         return utime + stime
     }
 
+    /** [cpuTicks] plus the CPU of the children the process has waited for (cutime, cstime), or -1. */
+    fun cpuTicksWithChildren(): Long {
+        val stat = runCatching { File("/proc/$pid/stat").readText() }.getOrNull() ?: return -1
+        val fields = stat.substringAfterLast(')').trim().split(' ')
+        return (11..14).sumOf { fields.getOrNull(it)?.toLongOrNull() ?: return -1 }
+    }
+
     /** Open file descriptors, or -1. */
     fun openFiles(): Int = File("/proc/$pid/fd").list()?.size ?: -1
 

@@ -42,15 +42,27 @@ object ServerProcesses {
     /** A free TCP port on 127.0.0.1 (free now; taken by the server right after). */
     fun freePort(): Int = ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1")).use { it.localPort }
 
-    /** Starts the demo sample from [jar] on a free port, with [jvmOptions]; output goes to [log]. */
-    fun startDemo(jar: File, jvmOptions: String, log: File, cpu: Int?): StartedServer {
+    /**
+     * Starts the demo sample from [jar] on a free port, with [jvmOptions] and the demo options
+     * [extraArgs] (a transport's); output goes to [log].
+     */
+    fun startDemo(jar: File, jvmOptions: String, log: File, cpu: Int?, extraArgs: List<String> = emptyList()): StartedServer {
         require(jar.isFile) { "no samples jar at $jar (build it with: mvn -B -q -DskipTests package)" }
         val port = freePort()
-        val java = File(System.getProperty("java.home"), "bin/java").path
-        val args = "$java $jvmOptions -jar ${jar.absolutePath} --port $port --idle-timeout 0 --log-level warn " +
-            "--max-sessions 20000 --max-sessions-per-address 20000 --bench-broadcast"
+        val args = "${java()} $jvmOptions -jar ${jar.absolutePath} --port $port --idle-timeout 0 --log-level warn " +
+            "--max-sessions 20000 --max-sessions-per-address 20000 --bench-broadcast" +
+            extraArgs.joinToString("") { " $it" }
         return start("TelnetKit demo", pinned(cpu) + args, port, log, 60)
     }
+
+    /** The options the demo in [jar] lists in its --help (e.g. "--transport", "--tls-cert"); empty if it would not say. */
+    fun demoOptions(jar: File): Set<String> {
+        require(jar.isFile) { "no samples jar at $jar (build it with: mvn -B -q -DskipTests package)" }
+        val help = runProcess(listOf(java(), "-jar", jar.absolutePath, "--help"), 60)?.text ?: return emptySet()
+        return Regex("--[a-z][a-z-]*").findAll(help).map { it.value }.toSet()
+    }
+
+    private fun java(): String = File(System.getProperty("java.home"), "bin/java").path
 
     /** Builds the C tool in [source] (a folder with a Makefile) in a temporary copy; returns the binary. */
     fun buildTool(source: File, name: String): File {
