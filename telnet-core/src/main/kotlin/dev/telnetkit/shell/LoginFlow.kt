@@ -1,5 +1,6 @@
 package dev.telnetkit.shell
 
+import kotlin.time.Duration.Companion.milliseconds
 import dev.telnetkit.session.Session
 import dev.telnetkit.session.LogText
 
@@ -38,27 +39,44 @@ internal class LoginFlow(private val settings: LoginSettings) {
 
     private suspend fun attempts(session: Session): Boolean {
         val address = session.remoteHost
+        var lastLocked: Boolean
         for (attempt in 1..settings.maxAttempts) {
             val user = if (settings.askUsername) session.readLine(settings.usernamePrompt, history = false) ?: return false else ""
             val password = if (settings.askPassword) session.readLine(settings.passwordPrompt, echo = false, history = false) ?: return false else ""
-            // Checked again before every attempt: other sessions from the address may have locked it meanwhile.
-            if (refusedForLockout(session)) return false
-            val accepted = try {
-                settings.authenticator.authenticate(session, user, password)
-            } catch (e: CancellationException) {
-                throw e
-            } catch (e: Exception) {
-                // The message may quote what the client typed: escaped, and the stack trace only at debug level.
-                logger.warn { "session ${session.id}: the authenticator failed (${LogText.escape(e.toString())}); counting it as a rejection" }
-                logger.debug(e) { "session ${session.id}: the authenticator's failure" }
-                false
+            // Checked again before every attempt: other sessions from the address may have locked it
+            // meanwhile, or may be about to (their attempts are under way on other threads).
+            while (true) {
+                when (settings.throttle.begin(address)) {
+                    LoginThrottle.Attempt.GO -> break
+                    LoginThrottle.Attempt.LOCKED -> {
+                        refusedForLockout(session)
+                        return false
+                    }
+                    LoginThrottle.Attempt.WAIT -> delay(ATTEMPT_POLL)
+                }
+            }
+            var accepted = false
+            try {
+                accepted = try {
+                    settings.authenticator.authenticate(session, user, password)
+                } catch (e: CancellationException) {
+                    throw e
+                } catch (e: Exception) {
+                    // The message may quote what the client typed: escaped, and the stack trace only at debug level.
+                    logger.warn { "session ${session.id}: the authenticator failed (${LogText.escape(e.toString())}); counting it as a rejection" }
+                    logger.debug(e) { "session ${session.id}: the authenticator's failure" }
+                    false
+                }
+            } finally {
+                // A cancelled attempt counts as a failure: it must not leave the address's count open.
+                lastLocked = settings.throttle.finish(address, accepted)
             }
             if (accepted) {
                 session.username = user.takeIf { settings.askUsername }
                 return true
             }
             logger.info { "session ${session.id} (${session.remoteAddress}): login attempt $attempt failed" }
-            val locked = settings.throttle.failed(address)
+            val locked = lastLocked
             // The delay comes before the answer, so that even one attempt per connection is slowed:
             // longer with each failure in this session, and with each recent one from the address.
             val steps = maxOf(attempt, settings.throttle.failures(address)).coerceAtMost(MAX_DELAY_STEPS)
@@ -77,5 +95,6 @@ internal class LoginFlow(private val settings: LoginSettings) {
 
     private companion object {
         const val LOCKED_OUT = "Too many failed logins from your address; try again later."
+        val ATTEMPT_POLL = 20.milliseconds
     }
 }

@@ -21,7 +21,43 @@ internal class LoginThrottle(
     private val maxAddresses: Int = 10_000,
     private val clock: () -> Long = System::currentTimeMillis,
 ) {
-    private class Record(var failures: Int, var firstFailure: Long, var lockedUntil: Long)
+    private class Record(var failures: Int, var firstFailure: Long, var lockedUntil: Long, var inFlight: Int = 0)
+
+    /** What [begin] decided for an attempt. */
+    enum class Attempt {
+        /** The address is locked out: refuse. */
+        LOCKED,
+
+        /** Attempts under way from the address could still lock it: ask again shortly. */
+        WAIT,
+
+        /** Go ahead; report the outcome with [finish]. */
+        GO,
+    }
+
+    /**
+     * Starts an attempt from [address] unless it is locked, or unless the attempts already under way
+     * from it could reach [threshold] if they all failed: sessions running in parallel (on several
+     * threads) then wait for those outcomes instead of all asking the authenticator at once.
+     */
+    fun begin(address: String): Attempt {
+        if (records.size >= maxAddresses && !records.containsKey(address)) evict()
+        val r = records.computeIfAbsent(address) { Record(0, clock(), 0) }
+        synchronized(r) {
+            val now = clock()
+            if (r.lockedUntil > now) return Attempt.LOCKED
+            val recent = if (now - r.firstFailure > windowMillis) 0 else r.failures
+            if (recent + r.inFlight >= threshold) return Attempt.WAIT
+            r.inFlight++
+            return Attempt.GO
+        }
+    }
+
+    /** Ends an attempt [begin] let go; records a failure unless [succeeded]. True if the address is locked out now. */
+    fun finish(address: String, succeeded: Boolean): Boolean {
+        records[address]?.let { r -> synchronized(r) { if (r.inFlight > 0) r.inFlight-- } }
+        return if (succeeded) false else failed(address)
+    }
 
     private val records = ConcurrentHashMap<String, Record>()
 
@@ -62,7 +98,7 @@ internal class LoginThrottle(
 
     private fun evict() {
         val now = clock()
-        records.entries.removeIf { (_, r) -> synchronized(r) { r.lockedUntil <= now && now - r.firstFailure > windowMillis } }
+        records.entries.removeIf { (_, r) -> synchronized(r) { r.inFlight == 0 && r.lockedUntil <= now && now - r.firstFailure > windowMillis } }
         if (records.size < maxAddresses) return
         val victim = records.entries.filter { synchronized(it.value) { it.value.lockedUntil <= now } }.minByOrNull { it.value.firstFailure }
             ?: records.entries.minByOrNull { it.value.lockedUntil }

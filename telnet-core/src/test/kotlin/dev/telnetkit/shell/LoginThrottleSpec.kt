@@ -84,4 +84,21 @@ class LoginThrottleSpec : FunSpec({
         t.lockedFor("first") shouldBe 0
         t.lockedFor("second") shouldBeGreaterThan 0L
     }
+
+    test("attempts under way count: parallel sessions cannot ask the authenticator more than the threshold allows") {
+        val t = throttle(Clock(), threshold = 2)
+        t.begin("a") shouldBe LoginThrottle.Attempt.GO
+        t.begin("a") shouldBe LoginThrottle.Attempt.GO
+        // Two attempts under way could lock the address: a third waits for their outcome.
+        t.begin("a") shouldBe LoginThrottle.Attempt.WAIT
+        t.finish("a", succeeded = false) shouldBe false
+        t.begin("a") shouldBe LoginThrottle.Attempt.WAIT
+        t.finish("a", succeeded = false) shouldBe true
+        t.begin("a") shouldBe LoginThrottle.Attempt.LOCKED
+        // A success frees its place without counting.
+        t.begin("b") shouldBe LoginThrottle.Attempt.GO
+        t.begin("b") shouldBe LoginThrottle.Attempt.GO
+        t.finish("b", succeeded = true) shouldBe false
+        t.begin("b") shouldBe LoginThrottle.Attempt.GO
+    }
 })
