@@ -52,6 +52,9 @@ import java.util.concurrent.Executor
  *   say: TLS only, or TLS and plain Telnet side by side ([TlsMode.AUTO_DETECT]). Served by the NIO
  *   transport ([Transport.nio]); with another, [TelnetServer.start] fails. The files it names are
  *   read, and checked, when the server starts. Sessions over TLS report the transport `tls`.
+ * @property endpoints more places to listen, beside [port]: SSH (`SshSettings` from `telnet-ssh`),
+ *   or another transport on another port ([ServerEndpoint.of]). The same handler, limits and
+ *   messages serve them all; [maxSessions] and [maxSessionsPerAddress] count them together.
  */
 public class ServerSettings @JvmOverloads constructor(
     public val host: String = "127.0.0.1",
@@ -74,6 +77,7 @@ public class ServerSettings @JvmOverloads constructor(
     public val transport: Transport = Transport.nio(),
     public val blockingExecutor: Executor? = null,
     public val tls: TlsSettings? = null,
+    public val endpoints: List<ServerEndpoint> = emptyList(),
 ) {
     init {
         require(host.isNotBlank()) { "host must not be blank" }
@@ -88,19 +92,22 @@ public class ServerSettings @JvmOverloads constructor(
         require(historySize in 0..100_000) { "historySize must be in 0..100000, was $historySize" }
         require(!escapeTimeout.isNegative && escapeTimeout <= Duration.ofSeconds(5)) { "escapeTimeout must be in 0..5 s, was $escapeTimeout" }
         require(eventLoops in 1..256) { "eventLoops must be in 1..256, was $eventLoops" }
+        val bound = (listOf(host to port) + endpoints.map { (it.host ?: host) to it.port }).filter { it.second != 0 }
+        val twice = bound.groupBy { it }.filter { it.value.size > 1 }.keys
+        require(twice.isEmpty()) { "two endpoints on one address: ${twice.joinToString { "${it.first}:${it.second}" }}" }
     }
 
     /** A copy with the given [transport], the rest unchanged. */
     public fun withTransport(transport: Transport): ServerSettings = ServerSettings(
         host, port, connectMaxWait, idleTimeout, idleNotice, shutdownNotice, outputBufferLimit,
         outputStallTimeout, maxLineLength, areYouThereAnswer, protocol, historySize, escapeTimeout,
-        maxSessions, maxSessionsPerAddress, busyMessage, eventLoops, transport, blockingExecutor, tls,
+        maxSessions, maxSessionsPerAddress, busyMessage, eventLoops, transport, blockingExecutor, tls, endpoints,
     )
 
     /** A copy with the given [port], the rest unchanged. */
     public fun withPort(port: Int): ServerSettings = ServerSettings(
         host, port, connectMaxWait, idleTimeout, idleNotice, shutdownNotice, outputBufferLimit,
         outputStallTimeout, maxLineLength, areYouThereAnswer, protocol, historySize, escapeTimeout,
-        maxSessions, maxSessionsPerAddress, busyMessage, eventLoops, transport, blockingExecutor, tls,
+        maxSessions, maxSessionsPerAddress, busyMessage, eventLoops, transport, blockingExecutor, tls, endpoints,
     )
 }

@@ -9,6 +9,9 @@ import dev.telnetkit.session.SessionHandler
 import dev.telnetkit.session.SessionLimits
 import dev.telnetkit.session.NonBlockingThread
 import dev.telnetkit.session.blockingCallerContext
+import dev.telnetkit.shell.CommandShell
+import dev.telnetkit.shell.LoginLockout
+import dev.telnetkit.shell.LoginThrottle
 import dev.telnetkit.transport.Connection
 import dev.telnetkit.transport.ListenContext
 import dev.telnetkit.transport.Listener
@@ -84,7 +87,11 @@ public class TelnetServer(
     private val started = AtomicBoolean()
     private val stopping = AtomicBoolean()
     private val terminated = CompletableDeferred<Unit>()
-    @Volatile private var listener: Listener? = null
+    // Every listener bound, the main port's first, with its transport's name.
+    @Volatile private var listeners: List<Pair<String, Listener>> = emptyList()
+    // Shared with transports that authenticate users themselves (SSH), so failures count together.
+    private val loginLockout: LoginLockout = (handler as? CommandShell)?.loginLockout
+        ?: LoginThrottle(DEFAULT_LOCKOUT_THRESHOLD, DEFAULT_LOCKOUT_WINDOW_MS, DEFAULT_LOCKOUT_MS)
     // What every session works with, made once: an idle session's memory is what bounds a server.
     private val sessionLimits = SessionLimits(
         charset = settings.protocol.charsets.first(),
@@ -108,6 +115,17 @@ public class TelnetServer(
     public val port: Int
         get() = boundPort.also { check(it >= 0) { "the server is not started" } }
 
+    /**
+     * The port bound by the listener of the transport called [transportName] (`nio`, `ssh`, ...):
+     * the main port's transport first, then [ServerSettings.endpoints] in order. Valid once started.
+     * @throws IllegalArgumentException when no endpoint has that transport.
+     */
+    public fun portOf(transportName: String): Int {
+        check(boundPort >= 0) { "the server is not started" }
+        return listeners.firstOrNull { it.first.equals(transportName, ignoreCase = true) }?.second?.port
+            ?: throw IllegalArgumentException("no endpoint of transport '$transportName'; there are: ${listeners.joinToString { it.first }}")
+    }
+
     /** The sessions open right now. */
     public val sessions: List<Session> get() = liveSessions.values.sortedBy { it.id }
 
@@ -118,28 +136,41 @@ public class TelnetServer(
         val transport = settings.transport
         val blockingExecutor = settings.blockingExecutor ?: BlockingExecutors.create().also { ownedExecutor = it }
         blockingDispatcher = blockingExecutor.asCoroutineDispatcher()
-        val bound = try {
+        val bound = mutableListOf<Pair<String, Listener>>()
+        try {
             val tls = settings.tls
-            if (tls == null) {
-                transport.listen(settings.host, settings.port, listenContext)
+            val main = if (tls == null) {
+                transport.listen(settings.host, settings.port, listenContext(transport.name))
             } else {
                 require(transport === NioTransport) {
                     "TLS (ServerSettings.tls) is served by the NIO transport only, not by '${transport.name}': " +
                         "use Transport.nio(), or terminate TLS in front of the server"
                 }
                 // Built once, here: a missing file or a wrong password fails the start, named by the settings.
-                NioTransport.listenTls(settings.host, settings.port, listenContext, tls, tls.sslContext())
+                NioTransport.listenTls(settings.host, settings.port, listenContext(transport.name), tls, tls.sslContext())
+            }
+            bound += transport.name to main
+            logger.info { "listening on ${settings.host}:${main.port} (${transport.name}${tlsDescription()})" }
+            for (endpoint in settings.endpoints) {
+                val name = endpoint.transport.name
+                val host = endpoint.host ?: settings.host
+                val listener = endpoint.transport.listen(host, endpoint.port, listenContext(name))
+                bound += name to listener
+                logger.info { "listening on $host:${listener.port} ($name)" }
             }
         } catch (e: Exception) {
-            // The port is taken, say: nothing of the server may stay running.
+            // A port is taken, say: nothing of the server may stay running.
+            for ((_, listener) in bound) {
+                listener.stopAccepting()
+                withTimeoutOrNull(LISTENER_CLOSE_TIMEOUT) { listener.close() }
+            }
             scope.coroutineContext[Job]?.cancel()
             ownedExecutor?.shutdown()
             terminated.complete(Unit)
             throw e
         }
-        listener = bound
-        boundPort = bound.port
-        logger.info { "listening on ${settings.host}:$boundPort (${transport.name}${tlsDescription()})" }
+        listeners = bound
+        boundPort = bound.first().second.port
         if (!settings.idleTimeout.isZero) scope.launch(CoroutineName("telnet-idle-sweep")) { sweepIdle() }
         return this
     }
@@ -150,11 +181,12 @@ public class TelnetServer(
         TlsMode.AUTO_DETECT -> ", TLS and plain Telnet"
     }
 
-    private val listenContext = object : ListenContext {
+    private fun listenContext(transportName: String) = object : ListenContext {
         override val scope: CoroutineScope get() = this@TelnetServer.scope
         override val threads: Int get() = settings.eventLoops
         override val backlog: Int get() = BACKLOG
-        override fun accepted(connection: Connection) = this@TelnetServer.accepted(connection)
+        override val loginLockout: LoginLockout get() = this@TelnetServer.loginLockout
+        override fun accepted(connection: Connection) = this@TelnetServer.accepted(connection, transportName)
     }
 
     /**
@@ -177,7 +209,7 @@ public class TelnetServer(
     }
 
     /** A transport accepted [connection]: its session starts, or it is refused over a limit. */
-    private fun accepted(connection: Connection) {
+    private fun accepted(connection: Connection, transportName: String) {
         val host = connection.remoteHost
         val remote = connection.remoteAddress
         if (stopping.get()) {
@@ -196,7 +228,7 @@ public class TelnetServer(
         val context = SessionContext(blockingDispatcher, this)
         scope.launch(sessionJobs + connection.dispatcher + context, start = CoroutineStart.ATOMIC) {
             context.sessionJob = coroutineContext.job
-            runSession(connection, id) { release(host) }
+            runSession(connection, id, transportName) { release(host) }
         }
     }
 
@@ -223,14 +255,14 @@ public class TelnetServer(
         }
     }
 
-    private suspend fun runSession(connection: Connection, id: Long, releaseSlot: () -> Unit) {
+    private suspend fun runSession(connection: Connection, id: Long, transportName: String, releaseSlot: () -> Unit) {
         val remote = connection.remoteAddress
         if (!open(connection)) {
             releaseSlot()
             return
         }
         val session = try {
-            SessionConnection(connection, settings, sessionLimits, id, connection.transportName ?: settings.transport.name)
+            SessionConnection(connection, settings, sessionLimits, id, connection.transportName ?: transportName)
         } catch (e: Throwable) {
             releaseSlot()
             connection.close()
@@ -323,7 +355,7 @@ public class TelnetServer(
 
     private suspend fun stopNow(grace: Duration) {
         try {
-            listener?.stopAccepting()
+            for ((_, listener) in listeners) listener.stopAccepting()
             acceptClosed.complete(Unit)
             for (session in liveSessions.values) {
                 session.writeFarewell(settings.shutdownNotice)
@@ -340,7 +372,7 @@ public class TelnetServer(
                 supervisor.cancelAndJoin()
             }
             // The transport releases its threads and the port: a restart on the same port works once stop returns.
-            withTimeoutOrNull(LISTENER_CLOSE_TIMEOUT) { listener?.close() }
+            for ((_, listener) in listeners) withTimeoutOrNull(LISTENER_CLOSE_TIMEOUT) { listener.close() }
             ownedExecutor?.shutdown()
             logger.info { "stopped" }
         } catch (e: Throwable) {
@@ -412,6 +444,10 @@ public class TelnetServer(
         private val STUCK_SESSION_TIMEOUT = 5000.milliseconds
         private val BUSY_WRITE_TIMEOUT = 2000.milliseconds
         private val LISTENER_CLOSE_TIMEOUT = 5000.milliseconds
+        // The lockout when the handler has no login of its own: as LoginSettings' defaults.
+        private const val DEFAULT_LOCKOUT_THRESHOLD = 10
+        private const val DEFAULT_LOCKOUT_WINDOW_MS = 10 * 60_000L
+        private const val DEFAULT_LOCKOUT_MS = 5 * 60_000L
 
         /** Starts a server declaration for Java; see [TelnetServerBuilder]. */
         @JvmStatic

@@ -55,6 +55,7 @@ public class TelnetServerBuilder internal constructor() {
     private var transport = SERVER.transport
     private var blockingExecutor: Executor? = SERVER.blockingExecutor
     private var tls: TlsSettings? = SERVER.tls
+    private val endpoints = ArrayList<ServerEndpoint>()
     private var idleNotice = SERVER.idleNotice
     private var shutdownNotice = SERVER.shutdownNotice
     private var outputStallTimeout: Duration = SERVER.outputStallTimeout
@@ -177,6 +178,16 @@ public class TelnetServerBuilder internal constructor() {
     public fun tls(certificate: Path, key: Path, mode: TlsMode = TlsMode.TLS_ONLY): TelnetServerBuilder =
         tls(TlsSettings(TlsIdentity.pem(certificate, key), mode = mode))
 
+    /**
+     * Listens on [endpoint] too, beside the main port: SSH (`SshSettings` from `telnet-ssh`), or
+     * another transport on another port ([ServerEndpoint.of]). Call once for each.
+     *
+     * ```java
+     * .endpoint(SshSettings.builder().port(2222).hostKey(Path.of("host.key")).password(check).build())
+     * ```
+     */
+    public fun endpoint(endpoint: ServerEndpoint): TelnetServerBuilder = apply { endpoints.add(endpoint) }
+
     /** Lines of history per session (default 500). */
     public fun historySize(size: Int): TelnetServerBuilder = apply { historySize = size }
 
@@ -277,6 +288,7 @@ public class TelnetServerBuilder internal constructor() {
             transport = transport,
             blockingExecutor = blockingExecutor,
             tls = tls,
+            endpoints = endpoints.toList(),
             protocol = ProtocolSettings(
                 charsets = ProtocolSettings.charsetsPreferring(encoding), maxSubnegotiation = maxSubnegotiation,
                 maxTerminalTypes = maxTerminalTypes, maxEnvironmentVariables = maxEnvironmentVariables,

@@ -1,10 +1,17 @@
 package dev.telnetkit.session
 
-/** Makes client-controlled text safe for a log line: control characters are escaped, length is capped. */
-internal object LogText {
+import dev.telnetkit.annotations.EngineApi
+
+/**
+ * Makes client-controlled text safe for a log line: control characters are escaped, length is
+ * capped. For transports and other engine code that logs what clients send.
+ */
+@EngineApi
+public object LogText {
     private const val MAX = 200
 
-    fun escape(text: String): String {
+    /** [text] with control characters escaped (`\n`, `\u001b`) and cut at 200 characters. */
+    public fun escape(text: String): String {
         val out = StringBuilder(minOf(text.length, MAX) + 8)
         for ((i, c) in text.withIndex()) {
             if (i == MAX) return out.append("...").toString()
@@ -25,7 +32,7 @@ internal object LogText {
      * every message escaped as [escape] does. A handler's exception often quotes what the client typed
      * (a bad argument, a continuation line with its newline), and appenders print messages raw.
      */
-    fun safe(failure: Throwable): Throwable = safe(failure, depth = 0)
+    public fun safe(failure: Throwable): Throwable = safe(failure, depth = 0)
 
     private fun safe(failure: Throwable, depth: Int): Throwable {
         val message = failure.message

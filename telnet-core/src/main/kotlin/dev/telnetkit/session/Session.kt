@@ -210,9 +210,37 @@ public class Session internal constructor(
     @JvmSynthetic
     public suspend fun writeResponse(text: String): Unit = writeLine(text)
 
-    /** Writes [text] as an error line, formatted by the session's [errorFormatter]. */
+    /**
+     * Writes [text] as an error line, formatted by the session's [errorFormatter]. Where the
+     * transport keeps errors apart (an SSH channel without a terminal: stderr) it goes there.
+     */
     @JvmSynthetic
-    public suspend fun writeError(text: String): Unit = writeLine(errorFormatter.formatError(this, text))
+    public suspend fun writeError(text: String) {
+        val line = errorFormatter.formatError(this, text)
+        if (!link.separateErrors) return writeLine(line)
+        currentCoroutineContext().ensureActive()
+        if (!link.writeError(link.encode(crlf(line + "\n").toByteArray(encoding)))) {
+            logger.debug { "session $id: an error line was dropped, the client reads nothing" }
+        }
+    }
+
+    /**
+     * The one command line the client asked to run instead of an interactive session (`ssh host
+     * echo hi`), or null. The shell runs it without a prompt and ends the session with its status.
+     */
+    public val command: String? get() = link.command
+
+    /**
+     * The status the session ends with, as a shell's: 0 for success. The shell sets it after each
+     * command (1 when it failed, 2 for a line it could not parse, 127 for an unknown command, 130
+     * when interrupted); a handler may set it too. SSH reports it to the client as `exit-status`;
+     * over Telnet it is not sent.
+     */
+    @Volatile public var exitStatus: Int = 0
+        set(value) {
+            field = value
+            link.exitStatusChanged(value)
+        }
 
     /**
      * How `writeError` formats errors; the shell sets it from its settings. It runs on the caller's

@@ -19,4 +19,16 @@ internal interface TerminalLink {
 
     /** Gives echoing back to the client after [hideTypedInput]. */
     fun restoreTypedInput()
+
+    /** The one command line the client asked to run (SSH `exec`), or null for an interactive session. */
+    val command: String? get() = null
+
+    /** True when error lines go out apart from the output, through [writeError] (SSH's stderr). */
+    val separateErrors: Boolean get() = false
+
+    /** Sends one error line, already through [encode], apart from the output; false if it was dropped. */
+    fun writeError(line: ByteArray): Boolean = false
+
+    /** The session's exit status changed: the transport reports the last one when the session ends. */
+    fun exitStatusChanged(status: Int) {}
 }

@@ -40,17 +40,22 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
     /** The commands of this shell. */
     public val commands: List<Command> get() = registry.commands
 
+    /** The login's per-address lockout, which the server shares with transports that authenticate (SSH). */
+    internal val loginLockout: LoginLockout? get() = settings.login?.throttle
+
     override suspend fun handle(session: Session) {
         session.errorFormatter = settings.errorFormatter
         if (!settings.ansi) session.ansiEnabled = false
-        if (settings.welcome.isNotEmpty()) session.writeLine(settings.welcome)
+        // A command the client asked to run (ssh host echo hi) gets its output alone: no welcome, no prompt.
+        val commandLine = session.command
+        if (settings.welcome.isNotEmpty() && commandLine == null) session.writeLine(settings.welcome)
         // A user the transport authenticated already (SSH) is not asked again.
         settings.login?.let { login -> if (session.username == null && !LoginFlow(login).run(session)) return }
         var started = false
         try {
             settings.onSessionStart?.run(session)
             started = true
-            commandLoop(session)
+            if (commandLine != null) runCommandLine(session, commandLine) else commandLoop(session)
         } finally {
             if (started || settings.onSessionStart == null) settings.onSessionEnd?.let { hook ->
                 withContext(NonCancellable) {
@@ -63,6 +68,17 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
                     }
                 }
             }
+        }
+    }
+
+    /** Runs [line] alone (an SSH `exec` request); its outcome is the session's exit status. */
+    private suspend fun runCommandLine(session: Session, line: String) {
+        when (val parsed = CommandLineParser.parse(line)) {
+            is CommandLineParser.Result.Incomplete -> {
+                session.writeError("Unexpected end of input: ${parsed.reason}.")
+                session.exitStatus = EXIT_USAGE
+            }
+            is CommandLineParser.Result.Complete -> if (parsed.words.isNotEmpty()) dispatch(session, parsed.words, line, interactive = false)
         }
     }
 
@@ -85,6 +101,7 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
                 if (next == null) {
                     if (session.isClosing) return
                     session.writeError("Unexpected end of input: ${(parsed as CommandLineParser.Result.Incomplete).reason}.")
+                    session.exitStatus = EXIT_USAGE
                     abandoned = true
                     break
                 }
@@ -95,6 +112,7 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
             if (abandoned) continue
             if (parsed !is CommandLineParser.Result.Complete) {
                 session.writeError("The command spans more than ${settings.maxContinuationLines} lines; it was dropped.")
+                session.exitStatus = EXIT_USAGE
                 continue
             }
             val words = parsed.words
@@ -105,12 +123,16 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
         if (settings.goodbye.isNotEmpty() && !session.isClosing) session.writeLine(settings.goodbye)
     }
 
-    /** Runs the command in [words]; false when the user asked to leave. */
-    private suspend fun dispatch(session: Session, words: List<String>, raw: String): Boolean {
+    /**
+     * Runs the command in [words] and sets the session's exit status from its outcome; false when
+     * the user asked to leave. [interactive] is false for a command line run alone (no goodbye).
+     */
+    private suspend fun dispatch(session: Session, words: List<String>, raw: String, interactive: Boolean = true): Boolean {
         val name = words[0]
+        session.exitStatus = 0
         when (CommandRegistry.key(name)) {
             "bye", "exit", "quit" -> {
-                if (settings.goodbye.isNotEmpty()) session.writeLine(settings.goodbye)
+                if (settings.goodbye.isNotEmpty() && interactive) session.writeLine(settings.goodbye)
                 return false
             }
             "help", "?" -> { help(session, words.drop(1)); return true }
@@ -156,8 +178,10 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
                 } catch (e: CancellationException) {
                     throw e
                 } catch (e: CommandException) {
+                    session.exitStatus = EXIT_FAILURE
                     session.writeError(e.message ?: "${call.name}: failed")
                 } catch (e: Throwable) {
+                    session.exitStatus = EXIT_FAILURE
                     logger.error(LogText.safe(e)) { "session ${session.id}: command '${call.command.name}' failed" }
                     session.writeError("${call.name}: internal error; the details are in the server log.")
                 }
@@ -170,7 +194,10 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
             session.removeInterruptListener(listener)
             commandJob.complete()
         }
-        if (interrupted && commandJob.isCancelled) session.writeLine("^C")
+        if (interrupted && commandJob.isCancelled) {
+            session.exitStatus = EXIT_INTERRUPTED
+            session.writeLine("^C")
+        }
     }
 
     private suspend fun help(session: Session, topic: List<String>) {
@@ -205,6 +232,7 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
             group != null -> " Type 'help ${prefix.trimEnd()}' for a list."
             else -> " Type 'help' for a list."
         }
+        session.exitStatus = EXIT_UNKNOWN_COMMAND
         session.writeError("Unknown command '$shown'.$hint")
     }
 
@@ -234,5 +262,11 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
 
     private companion object {
         val HOOK_TIMEOUT = 10.seconds
+
+        // Exit statuses as a POSIX shell's.
+        const val EXIT_FAILURE = 1
+        const val EXIT_USAGE = 2
+        const val EXIT_UNKNOWN_COMMAND = 127
+        const val EXIT_INTERRUPTED = 130
     }
 }

@@ -1,5 +1,6 @@
 package dev.telnetkit.shell
 
+import kotlinx.coroutines.delay
 import java.util.concurrent.ConcurrentHashMap
 
 /**
@@ -20,7 +21,7 @@ internal class LoginThrottle(
     private val lockoutMillis: Long,
     private val maxAddresses: Int = 10_000,
     private val clock: () -> Long = System::currentTimeMillis,
-) {
+) : LoginLockout {
     private class Record(var failures: Int, var firstFailure: Long, var lockedUntil: Long, var inFlight: Int = 0)
 
     /** What [begin] decided for an attempt. */
@@ -61,11 +62,29 @@ internal class LoginThrottle(
 
     private val records = ConcurrentHashMap<String, Record>()
 
+    override suspend fun attempt(address: String, check: suspend () -> Boolean): LoginLockout.Outcome {
+        while (true) {
+            when (begin(address)) {
+                Attempt.GO -> break
+                Attempt.LOCKED -> return LoginLockout.Outcome.LOCKED_OUT
+                Attempt.WAIT -> delay(ATTEMPT_POLL_MILLIS)
+            }
+        }
+        var accepted = false
+        try {
+            accepted = check()
+        } finally {
+            // A check that threw, or was cancelled, counts as a failure.
+            finish(address, accepted)
+        }
+        return if (accepted) LoginLockout.Outcome.ACCEPTED else LoginLockout.Outcome.REJECTED
+    }
+
     /** Addresses tracked now (at most [maxAddresses]). */
     val size: Int get() = records.size
 
     /** Milliseconds until [address] may try again, or 0 if it may now. */
-    fun lockedFor(address: String): Long {
+    override fun lockedFor(address: String): Long {
         val r = records[address] ?: return 0
         synchronized(r) { return (r.lockedUntil - clock()).coerceAtLeast(0) }
     }
@@ -103,5 +122,9 @@ internal class LoginThrottle(
         val victim = records.entries.filter { synchronized(it.value) { it.value.lockedUntil <= now } }.minByOrNull { it.value.firstFailure }
             ?: records.entries.minByOrNull { it.value.lockedUntil }
         victim?.let { records.remove(it.key) }
+    }
+
+    private companion object {
+        const val ATTEMPT_POLL_MILLIS = 20L
     }
 }

@@ -1,6 +1,7 @@
 package dev.telnetkit.transport
 
 import dev.telnetkit.annotations.EngineApi
+import dev.telnetkit.shell.LoginLockout
 import kotlinx.coroutines.CoroutineScope
 
 /** What the server gives a [Transport] when it starts listening. */
@@ -14,6 +15,12 @@ public interface ListenContext {
 
     /** Connections the operating system may hold waiting to be accepted. */
     public val backlog: Int
+
+    /**
+     * Failed logins per address, shared with the shell's login: a transport that authenticates users
+     * itself (SSH) runs every attempt through it, so that failures over any transport count together.
+     */
+    public val loginLockout: LoginLockout
 
     /** A new connection: the server starts its session, or refuses it. Returns at once; never blocks. */
     public fun accepted(connection: Connection)

@@ -19,7 +19,18 @@ internal class PlainTerminalWire(
 
     override val echoes: Boolean get() = terminal.characterMode
 
-    override fun encode(text: ByteArray): ByteArray = text
+    // A pipe (no terminal) takes Unix line ends: `ssh host cmd > file` must not get CRs.
+    override fun encode(text: ByteArray): ByteArray = if (terminal.tty) text else withoutCarriageReturns(text)
+
+    override val command: String? get() = terminal.command
+
+    override val separateErrors: Boolean get() = terminal.errorOutput != null
+
+    override fun writeError(line: ByteArray): Boolean = terminal.errorOutput?.write(line) ?: false
+
+    override fun exitStatusChanged(status: Int) {
+        terminal.exitStatus = status
+    }
 
     // Line-by-line input (ssh -T) has no echo to hide.
     override fun hideTypedInput(): Boolean = false
@@ -34,6 +45,7 @@ internal class PlainTerminalWire(
         session.environment = wellKnown.associate { it.key to it.value }
         session.userEnvironment = user.associate { it.key to it.value }
         terminal.user?.let { session.username = it }
+        if (!terminal.tty) session.ansiEnabled = false
         session.resized(terminal.size)
         terminal.listen(this)
     }
@@ -57,6 +69,23 @@ internal class PlainTerminalWire(
     }
 
     private companion object {
+        /** [text] with every CR that comes before an LF removed. */
+        fun withoutCarriageReturns(text: ByteArray): ByteArray {
+            var crs = 0
+            for (i in 0 until text.size - 1) if (text[i] == CR && text[i + 1] == LF) crs++
+            if (crs == 0) return text
+            val out = ByteArray(text.size - crs)
+            var o = 0
+            for (i in text.indices) {
+                if (text[i] == CR && i + 1 < text.size && text[i + 1] == LF) continue
+                out[o++] = text[i]
+            }
+            return out
+        }
+
+        const val CR: Byte = 13
+        const val LF: Byte = 10
+
         /** RFC 1572's well-known variables (Telnet NEW-ENVIRON `VAR`). */
         val WELL_KNOWN_VARIABLES = setOf("USER", "JOB", "ACCT", "PRINTER", "SYSTEMTYPE", "DISPLAY")
     }

@@ -1,6 +1,7 @@
 package dev.telnetkit.dsl
 
 import dev.telnetkit.transport.Transport
+import dev.telnetkit.server.ServerEndpoint
 import dev.telnetkit.session.Session
 import dev.telnetkit.session.ErrorFormatter
 import dev.telnetkit.session.SessionHandler
@@ -147,6 +148,7 @@ public class TelnetServerScope internal constructor() {
     private var endHook: SessionHook? = null
     private var errorFormatter: ErrorFormatter = ErrorFormatter.PLAIN
     private val commands = ArrayList<Command>()
+    private val endpoints = ArrayList<ServerEndpoint>()
 
     /**
      * The prompt as a function of the session, computed each time it is shown, on the session's
@@ -167,6 +169,14 @@ public class TelnetServerScope internal constructor() {
      */
     public fun tls(certificate: Path, key: Path, mode: TlsMode = TlsMode.TLS_ONLY) {
         tls = TlsSettings(TlsIdentity.pem(certificate, key), mode = mode)
+    }
+
+    /**
+     * Listens on [endpoint] too, beside the main port: another transport on another port
+     * ([ServerEndpoint.of]). SSH has its own block, `ssh { }`, from `telnet-ssh`.
+     */
+    public fun endpoint(endpoint: ServerEndpoint) {
+        endpoints.add(endpoint)
     }
 
     /** Declares a command; see [CommandBuilder]. */
@@ -286,6 +296,7 @@ public class TelnetServerScope internal constructor() {
             transport = transport,
             blockingExecutor = blockingExecutor,
             tls = tls,
+            endpoints = endpoints.toList(),
         )
         val sessionHandler = custom ?: CommandShell(
             ShellSettings(
