@@ -1,12 +1,14 @@
 package dev.telnetkit.samples;
 
 import dev.telnetkit.server.TelnetServer;
+import dev.telnetkit.ssh.SshSettings;
 import dev.telnetkit.transport.Transport;
 import dev.telnetkit.transport.tls.TlsSettings;
 import dev.telnetkit.session.Session;
 import dev.telnetkit.shell.Command;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
@@ -51,9 +53,20 @@ public final class JavaSample {
         return create(host, port, login, idleTimeout, connectMaxWait, encoding, transport, null);
     }
 
-    /** Builds the sample server with every setting the command line offers; {@code tls} null for plain Telnet. */
+    /** Builds the sample server with the command line's settings; {@code tls} null for plain Telnet. */
     public static TelnetServer create(String host, int port, boolean login, Duration idleTimeout,
                                       Duration connectMaxWait, Charset encoding, Transport transport, TlsSettings tls) {
+        return create(host, port, login, idleTimeout, connectMaxWait, encoding, transport, tls, null, null);
+    }
+
+    /**
+     * Builds the sample server with every setting the command line offers; {@code tls} null for plain
+     * Telnet, {@code sshPort} null for no SSH. Over SSH the password is the name reversed, as for the
+     * Telnet login; a real server would look the user up.
+     */
+    public static TelnetServer create(String host, int port, boolean login, Duration idleTimeout,
+                                      Duration connectMaxWait, Charset encoding, Transport transport, TlsSettings tls,
+                                      Integer sshPort, Path sshHostKey) {
         var builder = TelnetServer.builder()
             .transport(transport)
             .tls(tls)
@@ -91,7 +104,17 @@ public final class JavaSample {
                     .handler((session, args) -> session.writeResponse(
                         session.getTerminalType() + " " + session.getWidth() + "x" + session.getHeight()))))
             .annotatedCommands(new Tools())
-            .onSessionStart(session -> session.writeLine("Hello from " + session.getRemoteAddress() + "."));
+            // Not for a command run alone (ssh host echo hi): its output is the command's only.
+            .onSessionStart(session -> {
+                if (session.getCommand() == null) session.writeLine("Hello from " + session.getRemoteAddress() + ".");
+            });
+        if (sshPort != null) {
+            builder.endpoint(SshSettings.builder()
+                .port(sshPort)
+                .hostKey(sshHostKey != null ? sshHostKey : Path.of("host.key"))
+                .password((user, password) -> new StringBuilder(user).reverse().toString().equals(password))
+                .build());
+        }
         if (login) {
             // A real check would look the user up; this one wants the password to be the name reversed.
             builder.login((session, user, password) -> new StringBuilder(user).reverse().toString().equals(password));

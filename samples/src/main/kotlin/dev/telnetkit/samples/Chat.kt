@@ -36,6 +36,8 @@ class ChatRoom {
         connectMaxWait = options.connectMaxWait.toKotlinDuration()
         transport = options.transport
         tls = options.tls
+        // Over SSH the chat takes anyone with a non-empty password, as the demo does.
+        options.sshPort?.let { sshPort -> endpoint(demoSsh(sshPort, options.sshHostKey)) }
         session { chat() }
     }
 

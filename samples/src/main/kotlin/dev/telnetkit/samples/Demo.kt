@@ -12,8 +12,12 @@ import dev.telnetkit.shell.LoginSettings
 import dev.telnetkit.shell.PromptProvider
 import dev.telnetkit.shell.SessionHook
 import dev.telnetkit.shell.ShellSettings
+import dev.telnetkit.ssh.SshKeyboardInteractiveCheck
+import dev.telnetkit.ssh.SshPasswordCheck
+import dev.telnetkit.ssh.SshSettings
 import kotlinx.coroutines.delay
 import org.slf4j.LoggerFactory
+import java.nio.file.Path
 import java.time.Duration
 
 private val demoLog = LoggerFactory.getLogger("dev.telnetkit.samples.Demo")
@@ -88,6 +92,17 @@ val demoLogin: LoginSettings = LoginSettings(
     authenticator = Authenticator { _, user, password -> user.isNotBlank() && password.isNotEmpty() },
 )
 
+/**
+ * SSH for the demo on [port]: as its Telnet `--login`, any user with any non-empty password, by
+ * password or keyboard-interactive (OpenSSH tries the latter first). The samples show real checks.
+ */
+fun demoSsh(port: Int, hostKey: Path): SshSettings = SshSettings(
+    port = port,
+    hostKey = hostKey,
+    password = SshPasswordCheck { user, password -> user.isNotBlank() && password.isNotEmpty() },
+    keyboardInteractive = SshKeyboardInteractiveCheck { user, answers -> user.isNotBlank() && answers.single().isNotEmpty() },
+)
+
 /** The demo shell; [extraCommands] come after the demo's own. */
 fun demoShell(login: Boolean = false, extraCommands: List<Command> = emptyList()): CommandShell = CommandShell(
     ShellSettings(
@@ -127,6 +142,7 @@ fun demoServer(options: DemoOptions): TelnetServer {
         maxSessionsPerAddress = options.maxSessionsPerAddress ?: ServerSettings().maxSessionsPerAddress,
         transport = options.transport,
         tls = options.tls,
+        endpoints = listOfNotNull(options.sshPort?.let { demoSsh(it, options.sshHostKey) }),
     )
     lateinit var server: TelnetServer
     val broadcast = Command(

@@ -44,6 +44,11 @@ Starts a TelnetKit sample server (the demo unless --sample says otherwise).
                           taken for plain Telnet after 0.3 s). nio transport only
   --tls-key FILE          the PEM private key of --tls-cert
   --tls-only              refuse plain Telnet clients: TLS only (needs --tls-cert and --tls-key)
+  --ssh-port PORT         also serve SSH on PORT, 0 for any free one (demo and chat: any user
+                          with any non-empty password; java: the password is the name reversed;
+                          not for counter)
+  --ssh-host-key FILE     the SSH host key, made there on the first start and kept (default
+                          host.key in the working directory)
   --log-level LEVEL       TRACE, DEBUG, INFO, WARN, ERROR or OFF (default INFO)
   --log-file FILE         also write the log to FILE
   --max-sessions N        demo: sessions open at once (default 20000, this machine's file limit)
@@ -72,6 +77,10 @@ data class DemoOptions(
     val transport: Transport = Transport.nio(),
     /** TLS on the port (`--tls-cert`, `--tls-key`, `--tls-only`), or null for plain Telnet. */
     val tls: TlsSettings? = null,
+    /** SSH beside Telnet on this port (`--ssh-port`), or null for none. */
+    val sshPort: Int? = null,
+    /** The SSH host key file (`--ssh-host-key`). */
+    val sshHostKey: Path = Path.of("host.key"),
 )
 
 private val SAMPLES = listOf("demo", "java", "chat", "counter")
@@ -156,10 +165,26 @@ fun parseDemoOptions(args: Array<String>): DemoOptions? {
             "--tls-cert" -> tlsCert = file(arg)
             "--tls-key" -> tlsKey = file(arg)
             "--tls-only" -> tlsOnly = true
+            "--ssh-port" -> {
+                val text = value(arg)
+                val port = text.toIntOrNull()
+                require(port != null && port in 0..65535) { "--ssh-port must be a number from 0 to 65535, got '$text'" }
+                options = options.copy(sshPort = port)
+            }
+            "--ssh-host-key" -> {
+                val text = value(arg)
+                val path = try {
+                    Path.of(text)
+                } catch (e: InvalidPathException) {
+                    throw IllegalArgumentException("--ssh-host-key: '$text' is not a valid path")
+                }
+                options = options.copy(sshHostKey = path)
+            }
             else -> throw IllegalArgumentException("unknown option '$arg'")
         }
         i++
     }
+    require(options.sshPort == null || options.sshPort != options.port || options.port == 0) { "--ssh-port must differ from --port" }
     if (tlsCert == null && tlsKey == null) {
         require(!tlsOnly) { "--tls-only needs --tls-cert FILE and --tls-key FILE" }
         return options
@@ -175,7 +200,7 @@ fun parseDemoOptions(args: Array<String>): DemoOptions? {
 
 /** The server [options] ask for, not started. */
 fun sampleServer(options: DemoOptions): TelnetServer = when (options.sample) {
-    "java" -> JavaSample.create(options.host, options.port, options.login, options.idleTimeout, options.connectMaxWait, options.encoding, options.transport, options.tls)
+    "java" -> JavaSample.create(options.host, options.port, options.login, options.idleTimeout, options.connectMaxWait, options.encoding, options.transport, options.tls, options.sshPort, options.sshHostKey)
     "chat" -> ChatRoom().server(options)
     "counter" -> ConnectionCounter().server(options)
     else -> demoServer(options)
@@ -253,6 +278,10 @@ fun main(args: Array<String>) {
             TlsMode.AUTO_DETECT -> "TelnetKit ${options.sample} sample listening on $address (${options.transport.name}, TLS and plain Telnet) - connect with: telnet ${options.host} ${server.port}, or over TLS: openssl s_client -connect $address -quiet"
         },
     )
+    if (options.sshPort != null) {
+        val sshPort = server.portOf("ssh")
+        println("SSH on ${options.host}:$sshPort - connect with: ssh -p $sshPort guest@${options.host}")
+    }
     // SIGTERM and Ctrl-C: tell the sessions, let them end (onSessionEnd runs), then exit 0.
     val stop = { _: Signal -> Thread({ runBlocking { server.stop(Duration.ofSeconds(5)) } }, "telnetkit-stop").start() }
     Signal.handle(Signal("TERM"), stop)

@@ -90,19 +90,16 @@ internal class SshAuthentication(
         val answer = AsyncAuthException()
         val address = SshAddresses.host(session)
         scope.launch(Dispatchers.IO) {
-            val outcome = try {
-                lockout.attempt(address) {
-                    try {
-                        check()
-                    } catch (e: Exception) {
-                        // The message may quote what was typed: escaped, the stack trace at debug only.
-                        logger.warn { "SSH $method check failed (${LogText.escape(e.toString())}); counting it as a refusal" }
-                        logger.debug(e) { "the SSH $method check's failure" }
-                        false
-                    }
+            // Cancelled (the server stopping): no answer, and the connection goes with the server.
+            val outcome = lockout.attempt(address) {
+                try {
+                    check()
+                } catch (e: Exception) {
+                    // The message may quote what was typed: escaped, the stack trace at debug only.
+                    logger.warn { "SSH $method check failed (${LogText.escape(e.toString())}); counting it as a refusal" }
+                    logger.debug(e) { "the SSH $method check's failure" }
+                    false
                 }
-            } finally {
-                // Cancelled (the server stopping): the connection goes with it.
             }
             if (outcome == LoginLockout.Outcome.ACCEPTED) {
                 logger.info { "SSH login of ${LogText.escape(user)} from ${session.clientAddress} ($method)" }
