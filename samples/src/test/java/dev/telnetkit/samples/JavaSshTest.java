@@ -14,7 +14,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import dev.telnetkit.testkit.InteropClients;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +30,15 @@ class JavaSshTest {
 
     @TempDir
     Path dir;
+
+    /** Skipped when the OpenSSH client or sshpass is missing, failed instead with TELNETKIT_REQUIRE_INTEROP=1. */
+    @BeforeEach
+    void clients() {
+        List<InteropClients.Program> programs = List.of(InteropClients.INSTANCE.getOpenSsh(), InteropClients.INSTANCE.getSshpass());
+        String skip = InteropClients.INSTANCE.skipReason(programs);
+        Assumptions.assumeTrue(skip == null, skip);
+        InteropClients.INSTANCE.requireAll(programs);
+    }
 
     @AfterEach
     void stop() {

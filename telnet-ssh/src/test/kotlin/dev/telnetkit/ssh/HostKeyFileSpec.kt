@@ -28,7 +28,7 @@ class HostKeyFileSpec : FunSpec({
         HostKeyFile.loadOrCreate(dir.resolve("rsa.key"), HostKeyType.RSA).public.algorithm shouldBe "RSA"
     }
 
-    test("the key ssh-keygen reads is the key: its fingerprint matches ssh-keygen -l") {
+    sshTest("the key ssh-keygen reads is the key: its fingerprint matches ssh-keygen -l") {
         val file = dir.resolve("check.key")
         val pair = HostKeyFile.loadOrCreate(file, HostKeyType.ED25519)
         val process = ProcessBuilder("ssh-keygen", "-l", "-f", file.toString()).redirectErrorStream(true).start()

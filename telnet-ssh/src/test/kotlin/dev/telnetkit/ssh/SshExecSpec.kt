@@ -32,30 +32,30 @@ class SshExecSpec : FunSpec({
     }
     afterSpec { server.stop() }
 
-    test("ssh host echo hi prints hi and exits 0") {
+    sshTest("ssh host echo hi prints hi and exits 0") {
         val result = ssh.run("alice", listOf("echo", "hi"), password = "secret")
         result.stdout shouldBe "hi\n"
         result.exitCode shouldBe 0
     }
 
-    test("an unknown command exits non-zero with its message on stderr") {
+    sshTest("an unknown command exits non-zero with its message on stderr") {
         val result = ssh.run("alice", listOf("nosuch"), password = "secret")
         result.exitCode shouldBe 127
         result.stdout shouldBe ""
         result.stderr shouldContain "Unknown command 'nosuch'"
     }
 
-    test("a failing command exits 1 with its message on stderr") {
+    sshTest("a failing command exits 1 with its message on stderr") {
         val result = ssh.run("alice", listOf("fail"), password = "secret")
         result.exitCode shouldBe 1
         result.stderr shouldContain "fail: it failed"
     }
 
-    test("the authenticated user is the session's user") {
+    sshTest("the authenticated user is the session's user") {
         ssh.run("alice", listOf("whoami"), password = "secret").stdout shouldBe "alice\n"
     }
 
-    test("a wrong password is refused") {
+    sshTest("a wrong password is refused") {
         val result = ssh.run("alice", listOf("echo", "hi"), password = "wrong")
         result.exitCode shouldBe 255
         result.stderr shouldContain "Permission denied"

@@ -79,6 +79,15 @@ public object InteropClients {
      */
     public val telnetSsl: Program by lazy { Program("telnet-ssl", onPath("telnet-ssl").firstOrNull(), "telnet-ssl") }
 
+    /** OpenSSH's client, `ssh`. */
+    public val openSsh: Program by lazy { Program("ssh (OpenSSH)", onPath("ssh").firstOrNull(), "openssh-client") }
+
+    /** OpenSSH's `ssh-keygen`. */
+    public val sshKeygen: Program by lazy { Program("ssh-keygen", onPath("ssh-keygen").firstOrNull(), "openssh-client") }
+
+    /** `sshpass`, which gives `ssh` a password non-interactively. */
+    public val sshpass: Program by lazy { Program("sshpass", onPath("sshpass").firstOrNull(), "sshpass") }
+
     /** The programs the inetutils interop tests need: inetutils telnet and tmux (the default of the functions below). */
     public val all: List<Program> get() = listOf(inetutilsTelnet, tmux)
 
