@@ -43,7 +43,8 @@ import java.time.Duration
  * @property keyboardInteractive checks keyboard-interactive answers to [keyboardInteractivePrompts].
  * @property keyboardInteractivePrompts what keyboard-interactive logins ask.
  * @property usernameOnly lets users in by name alone; null: a name alone is never enough.
- * @property authTimeout how long a client may take to log in before it is disconnected.
+ * @property authTimeout how long a client may take to log in before it is disconnected; also how
+ *   long a logged-in connection may stay with no session open (`ssh -N`) before it is closed.
  * @property maxAuthTries authentication requests one connection may make (each method tried and
  *   each key offered counts, as OpenSSH's client tries several) before it is disconnected.
  * @property failureDelay the wait before a refused password or keyboard-interactive answer is told,

@@ -52,7 +52,8 @@ public class SshTransport(public val settings: SshSettings) : Transport {
         server.subsystemFactories = settings.subsystems
         CoreModuleProperties.AUTH_TIMEOUT.set(server, settings.authTimeout)
         CoreModuleProperties.MAX_AUTH_REQUESTS.set(server, settings.maxAuthTries)
-        // Sessions have the server's own idle timeout; MINA's would end idle sessions regardless of it.
+        // Sessions have the server's own idle timeout; MINA's would end idle sessions regardless of
+        // it. A connection with no session open is closed by ChannelLessLimit instead.
         CoreModuleProperties.IDLE_TIMEOUT.set(server, Duration.ZERO)
         CoreModuleProperties.NIO_WORKERS.set(server, context.threads)
         // What one session may have sent and not yet taken: the SSH window, kept small (a flood
@@ -60,6 +61,10 @@ public class SshTransport(public val settings: SshSettings) : Transport {
         CoreModuleProperties.WINDOW_SIZE.set(server, WINDOW_BYTES)
         CoreModuleProperties.SERVER_IDENTIFICATION.set(server, "TelnetKit")
         server.addSessionListener(UnauthenticatedLimit(settings.maxUnauthenticated, settings.maxUnauthenticatedPerAddress))
+        ChannelLessLimit(settings.authTimeout, context.scope).also {
+            server.addSessionListener(it)
+            server.addChannelListener(it)
+        }
         settings.configure?.configure(server)
         try {
             withContext(Dispatchers.IO) { server.start() }
