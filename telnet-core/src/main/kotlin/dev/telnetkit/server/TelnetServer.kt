@@ -241,6 +241,8 @@ public class TelnetServer(
     private suspend fun refuseBusy(connection: Connection) {
         try {
             connection.open()
+            // Where the transport reports one (SSH), the refusal is a failure.
+            connection.terminal?.exitStatus = BUSY_EXIT_STATUS
             val notice = OutputQueue(settings.outputBufferLimit)
             connection.attachOutput(notice)
             notice.offer((settings.busyMessage + "\r\n").toByteArray(Charsets.UTF_8))
@@ -443,6 +445,7 @@ public class TelnetServer(
         // Cancelled sessions get this long to finish (flush, close, onSessionEnd) before stop gives up on them.
         private val STUCK_SESSION_TIMEOUT = 5000.milliseconds
         private val BUSY_WRITE_TIMEOUT = 2000.milliseconds
+        private const val BUSY_EXIT_STATUS = 1
         private val LISTENER_CLOSE_TIMEOUT = 5000.milliseconds
         // The lockout when the handler has no login of its own: as LoginSettings' defaults.
         private const val DEFAULT_LOCKOUT_THRESHOLD = 10
