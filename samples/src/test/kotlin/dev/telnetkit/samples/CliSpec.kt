@@ -1,5 +1,6 @@
 package dev.telnetkit.samples
 
+import dev.telnetkit.testkit.InteropClients
 import dev.telnetkit.testkit.TelnetTestClient
 import dev.telnetkit.testkit.TestCertificates
 import io.kotest.assertions.withClue
@@ -99,6 +100,9 @@ class CliSpec : FunSpec({
             listOf("--tls-cert", cert) to "--tls-cert needs --tls-key FILE (its private key, PEM)",
             listOf("--tls-key", key) to "--tls-key needs --tls-cert FILE (the certificate chain, PEM)",
             listOf("--tls-only") to "--tls-only needs --tls-cert FILE and --tls-key FILE",
+            listOf("--ssh-port", "70000") to "--ssh-port must be a number from 0 to 65535, got '70000'",
+            listOf("--ssh-port") to "--ssh-port needs a value",
+            listOf("--port", "2400", "--ssh-port", "2400") to "--ssh-port must differ from --port",
             listOf("--transport", "ktor", "--tls-cert", cert, "--tls-key", key) to "--tls-cert needs the nio transport; --transport ktor cannot serve TLS",
             // Files that exist but do not fit: read at start-up, named in the message.
             listOf("--tls-cert", key, "--tls-key", key) to "",
@@ -126,7 +130,7 @@ class CliSpec : FunSpec({
             val (code, stdout, stderr) = exitOf("--port", "0", flag)
             code shouldBe 0
             stdout shouldStartWith "Usage: java -jar telnetkit-samples.jar [options]"
-            for (option in listOf("--sample NAME", "--host HOST", "--port PORT", "--login", "--encoding NAME", "--idle-timeout", "--connect-maxwait", "--log-level", "--log-file", "--tls-cert FILE", "--tls-key FILE", "--tls-only", "--help")) {
+            for (option in listOf("--sample NAME", "--host HOST", "--port PORT", "--login", "--encoding NAME", "--idle-timeout", "--connect-maxwait", "--log-level", "--log-file", "--tls-cert FILE", "--tls-key FILE", "--tls-only", "--ssh-port PORT", "--ssh-host-key FILE", "--help")) {
                 stdout shouldContain option
             }
             stdout shouldContain "SIGTERM"
@@ -176,6 +180,26 @@ class CliSpec : FunSpec({
             cli.stderr shouldNotContain "Exception"
         }
     }
+
+    test("--ssh-port serves the demo over SSH too: the line it prints works, with any non-empty password")
+        .config(enabledOrReasonIf = { InteropClients.skipReason(listOf(InteropClients.openSsh, InteropClients.sshpass))?.let { Enabled.disabled(it) } ?: Enabled.enabled }) {
+            InteropClients.requireAll(listOf(InteropClients.openSsh, InteropClients.sshpass))
+            val key = File.createTempFile("demo-host", ".key").apply { delete() }
+            Cli("--port", "0", "--ssh-port", "0", "--ssh-host-key", key.path).use { cli ->
+                val line = cli.awaitStdout(Regex("SSH on 127\\.0\\.0\\.1:(\\d+) - connect with: ssh -p (\\d+) guest@127\\.0\\.0\\.1"), 60.seconds)
+                val port = line.groupValues[1]
+                val process = ProcessBuilder(
+                    "sshpass", "-p", "any", "ssh", "-p", port, "-F", "/dev/null", "-o", "StrictHostKeyChecking=no",
+                    "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "PubkeyAuthentication=no",
+                    "guest@127.0.0.1", "echo", "over", "ssh",
+                ).redirectErrorStream(true).start()
+                val output = withContext(Dispatchers.IO) { process.inputStream.readAllBytes().decodeToString() }
+                withContext(Dispatchers.IO) { process.waitFor() } shouldBe 0
+                output shouldBe "over ssh\n"
+                key.exists().shouldBeTrue()
+            }
+            key.delete()
+        }
 
     test("a port that is taken gives a message and exit code 1") {
         ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress()).use { taken ->

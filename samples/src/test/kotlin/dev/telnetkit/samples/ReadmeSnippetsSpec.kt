@@ -2,7 +2,11 @@ package dev.telnetkit.samples
 
 import dev.telnetkit.samples.readme.ReadmeJava
 import dev.telnetkit.samples.readme.readmeKotlinServer
+import dev.telnetkit.samples.readme.ReadmeAccounts
+import dev.telnetkit.samples.readme.readmeSshServer
 import dev.telnetkit.samples.readme.readmeTlsServer
+import dev.telnetkit.testkit.InteropClients
+import io.kotest.core.test.Enabled
 import dev.telnetkit.testkit.TelnetTestClient
 import dev.telnetkit.testkit.TestCertificates
 import io.kotest.core.spec.style.FunSpec
@@ -41,6 +45,7 @@ class ReadmeSnippetsSpec : FunSpec({
             region("samples/src/main/java/dev/telnetkit/samples/readme/ReadmeJava.java", "java"),
             region("samples/src/test/kotlin/dev/telnetkit/samples/readme/GreetingSpec.kt", "memory"),
             region("samples/src/main/kotlin/dev/telnetkit/samples/readme/ReadmeTls.kt", "tls"),
+            region("samples/src/main/kotlin/dev/telnetkit/samples/readme/ReadmeSsh.kt", "ssh"),
         )
         (blocks("kotlin") + blocks("java")).filterNot { it in known } shouldBe emptyList()
     }
@@ -106,4 +111,29 @@ class ReadmeSnippetsSpec : FunSpec({
             server.stop()
         }
     }
+
+    test("the README's SSH server runs: the same command over Telnet and, with the right password, over SSH")
+        .config(enabledOrReasonIf = { InteropClients.skipReason(listOf(InteropClients.openSsh, InteropClients.sshpass))?.let { Enabled.disabled(it) } ?: Enabled.enabled }) {
+            InteropClients.requireAll(listOf(InteropClients.openSsh, InteropClients.sshpass))
+            val keys = Files.createTempDirectory("readme-ssh")
+            val server = readmeSshServer(0, 0, keys, ReadmeAccounts(mapOf("ann" to "secret"))).start()
+            try {
+                TelnetTestClient.connect("127.0.0.1", server.port).use { plain ->
+                    plain.awaitPrompt("> ")
+                    plain.sendLine("status")
+                    plain.awaitText("all well, null, over nio\r\n")
+                }
+                val process = ProcessBuilder(
+                    "sshpass", "-p", "secret", "ssh", "-p", server.portOf("ssh").toString(), "-F", "/dev/null",
+                    "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
+                    "-o", "PubkeyAuthentication=no", "ann@127.0.0.1", "status",
+                ).redirectErrorStream(true).start()
+                val output = process.inputStream.readAllBytes().decodeToString()
+                process.waitFor() shouldBe 0
+                output shouldBe "all well, ann, over ssh\n"
+                Files.exists(keys.resolve("host.key")) shouldBe true
+            } finally {
+                server.stop()
+            }
+        }
 })
