@@ -40,7 +40,7 @@ class SshHostileEnvSpec : FunSpec({
                     // (The server's own, such as USER, are not the client's and not counted.)
                     val all = environment + userEnvironment
                     val sent = all.filterKeys { it == "HUGE" || it == "LANG" || it.startsWith("VAR_") }
-                    val bytes = sent.entries.sumOf { it.key.length + it.value.length }
+                    val bytes = sent.entries.sumOf { it.key.toByteArray().size + it.value.toByteArray().size }
                     writeLine("count=${sent.size} bytes=$bytes all=${all.size} names=${sent.keys.sorted().joinToString(",")}")
                 }
             }
@@ -80,6 +80,18 @@ class SshHostileEnvSpec : FunSpec({
         // The bound is a bound, not a refusal of everything.
         count shouldBeGreaterThan 0
         output.contains("HUGE") shouldBe false
+    }
+
+    test("the byte bound counts bytes: values of three-byte characters stop at maxEnvironmentBytes bytes, not characters") {
+        val env = LinkedHashMap<String, String>()
+        // 10 values of 1,000 euro signs: 1,000 characters but 3,000 bytes each.
+        for (i in 0 until 10) env["VAR_$i"] = "\u20ac".repeat(1000)
+        val (output, status) = exec("envinfo", env)
+        println("env of multi-byte values: $output".trim())
+        status shouldBe 0
+        val figures = Regex("count=(\\d+) bytes=(\\d+)").find(output) ?: error("no figures in: $output")
+        figures.groupValues[2].toInt() shouldBeLessThanOrEqual 4096
+        figures.groupValues[1].toInt() shouldBe 1
     }
 
     test("the session still answers after the flood") {
