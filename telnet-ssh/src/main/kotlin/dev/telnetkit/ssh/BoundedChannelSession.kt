@@ -25,7 +25,8 @@ internal class BoundedChannelSession(private val settings: SshSettings) : Channe
         private set
 
     override fun handleEnvParsed(name: String, value: String): RequestHandler.Result {
-        val size = name.length + value.length
+        // Bytes as the client sent them (UTF-8), not characters: a character may be three bytes.
+        val size = utf8Length(name) + utf8Length(value)
         if (environmentCount >= settings.maxEnvironmentVariables || environmentBytes + size > settings.maxEnvironmentBytes || name.isEmpty() || name in RESERVED) {
             logger.debug { "$this: env request ${LogText.escape(name.take(64))} refused (${environmentCount} variables, $environmentBytes bytes so far)" }
             return RequestHandler.Result.ReplyFailure
@@ -41,6 +42,23 @@ internal class BoundedChannelSession(private val settings: SshSettings) : Channe
         if (term.length > MAX_TERMINAL_TYPE) return RequestHandler.Result.ReplyFailure
         ptyRequested = true
         return super.handlePtyReqParsed(term, tColumns, tRows, tWidth, tHeight, ptyModes)
+    }
+
+    /** The length of [text] in UTF-8, without encoding it. */
+    private fun utf8Length(text: String): Int {
+        var bytes = 0
+        var i = 0
+        while (i < text.length) {
+            val c = text[i]
+            bytes += when {
+                c.code < 0x80 -> 1
+                c.code < 0x800 -> 2
+                Character.isHighSurrogate(c) && i + 1 < text.length && Character.isLowSurrogate(text[i + 1]) -> { i++; 4 }
+                else -> 3
+            }
+            i++
+        }
+        return bytes
     }
 
     /** Makes these channels for the `session` channel type. */

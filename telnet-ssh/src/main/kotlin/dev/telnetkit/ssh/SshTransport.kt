@@ -59,6 +59,9 @@ public class SshTransport(public val settings: SshSettings) : Transport {
         // What one session may have sent and not yet taken: the SSH window, kept small (a flood
         // waits in the client, not here).
         CoreModuleProperties.WINDOW_SIZE.set(server, WINDOW_BYTES)
+        // Channels one connection may have open (OpenSSH's MaxSessions): a channel holds a window of
+        // input before any shell or exec request makes it a session the server's limits count.
+        CoreModuleProperties.MAX_CONCURRENT_CHANNELS.set(server, MAX_CHANNELS)
         CoreModuleProperties.SERVER_IDENTIFICATION.set(server, "TelnetKit")
         server.addSessionListener(UnauthenticatedLimit(settings.maxUnauthenticated, settings.maxUnauthenticatedPerAddress))
         ChannelLessLimit(settings.authTimeout, context.scope).also {
@@ -122,5 +125,6 @@ public class SshTransport(public val settings: SshSettings) : Transport {
         /** The transport's name: what sessions report and what `TelnetServer.portOf` takes. */
         public const val NAME: String = "ssh"
         private const val WINDOW_BYTES = 256L * 1024
+        private const val MAX_CHANNELS = 10 // MINA admits one more than this
     }
 }
