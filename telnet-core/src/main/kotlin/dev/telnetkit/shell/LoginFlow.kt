@@ -62,9 +62,8 @@ internal class LoginFlow(private val settings: LoginSettings) {
                 } catch (e: CancellationException) {
                     throw e
                 } catch (e: Exception) {
-                    // The message may quote what the client typed: escaped, and the stack trace only at debug level.
-                    logger.warn { "session ${session.id}: the authenticator failed (${LogText.escape(e.toString())}); counting it as a rejection" }
-                    logger.debug(e) { "session ${session.id}: the authenticator's failure" }
+                    // Its message may quote the password: never logged, the class and where it was thrown only.
+                    logger.warn { "session ${session.id}: the authenticator failed (${e.javaClass.name} at ${e.stackTrace.firstOrNull()}); counting it as a rejection" }
                     false
                 }
             } finally {

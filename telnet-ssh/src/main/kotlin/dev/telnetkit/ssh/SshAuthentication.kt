@@ -76,7 +76,7 @@ internal class SshAuthentication(
         val accepted = try {
             settings.publicKey?.check(user, key) == true || authorizedKeys?.authenticate(user, key, session) == true
         } catch (e: Exception) {
-            logger.warn { "SSH public key check failed (${LogText.escape(e.toString())}); counting it as a refusal" }
+            logger.warn { "SSH public key check failed (${e.javaClass.name}); counting it as a refusal" }
             false
         }
         return accepted
@@ -95,9 +95,8 @@ internal class SshAuthentication(
                 try {
                     check()
                 } catch (e: Exception) {
-                    // The message may quote what was typed: escaped, the stack trace at debug only.
-                    logger.warn { "SSH $method check failed (${LogText.escape(e.toString())}); counting it as a refusal" }
-                    logger.debug(e) { "the SSH $method check's failure" }
+                    // Its message may quote the password: never logged, the class and where it was thrown only.
+                    logger.warn { "SSH $method check failed (${e.javaClass.name} at ${e.stackTrace.firstOrNull()}); counting it as a refusal" }
                     false
                 }
             }
@@ -149,7 +148,7 @@ internal class SshAuthentication(
                 return try {
                     settings.usernameOnly?.check(user) == true
                 } catch (e: Exception) {
-                    logger.warn { "SSH username check failed (${LogText.escape(e.toString())}); counting it as a refusal" }
+                    logger.warn { "SSH username check failed (${e.javaClass.name}); counting it as a refusal" }
                     false
                 }
             }

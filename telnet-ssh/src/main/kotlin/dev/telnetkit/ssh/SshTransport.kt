@@ -63,6 +63,8 @@ public class SshTransport(public val settings: SshSettings) : Transport {
         // input before any shell or exec request makes it a session the server's limits count.
         CoreModuleProperties.MAX_CONCURRENT_CHANNELS.set(server, MAX_CHANNELS)
         CoreModuleProperties.SERVER_IDENTIFICATION.set(server, "TelnetKit")
+        // MINA's default of 50 makes clients arriving in a burst retry after a second.
+        CoreModuleProperties.SOCKET_BACKLOG.set(server, context.backlog)
         server.addSessionListener(UnauthenticatedLimit(settings.maxUnauthenticated, settings.maxUnauthenticatedPerAddress))
         ChannelLessLimit(settings.authTimeout, context.scope).also {
             server.addSessionListener(it)

@@ -16,7 +16,7 @@ import kotlin.time.Duration.Companion.milliseconds
 class SshHostileChannelsSpec : FunSpec({
     val dir = Files.createTempDirectory("ssh-hostile-channels")
 
-    test("a connection cannot open session channels without bound") {
+    sshTest("a connection cannot open session channels without bound") {
         val server = telnetServer {
             port = 0
             ssh {

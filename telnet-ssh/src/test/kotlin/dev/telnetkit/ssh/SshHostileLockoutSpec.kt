@@ -47,7 +47,7 @@ class SshHostileLockoutSpec : FunSpec({
             client.output
         }
 
-    test("wrong SSH passwords lock the address out: then the right one is refused over SSH, and the Telnet login too") {
+    sshTest("wrong SSH passwords lock the address out: then the right one is refused over SSH, and the Telnet login too") {
         val server = serve()
         try {
             val ssh = OpenSsh(server.portOf("ssh"))
@@ -74,7 +74,7 @@ class SshHostileLockoutSpec : FunSpec({
         }
     }
 
-    test("failed Telnet logins lock SSH out of the address too") {
+    sshTest("failed Telnet logins lock SSH out of the address too") {
         val server = serve()
         try {
             val ssh = OpenSsh(server.portOf("ssh"))
@@ -91,7 +91,7 @@ class SshHostileLockoutSpec : FunSpec({
         }
     }
 
-    test("a mix of SSH and Telnet failures counts together") {
+    sshTest("a mix of SSH and Telnet failures counts together") {
         val server = serve()
         try {
             val ssh = OpenSsh(server.portOf("ssh"))

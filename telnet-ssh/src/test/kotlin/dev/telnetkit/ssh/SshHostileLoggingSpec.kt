@@ -67,7 +67,7 @@ class SshHostileLoggingSpec : FunSpec({
         leaks.map { "${it.loggerName}: ${it.formattedMessage}" }.shouldBeEmpty()
     }
 
-    test("password logins, refused and accepted, log no password (MINA at DEBUG included)") {
+    sshTest("password logins, refused and accepted, log no password (MINA at DEBUG included)") {
         lateinit var server: TelnetServer
         val events = captured {
             server = telnetServer {
@@ -94,7 +94,7 @@ class SshHostileLoggingSpec : FunSpec({
         assertNoSecrets(events, right, wrong)
     }
 
-    test("keyboard-interactive logins, refused and accepted, log no answer") {
+    sshTest("keyboard-interactive logins, refused and accepted, log no answer") {
         lateinit var server: TelnetServer
         val events = captured {
             server = telnetServer {
@@ -119,5 +119,29 @@ class SshHostileLoggingSpec : FunSpec({
         }
         events.any { it.formattedMessage.orEmpty().contains("SSH login of alice") } shouldBe true
         assertNoSecrets(events, right, wrong)
+    }
+
+    sshTest("a password check that throws, quoting the password in its message, gets the password logged nowhere") {
+        lateinit var server: TelnetServer
+        val quoted = "quoted-" + right
+        val events = captured {
+            server = telnetServer {
+                port = 0
+                ssh {
+                    port = 0
+                    hostKey = dir.resolve("host.key")
+                    failureDelay = 10.milliseconds
+                    password { _, password -> throw IllegalStateException("no account takes '$password'") }
+                }
+                command("echo") { run { args -> writeLine(args.joinToString(" ")) } }
+            }.start()
+            try {
+                OpenSsh(server.portOf("ssh")).run("alice", listOf("echo", "hi"), password = quoted).exitCode shouldBe 255
+            } finally {
+                server.stop()
+            }
+        }
+        events.any { it.formattedMessage.orEmpty().contains("IllegalStateException") } shouldBe true
+        assertNoSecrets(events, quoted)
     }
 })

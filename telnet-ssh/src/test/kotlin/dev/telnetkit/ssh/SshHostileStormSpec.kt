@@ -35,7 +35,7 @@ class SshHostileStormSpec : FunSpec({
     fun echo(ssh: OpenSsh, from: String = "127.0.0.1"): OpenSsh.Result =
         ssh.run("alice", listOf("echo", "hi"), password = "secret", extra = listOf("-b", from))
 
-    test("300 connections from one address that never log in: all but maxUnauthenticatedPerAddress are dropped at once; others still log in") {
+    sshTest("300 connections from one address that never log in: all but maxUnauthenticatedPerAddress are dropped at once; others still log in") {
         // A long auth timeout: whatever the server closes here it closes for the limit, not the timeout.
         val server = serve(authTimeout = 60.seconds, maxUnauthenticated = 100, perAddress = 10)
         val port = server.portOf("ssh")
@@ -68,7 +68,7 @@ class SshHostileStormSpec : FunSpec({
         server.stop()
     }
 
-    test("300 connections from 30 addresses that never log in: maxUnauthenticated held in all, the rest dropped at once") {
+    sshTest("300 connections from 30 addresses that never log in: maxUnauthenticated held in all, the rest dropped at once") {
         // A long auth timeout: whatever the server closes here it closes for the limit, not the timeout.
         val server = serve(authTimeout = 60.seconds, maxUnauthenticated = 50, perAddress = 10)
         val port = server.portOf("ssh")
@@ -95,7 +95,7 @@ class SshHostileStormSpec : FunSpec({
         }
     }
 
-    test("connections that never log in are closed by the server after authTimeout; a login works during and after") {
+    sshTest("connections that never log in are closed by the server after authTimeout; a login works during and after") {
         val server = serve(authTimeout = 2.seconds, maxUnauthenticated = 100, perAddress = 10)
         val port = server.portOf("ssh")
         val ssh = OpenSsh(port)
@@ -119,7 +119,7 @@ class SshHostileStormSpec : FunSpec({
         }
     }
 
-    test("a client that stops in the middle of the key exchange is closed after authTimeout; other sessions go on") {
+    sshTest("a client that stops in the middle of the key exchange is closed after authTimeout; other sessions go on") {
         val server = serve(authTimeout = 2.seconds, maxUnauthenticated = 100, perAddress = 10)
         val port = server.portOf("ssh")
         val ssh = OpenSsh(port)
