@@ -4,6 +4,7 @@ import dev.telnetkit.dsl.telnetServer
 import dev.telnetkit.server.TelnetServer
 import dev.telnetkit.session.ResizeListener
 import io.kotest.core.spec.style.FunSpec
+import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
 import io.kotest.matchers.string.shouldNotContain
 import kotlinx.coroutines.awaitCancellation
@@ -141,5 +142,42 @@ class SshSessionRequestsSpec : FunSpec({
         answer shouldNotContain "\r\n"
         answer shouldContain "term=dumb"
         shell.close(true)
+    }
+
+    test("agent forwarding, X11 forwarding, a subsystem and an env request past the bounds are each answered with SSH's failure reply") {
+        val session = client.connect("ann", "127.0.0.1", server.portOf("ssh")).verify(Duration.ofSeconds(20)).session
+        session.auth().verify(Duration.ofSeconds(20))
+        val replies = java.util.concurrent.LinkedBlockingQueue<String>()
+        val out = Collected()
+        // A shell channel that reports the server's replies to requests (MINA's own only logs them).
+        val shell = object : ChannelShell(org.apache.sshd.common.channel.PtyChannelConfiguration(), emptyMap<String, Any>()) {
+            override fun handleSuccess() { replies.add("success") }
+            override fun handleFailure() { replies.add("failure") }
+        }
+        shell.out = out
+        shell.err = out
+        session.getService(org.apache.sshd.common.session.ConnectionService::class.java).registerChannel(shell)
+        shell.open().verify(Duration.ofSeconds(20))
+        awaitTrue(20.seconds, { "no prompt: $out" }) { out.toString().contains("req> ") }
+        replies.clear()
+        fun ask(type: String, payload: (org.apache.sshd.common.util.buffer.Buffer) -> Unit = {}): String? {
+            val buffer = shell.session.createBuffer(SshConstants.SSH_MSG_CHANNEL_REQUEST)
+            buffer.putUInt(shell.recipient)
+            buffer.putString(type)
+            buffer.putBoolean(true)
+            payload(buffer)
+            shell.writePacket(buffer)
+            return replies.poll(10, java.util.concurrent.TimeUnit.SECONDS)
+        }
+        ask("auth-agent-req@openssh.com") shouldBe "failure"
+        ask("x11-req") { it.putBoolean(false); it.putString("MIT-MAGIC-COOKIE-1"); it.putString("00112233445566778899aabbccddeeff"); it.putUInt(0) } shouldBe "failure"
+        ask("subsystem") { it.putString("sftp") } shouldBe "failure"
+        ask("env") { it.putString("HUGE"); it.putString("x".repeat(20_000)) } shouldBe "failure"
+        // The session is unharmed.
+        shell.invertedIn.write("info\r".toByteArray())
+        shell.invertedIn.flush()
+        awaitTrue(10.seconds, { out.toString() }) { out.toString().contains("via=ssh") }
+        shell.close(true)
+        session.close(true)
     }
 })
