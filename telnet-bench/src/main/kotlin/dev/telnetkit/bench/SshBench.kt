@@ -20,6 +20,8 @@ ChannelShell with a PTY each.
   --setup-sessions N   sessions per setup round (default 2000)
   --inflight N         sessions between connect and prompt at once (default 100)
   --warm-rounds N      setup rounds after the cold one (default 3)
+  --kex LIST           key exchanges the SSH client offers (default: MINA's, sntrup761x25519-sha512
+                       first), e.g. curve25519-sha256
   --echo-sessions LIST echo concurrencies (default 1,50; empty: none)
   --echo-seconds S     recorded seconds (default 10), after 2 s warm-up
   --server-jvm OPTS    bench server JVM options (default "-Xmx4g -XX:+UseG1GC")
@@ -30,6 +32,7 @@ ChannelShell with a PTY each.
 class SshBench(args: List<String>) {
     private var columns = listOf("telnet", "ssh", "limit")
     private var auth = "password"
+    private var kex: List<String>? = null
     private var holdSteps = listOf(0, 2000, 5000)
     private var setupSessions = 2000
     private var inflight = 100
@@ -52,6 +55,7 @@ class SshBench(args: List<String>) {
                 "--columns" -> columns = value().split(',').map { it.trim() }
                 "--auth" -> auth = value().also { require(it == "password" || it == "none") { "--auth takes password or none" } }
                 "--hold-steps" -> holdSteps = ints(value())
+                "--kex" -> kex = value().split(',').map { it.trim() }
                 "--setup-sessions" -> setupSessions = value().toInt()
                 "--inflight" -> inflight = value().toInt()
                 "--warm-rounds" -> warmRounds = value().toInt()
@@ -101,7 +105,7 @@ class SshBench(args: List<String>) {
     fun run(): Int {
         val revision = runProcess(listOf("git", "describe", "--always", "--dirty"), 10)?.text?.trim()
         say("telnet-bench ssh, ${LocalDateTime.now().withNano(0)}, source ${revision ?: "unknown"}, ${Runtime.getRuntime().availableProcessors()} processors, " +
-            "auth $auth, setup $setupSessions sessions at in-flight $inflight (1 cold + $warmRounds warm rounds), hold steps $holdSteps, echo $echoSessions")
+            "auth $auth, kex ${kex ?: "MINA's default"}, setup $setupSessions sessions at in-flight $inflight (1 cold + $warmRounds warm rounds), hold steps $holdSteps, echo $echoSessions")
         say("uptime: ${runProcess(listOf("uptime"), 5)?.text?.trim()}")
         for (column in columns) {
             when (column) {
@@ -143,7 +147,7 @@ class SshBench(args: List<String>) {
     private fun ssh(address: InetSocketAddress, probe: ServerProbe) {
         say("== ssh at ${address.hostString}:${address.port}")
         val self = ServerProbe(ProcessHandle.current().pid())
-        SshLoad(address, BENCH_PROMPT, password = if (auth == "password") "bench" else null).use { load ->
+        SshLoad(address, BENCH_PROMPT, password = if (auth == "password") "bench" else null, kex = kex).use { load ->
             for (round in 0..warmRounds) {
                 say("  setup round ${round + 1} (${if (round == 0) "cold" else "warm"}):")
                 noise("setup", probe.pid) {

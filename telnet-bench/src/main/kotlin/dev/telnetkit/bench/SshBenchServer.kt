@@ -52,7 +52,8 @@ fun main(args: Array<String>) {
         }
         command("echo", listOf("copy", "repeat")) {
             summary = "Echo text back to the console."
-            runCall { writeResponse(args.joinToString(" ")) }
+            // this.args: the command's parameters, not main's args.
+            runCall { writeResponse(this.args.joinToString(" ")) }
         }
     }
     runBlocking { server.start() }

@@ -29,6 +29,8 @@ class SshLoad(
     private val prompt: String,
     private val user: String = "bench",
     private val password: String? = "bench",
+    /** Key exchanges the client offers, by name; null: MINA's defaults (the first is sntrup761x25519-sha512). */
+    kex: List<String>? = null,
 ) : AutoCloseable {
     val client: SshClient = SshClient.setUpDefaultClient().apply {
         serverKeyVerifier = AcceptAllServerKeyVerifier.INSTANCE
@@ -36,6 +38,11 @@ class SshLoad(
         keyIdentityProvider = KeyIdentityProvider.EMPTY_KEYS_PROVIDER
         // Held sessions must outlive MINA's client idle timeout (10 min by default).
         CoreModuleProperties.IDLE_TIMEOUT.set(this, Duration.ZERO)
+        if (kex != null) {
+            val offered = keyExchangeFactories.filter { it.name in kex }
+            require(offered.isNotEmpty()) { "--kex: none of $kex is among ${keyExchangeFactories.map { it.name }}" }
+            keyExchangeFactories = offered
+        }
         start()
     }
 
