@@ -172,6 +172,10 @@ class SshBench(args: List<String>) {
                     Thread.sleep(1000)
                     val heap = probe.liveHeapBytes()
                     val rss = probe.rssBytes()
+                    // The class histogram at each step, for what a session is made of (after the GC the heap figure made).
+                    val jcmd = File(System.getProperty("java.home"), "bin/jcmd").path
+                    runProcess(listOf(jcmd, probe.pid.toString(), "GC.class_histogram"), 180)?.text
+                        ?.let { File(out, "ssh-histogram-$step.txt").writeText(it) }
                     val held = load.open.count { it.session?.isOpen == true }
                     if (held == 0) { baseHeap = heap; baseRss = rss }
                     val per = if (held > 0 && baseHeap != null && heap != null) " (${(heap - baseHeap!!) / held} B heap, ${(rss - baseRss!!) / held} B RSS per session)" else ""
