@@ -22,6 +22,7 @@ ChannelShell with a PTY each.
   --warm-rounds N      setup rounds after the cold one (default 3)
   --kex LIST           key exchanges the SSH client offers (default: MINA's, sntrup761x25519-sha512
                        first), e.g. curve25519-sha256
+  --read-buffer BYTES  the server's MINA read buffer per connection (default MINA's, 32 KiB)
   --echo-sessions LIST echo concurrencies (default 1,50; empty: none)
   --echo-seconds S     recorded seconds (default 10), after 2 s warm-up
   --server-jvm OPTS    bench server JVM options (default "-Xmx4g -XX:+UseG1GC")
@@ -33,6 +34,7 @@ class SshBench(args: List<String>) {
     private var columns = listOf("telnet", "ssh", "limit")
     private var auth = "password"
     private var kex: List<String>? = null
+    private var readBuffer: Int? = null
     private var holdSteps = listOf(0, 2000, 5000)
     private var setupSessions = 2000
     private var inflight = 100
@@ -55,6 +57,7 @@ class SshBench(args: List<String>) {
                 "--columns" -> columns = value().split(',').map { it.trim() }
                 "--auth" -> auth = value().also { require(it == "password" || it == "none") { "--auth takes password or none" } }
                 "--hold-steps" -> holdSteps = ints(value())
+                "--read-buffer" -> readBuffer = value().toInt()
                 "--kex" -> kex = value().split(',').map { it.trim() }
                 "--setup-sessions" -> setupSessions = value().toInt()
                 "--inflight" -> inflight = value().toInt()
@@ -92,7 +95,7 @@ class SshBench(args: List<String>) {
         val port = ServerProcesses.freePort()
         val sshPort = ServerProcesses.freePort()
         val key = File(out, "host.key").absolutePath
-        val command = "$javaBin $serverJvm -cp $jar dev.telnetkit.bench.SshBenchServerKt --port $port --ssh-port $sshPort --host-key $key --auth $auth"
+        val command = "$javaBin $serverJvm -cp $jar dev.telnetkit.bench.SshBenchServerKt --port $port --ssh-port $sshPort --host-key $key --auth $auth" + (readBuffer?.let { " --read-buffer $it" } ?: "")
         val server = ServerProcesses.startCommand("bench server", command, port, File(out, "server-$name.log"), 60)
         // The SSH port is bound right after the Telnet one.
         val ssh = InetSocketAddress("127.0.0.1", sshPort)
@@ -105,7 +108,7 @@ class SshBench(args: List<String>) {
     fun run(): Int {
         val revision = runProcess(listOf("git", "describe", "--always", "--dirty"), 10)?.text?.trim()
         say("telnet-bench ssh, ${LocalDateTime.now().withNano(0)}, source ${revision ?: "unknown"}, ${Runtime.getRuntime().availableProcessors()} processors, " +
-            "auth $auth, kex ${kex ?: "MINA's default"}, setup $setupSessions sessions at in-flight $inflight (1 cold + $warmRounds warm rounds), hold steps $holdSteps, echo $echoSessions")
+            "auth $auth, kex ${kex ?: "MINA's default"}, server read buffer ${readBuffer ?: "MINA's default"}, setup $setupSessions sessions at in-flight $inflight (1 cold + $warmRounds warm rounds), hold steps $holdSteps, echo $echoSessions")
         say("uptime: ${runProcess(listOf("uptime"), 5)?.text?.trim()}")
         for (column in columns) {
             when (column) {
@@ -183,6 +186,10 @@ class SshBench(args: List<String>) {
                         (opened?.let { ", opened at ${"%.0f".format(it.rate)}/s, failed ${it.failures.total}" } ?: ""))
                 }
                 load.closeAll()
+                settle(probe)
+                Thread.sleep(1000)
+                // A leak would show here: the heap after every session closed, against the 0 step.
+                say("  after closing: live heap ${probe.liveHeapBytes()?.let(::mib) ?: "-"}, RSS ${mib(probe.rssBytes())}, server threads ${threads(probe.pid)}, server files ${probe.openFiles()}")
             }
             for (n in echoSessions) {
                 settle(probe)

@@ -3,6 +3,7 @@ package dev.telnetkit.bench
 import dev.telnetkit.dsl.telnetServer
 import dev.telnetkit.ssh.ssh
 import kotlinx.coroutines.runBlocking
+import org.apache.sshd.core.CoreModuleProperties
 import java.nio.file.Path
 import kotlin.system.exitProcess
 import kotlin.time.Duration
@@ -13,19 +14,21 @@ import kotlin.time.Duration
  * to the machine's 20,000 open files. Bench only: logins are let in by name alone or with any
  * password.
  *
- * `java -cp telnet-bench.jar dev.telnetkit.bench.SshBenchServerKt --port P --ssh-port S --host-key FILE [--auth password|none]`
+ * `java -cp telnet-bench.jar dev.telnetkit.bench.SshBenchServerKt --port P --ssh-port S --host-key FILE [--auth password|none] [--read-buffer BYTES]`
  */
 fun main(args: Array<String>) {
     var port = 0
     var sshPort = 0
     var hostKey: Path? = null
     var auth = "password"
+    var readBuffer: Int? = null
     var i = 0
     fun value(): String = args.getOrNull(++i) ?: run { System.err.println("${args[i - 1]} needs a value"); exitProcess(2) }
     while (i < args.size) {
         when (args[i]) {
             "--port" -> port = value().toInt()
             "--ssh-port" -> sshPort = value().toInt()
+            "--read-buffer" -> readBuffer = value().toInt()
             "--host-key" -> hostKey = Path.of(value())
             "--auth" -> auth = value().also { require(it == "password" || it == "none") { "--auth takes password or none" } }
             else -> { System.err.println("unknown option '${args[i]}'"); exitProcess(2) }
@@ -49,6 +52,8 @@ fun main(args: Array<String>) {
             maxUnauthenticated = MAX_SESSIONS
             maxUnauthenticatedPerAddress = MAX_SESSIONS
             if (auth == "none") usernameOnly { true } else password { _, _ -> true }
+            // MINA's per-connection read buffer (32 KiB by default), to measure what it costs a held session.
+            readBuffer?.let { size -> configure { CoreModuleProperties.NIO2_READ_BUFFER_SIZE.set(it, size) } }
         }
         command("echo", listOf("copy", "repeat")) {
             summary = "Echo text back to the console."
@@ -57,7 +62,7 @@ fun main(args: Array<String>) {
         }
     }
     runBlocking { server.start() }
-    println("bench server: telnet ${server.port}, ssh ${server.portOf("ssh")}, auth $auth, host key $key")
+    println("bench server: telnet ${server.port}, ssh ${server.portOf("ssh")}, auth $auth, read buffer ${readBuffer ?: "MINA's default"}, host key $key")
     runBlocking { server.awaitTermination() }
 }
 
