@@ -27,8 +27,18 @@ fun main(args: Array<String>) {
             }
             exitProcess(status)
         }
+        "ssh" -> {
+            val bench = try {
+                SshBench(args.drop(1))
+            } catch (e: IllegalArgumentException) {
+                System.err.println("telnet-bench: ${e.message}")
+                exitProcess(2)
+            }
+            if (bench.help) { println(SSH_USAGE); return }
+            exitProcess(bench.run())
+        }
         else -> {
-            System.err.println("usage: telnet-bench run [options] | telnet-bench jmh [JMH options]  (run --help for more)")
+            System.err.println("usage: telnet-bench run [options] | telnet-bench ssh [options] | telnet-bench jmh [JMH options]  (run --help for more)")
             exitProcess(2)
         }
     }

@@ -90,6 +90,10 @@ object ServerProcesses {
 
     private fun pinned(cpu: Int?): String = if (cpu == null) "" else "taskset -c $cpu "
 
+    /** Starts [command] (through sh, with the open-files limit raised) and waits until it listens on [port]. */
+    fun startCommand(name: String, command: String, port: Int, log: File, timeoutSeconds: Long): StartedServer =
+        start(name, command, port, log, timeoutSeconds)
+
     private fun start(name: String, command: String, port: Int, log: File, timeoutSeconds: Long): StartedServer {
         log.parentFile?.mkdirs()
         val process = ProcessBuilder("sh", "-c", "ulimit -n \"\$(ulimit -Hn)\"; exec $command")
