@@ -22,7 +22,7 @@ ChannelShell with a PTY each.
   --warm-rounds N      setup rounds after the cold one (default 3)
   --kex LIST           key exchanges the SSH client offers (default: MINA's, sntrup761x25519-sha512
                        first), e.g. curve25519-sha256
-  --read-buffer BYTES  the server's MINA read buffer per connection (default MINA's, 32 KiB)
+  --read-buffer BYTES  the server's MINA read buffer per connection (default telnet-ssh's, 4 KiB)
   --echo-sessions LIST echo concurrencies (default 1,50; empty: none)
   --echo-seconds S     recorded seconds (default 10), after 2 s warm-up
   --server-jvm OPTS    bench server JVM options (default "-Xmx4g -XX:+UseG1GC")

@@ -59,6 +59,11 @@ public class SshTransport(public val settings: SshSettings) : Transport {
         // What one session may have sent and not yet taken: the SSH window, kept small (a flood
         // waits in the client, not here).
         CoreModuleProperties.WINDOW_SIZE.set(server, WINDOW_BYTES)
+        // MINA reads each connection into a buffer of its own that an idle session keeps: its 32 KiB
+        // default was more than half an idle SSH session's heap (56 KB; 26.5 KB with 4 KiB, with no
+        // change in setup or echo rates measured: BENCHMARKS.md "SSH"). Bulk transfers (SFTP) may
+        // want it larger: set NIO2_READ_BUFFER_SIZE in SshSettings.configure.
+        CoreModuleProperties.NIO2_READ_BUFFER_SIZE.set(server, READ_BUFFER_BYTES)
         // Channels one connection may have open (OpenSSH's MaxSessions): a channel holds a window of
         // input before any shell or exec request makes it a session the server's limits count.
         CoreModuleProperties.MAX_CONCURRENT_CHANNELS.set(server, MAX_CHANNELS)
@@ -127,6 +132,7 @@ public class SshTransport(public val settings: SshSettings) : Transport {
         /** The transport's name: what sessions report and what `TelnetServer.portOf` takes. */
         public const val NAME: String = "ssh"
         private const val WINDOW_BYTES = 256L * 1024
+        private const val READ_BUFFER_BYTES = 4 * 1024
         private const val MAX_CHANNELS = 10 // MINA admits one more than this
     }
 }
