@@ -108,7 +108,7 @@ class SshBench(args: List<String>) {
     fun run(): Int {
         val revision = runProcess(listOf("git", "describe", "--always", "--dirty"), 10)?.text?.trim()
         say("telnet-bench ssh, ${LocalDateTime.now().withNano(0)}, source ${revision ?: "unknown"}, ${Runtime.getRuntime().availableProcessors()} processors, " +
-            "auth $auth, kex ${kex ?: "MINA's default"}, server read buffer ${readBuffer ?: "MINA's default"}, setup $setupSessions sessions at in-flight $inflight (1 cold + $warmRounds warm rounds), hold steps $holdSteps, echo $echoSessions")
+            "auth $auth, kex ${kex ?: "MINA's default"}, server read buffer ${readBuffer ?: "telnet-ssh's default (4 KiB)"}, setup $setupSessions sessions at in-flight $inflight (1 cold + $warmRounds warm rounds), hold steps $holdSteps, echo $echoSessions")
         say("uptime: ${runProcess(listOf("uptime"), 5)?.text?.trim()}")
         for (column in columns) {
             when (column) {
@@ -189,6 +189,8 @@ class SshBench(args: List<String>) {
                 settle(probe)
                 Thread.sleep(1000)
                 // A leak would show here: the heap after every session closed, against the 0 step.
+                runProcess(listOf(File(System.getProperty("java.home"), "bin/jcmd").path, probe.pid.toString(), "GC.class_histogram"), 180)?.text
+                    ?.let { File(out, "ssh-histogram-after-closing.txt").writeText(it) }
                 say("  after closing: live heap ${probe.liveHeapBytes()?.let(::mib) ?: "-"}, RSS ${mib(probe.rssBytes())}, server threads ${threads(probe.pid)}, server files ${probe.openFiles()}")
             }
             for (n in echoSessions) {

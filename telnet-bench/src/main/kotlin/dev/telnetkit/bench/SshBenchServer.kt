@@ -62,7 +62,7 @@ fun main(args: Array<String>) {
         }
     }
     runBlocking { server.start() }
-    println("bench server: telnet ${server.port}, ssh ${server.portOf("ssh")}, auth $auth, read buffer ${readBuffer ?: "MINA's default"}, host key $key")
+    println("bench server: telnet ${server.port}, ssh ${server.portOf("ssh")}, auth $auth, read buffer ${readBuffer ?: "telnet-ssh's default (4 KiB)"}, host key $key")
     runBlocking { server.awaitTermination() }
 }
 

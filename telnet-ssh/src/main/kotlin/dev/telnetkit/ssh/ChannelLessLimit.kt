@@ -2,6 +2,7 @@ package dev.telnetkit.ssh
 
 import io.github.oshai.kotlinlogging.KotlinLogging
 import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Job
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.launch
 import org.apache.sshd.common.AttributeRepository
@@ -26,7 +27,14 @@ internal class ChannelLessLimit(private val grace: Duration, private val scope: 
     }
 
     override fun channelOpenSuccess(channel: Channel) {
-        channels(channel.session).incrementAndGet()
+        val session = channel.session ?: return
+        channels(session).incrementAndGet()
+        session.removeAttribute(WATCH)?.cancel()
+    }
+
+    override fun sessionClosed(session: Session) {
+        // The watch must not keep a closed connection (its buffers and keys) reachable until it fires.
+        session.removeAttribute(WATCH)?.cancel()
     }
 
     override fun channelClosed(channel: Channel, reason: Throwable?) {
@@ -37,16 +45,20 @@ internal class ChannelLessLimit(private val grace: Duration, private val scope: 
     private fun channels(session: Session): AtomicInteger = session.computeAttributeIfAbsent(CHANNELS) { AtomicInteger() }
 
     private fun watch(session: Session) {
-        scope.launch {
+        if (!session.isOpen) return
+        val job = scope.launch {
             delay(grace.toKotlinDuration())
             if (session.isOpen && channels(session).get() <= 0) {
                 logger.info { "ssh: closing the connection from ${SshAddresses.full(session)}: no session open for ${grace.seconds} s" }
                 session.close(false)
             }
         }
+        session.setAttribute(WATCH, job)?.cancel()
+        if (!session.isOpen) session.removeAttribute(WATCH)?.cancel()
     }
 
     private companion object {
         val CHANNELS = AttributeRepository.AttributeKey<AtomicInteger>()
+        val WATCH = AttributeRepository.AttributeKey<Job>()
     }
 }
