@@ -107,6 +107,21 @@ class SshInteractiveSpec : FunSpec({
         }
     }
 
+    test("Backspace and Home edit the line; Ctrl-D on an empty line ends the session and ssh with it") {
+        interactive { terminal, _ ->
+            terminal.sendText("cho hix")
+            terminal.awaitText("> cho hix")
+            terminal.sendKeys("BSpace", "Home")
+            terminal.sendText("e")
+            terminal.awaitScreen { screen -> rowsOf(screen).any { it == "> echo hi" } }
+            terminal.sendKeys("Enter")
+            terminal.awaitScreen { screen -> "hi" in rowsOf(screen) && atPrompt(screen) }
+            terminal.sendKeys("C-d")
+            terminal.awaitText("Goodbye.")
+            withTimeout(10.seconds) { while (!terminal.exited()) delay(25.milliseconds) }
+        }
+    }
+
     test("an asynchronous message appears above the prompt and the half-typed line is redrawn") {
         gate = CompletableDeferred()
         interactive { terminal, _ ->
