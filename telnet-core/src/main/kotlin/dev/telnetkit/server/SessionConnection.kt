@@ -133,6 +133,8 @@ internal class SessionConnection(
     @Volatile private var hasPending = false
     private val drainTask = Runnable { drainPendingInputs() }
     private val inputs = ArrayList<SessionInput>()
+    // The client's input has ended; the end goes to the handler once the type-ahead has.
+    private var inputEnding = false
 
     private fun startReading() {
         reading = true
@@ -165,8 +167,11 @@ internal class SessionConnection(
     /** End of input: the handler sees it as readLine returning null, after any type-ahead. */
     override fun onEnd() {
         stopReading()
-        session.input.close()
+        inputEnding = true
         wire.inputEnded()
+        // Type-ahead still waiting for room in the session's queue goes first: closing the queue
+        // now would drop it (offerInput counts a closed queue as taken).
+        if (pendingInputs.isEmpty()) session.input.close()
     }
 
     override fun onFailure(error: Throwable) {
@@ -203,6 +208,10 @@ internal class SessionConnection(
             pendingChars -= pendingUnits(item)
         }
         hasPending = pendingInputs.isNotEmpty()
+        if (inputEnding) {
+            if (!hasPending) session.input.close()
+            return
+        }
         if (pausedForInput && pendingChars <= PENDING_INPUT_LIMIT) {
             pausedForInput = false
             resumeReading()

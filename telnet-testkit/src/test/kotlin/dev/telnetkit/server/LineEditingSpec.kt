@@ -306,4 +306,41 @@ class LineEditingSpec : FunSpec({
         withContext(Dispatchers.IO) { raw.socket.shutdownOutput() }
         withTimeout(5.seconds) { listOf(read.receive(), read.receive(), read.receive()) } shouldBe listOf("first", "second", null)
     }
+
+    test("type-ahead still waiting when the client closes its input is read before the end") {
+        val gate = CompletableDeferred<Unit>()
+        val read = Channel<String?>(Channel.UNLIMITED)
+        val server = fixture.start(testSettings(connectMaxWait = Duration.ofMillis(200))) { s ->
+            s.write("> ")
+            gate.await()
+            while (true) {
+                val line = s.readLine()
+                read.send(line)
+                if (line == null) break
+            }
+        }
+        // Lines in more reads than the session's queue holds (4), then the end of input, all while
+        // the handler reads nothing: most reads wait as type-ahead when the end arrives. (The pauses
+        // make the server read the chunks apart; nothing tells when it has, but a pass is never false.)
+        val raw = fixture.rawSocket(server)
+        raw.readUntil("> ")
+        val lines = (1..200).map { "line $it" }
+        for (chunk in lines.chunked(10)) {
+            raw.send(chunk.joinToString("") { "$it\n" })
+            kotlinx.coroutines.delay(30)
+        }
+        withContext(Dispatchers.IO) { raw.socket.shutdownOutput() }
+        // Nothing tells when the server has seen the end; give it a moment (a pass is never false).
+        kotlinx.coroutines.delay(300)
+        gate.complete(Unit)
+        val got = withTimeout(10.seconds) {
+            buildList {
+                do {
+                    val line = read.receive()
+                    add(line)
+                } while (line != null)
+            }
+        }
+        got shouldBe lines + listOf(null)
+    }
 })
