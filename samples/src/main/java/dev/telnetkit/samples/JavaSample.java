@@ -104,9 +104,9 @@ public final class JavaSample {
                     .handler((session, args) -> session.writeResponse(
                         session.getTerminalType() + " " + session.getWidth() + "x" + session.getHeight()))))
             .annotatedCommands(new Tools())
-            // Not for a command run alone (ssh host echo hi): its output is the command's only.
+            // Not for a command run alone (ssh host echo hi) or a pipe (ssh -T): their output is the commands' only.
             .onSessionStart(session -> {
-                if (session.getCommand() == null) session.writeLine("Hello from " + session.getRemoteAddress() + ".");
+                if (session.isTerminal() && session.getCommand() == null) session.writeLine("Hello from " + session.getRemoteAddress() + ".");
             });
         if (sshPort != null) {
             builder.endpoint(SshSettings.builder()

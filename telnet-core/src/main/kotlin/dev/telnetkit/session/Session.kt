@@ -225,6 +225,13 @@ public class Session internal constructor(
     }
 
     /**
+     * True when a terminal shows what the session writes (Telnet, an SSH PTY, a browser); false
+     * for a pipe (`ssh -T`, `ssh host cmd`), where prompts are not written and the shell leaves out
+     * its welcome and goodbye, so that the output is the commands' alone.
+     */
+    public val isTerminal: Boolean get() = link.showsPrompts
+
+    /**
      * The one command line the client asked to run instead of an interactive session (`ssh host
      * echo hi`), or null. The shell runs it without a prompt and ends the session with its status.
      */
@@ -286,7 +293,8 @@ public class Session internal constructor(
     }
 
     /**
-     * Shows [prompt] and reads one line with the full line editor (see [LineEditor]): arrows,
+     * Shows [prompt] (not where no terminal shows it: a pipe, as `ssh -T`) and reads one line
+     * with the full line editor (see [LineEditor]): arrows,
      * word moves, kill and yank, history with Up/Down and Ctrl-R, Tab completion through
      * [completer]. In line mode (the client refused character mode) the client edits the line
      * itself and the server draws nothing of it. The completer is asked on the caller's thread
@@ -316,7 +324,8 @@ public class Session internal constructor(
         // stop (Telnet: WILL ECHO) and gives echoing back afterwards, where it can.
         val hideLocally = !echo && !serverEchoes && link.hideTypedInput()
         try {
-            return readEditedLine(prompt, echo, history, completer, interruptible)
+            // No terminal (a pipe): no prompt, as a shell without one writes none.
+            return readEditedLine(if (link.showsPrompts) prompt else "", echo, history, completer, interruptible)
         } finally {
             if (hideLocally) link.restoreTypedInput()
         }

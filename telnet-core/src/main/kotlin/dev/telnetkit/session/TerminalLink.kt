@@ -20,6 +20,12 @@ internal interface TerminalLink {
     /** Gives echoing back to the client after [hideTypedInput]. */
     fun restoreTypedInput()
 
+    /**
+     * False when no terminal shows the output (a pipe: `ssh -T`, `ssh host cmd`): prompts are then
+     * not written, as a shell without a terminal writes none, so the output is the commands' alone.
+     */
+    val showsPrompts: Boolean get() = true
+
     /** The one command line the client asked to run (SSH `exec`), or null for an interactive session. */
     val command: String? get() = null
 

@@ -46,9 +46,10 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
     override suspend fun handle(session: Session) {
         session.errorFormatter = settings.errorFormatter
         if (!settings.ansi) session.ansiEnabled = false
-        // A command the client asked to run (ssh host echo hi) gets its output alone: no welcome, no prompt.
+        // A command the client asked to run (ssh host echo hi), or a pipe (ssh -T), gets the
+        // commands' output alone: no welcome, no prompt, no goodbye.
         val commandLine = session.command
-        if (settings.welcome.isNotEmpty() && commandLine == null) session.writeLine(settings.welcome)
+        if (settings.welcome.isNotEmpty() && commandLine == null && session.isTerminal) session.writeLine(settings.welcome)
         // A user the transport authenticated already (SSH) is not asked again.
         settings.login?.let { login -> if (session.username == null && !LoginFlow(login).run(session)) return }
         var started = false
@@ -120,7 +121,7 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
             if (!dispatch(session, words, raw.toString())) return
         }
         // Ctrl-D or the client closing its input; not when the server ended the session.
-        if (settings.goodbye.isNotEmpty() && !session.isClosing) session.writeLine(settings.goodbye)
+        if (settings.goodbye.isNotEmpty() && !session.isClosing && session.isTerminal) session.writeLine(settings.goodbye)
     }
 
     /**
@@ -132,7 +133,7 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
         session.exitStatus = 0
         when (CommandRegistry.key(name)) {
             "bye", "exit", "quit" -> {
-                if (settings.goodbye.isNotEmpty() && interactive) session.writeLine(settings.goodbye)
+                if (settings.goodbye.isNotEmpty() && interactive && session.isTerminal) session.writeLine(settings.goodbye)
                 return false
             }
             "help", "?" -> { help(session, words.drop(1)); return true }

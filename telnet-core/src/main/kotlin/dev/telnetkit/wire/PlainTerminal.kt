@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicReference
  *   session's `command`, which the shell runs alone, without a prompt, and then ends. Null for an
  *   interactive session.
  * @property tty true when a terminal shows the output (an SSH PTY, a browser); false for a pipe
- *   (`ssh host command` or `ssh -T`): lines then end in LF alone and ANSI styles are off.
+ *   (`ssh host command` or `ssh -T`): lines then end in LF alone, ANSI styles are off and prompts
+ *   are not written (as a shell without a terminal writes none).
  * @property errorOutput where the session's error lines go when the transport keeps them apart
  *   from its output (SSH's stderr); null: they go with the rest of the output.
  */

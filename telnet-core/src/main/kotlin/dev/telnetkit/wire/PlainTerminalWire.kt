@@ -24,6 +24,8 @@ internal class PlainTerminalWire(
 
     override val command: String? get() = terminal.command
 
+    override val showsPrompts: Boolean get() = terminal.tty
+
     override val separateErrors: Boolean get() = terminal.errorOutput != null
 
     override fun writeError(line: ByteArray): Boolean = terminal.errorOutput?.write(line) ?: false

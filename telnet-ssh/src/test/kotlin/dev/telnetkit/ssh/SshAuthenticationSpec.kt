@@ -47,7 +47,7 @@ class SshAuthenticationSpec : FunSpec({
 
     afterSpec { servers.forEach { it.stop() } }
 
-    test("a key from ssh-keygen listed in authorizedKeys logs in; another key is refused") {
+    sshTest("a key from ssh-keygen listed in authorizedKeys logs in; another key is refused") {
         val authorized = dir.resolve("authorized_keys")
         Files.copy(Path.of("$alice.pub"), authorized)
         val ssh = serverWith { authorizedKeys = authorized }
@@ -61,7 +61,7 @@ class SshAuthenticationSpec : FunSpec({
         }
     }
 
-    test("a publicKey callback accepts the key it knows and refuses another") {
+    sshTest("a publicKey callback accepts the key it knows and refuses another") {
         val expected = publicKeyOf(alice)
         val asked = Collections.synchronizedList(ArrayList<String>())
         val ssh = serverWith {
@@ -80,7 +80,7 @@ class SshAuthenticationSpec : FunSpec({
         }
     }
 
-    test("keyboard-interactive alone: sshpass answers the Password: prompt") {
+    sshTest("keyboard-interactive alone: sshpass answers the Password: prompt") {
         val answers = Collections.synchronizedList(ArrayList<List<String>>())
         val ssh = serverWith {
             keyboardInteractive { user, given ->
@@ -98,7 +98,7 @@ class SshAuthenticationSpec : FunSpec({
         }
     }
 
-    test("username-only lets guest in with BatchMode and no credential, and nobody else") {
+    sshTest("username-only lets guest in with BatchMode and no credential, and nobody else") {
         val ssh = serverWith { usernameOnly { it == "guest" } }
         val ok = ssh.run("guest", listOf("whoami"))
         withClue(ok) { ok.exitCode shouldBe 0; ok.stdout shouldBe "guest\n" }

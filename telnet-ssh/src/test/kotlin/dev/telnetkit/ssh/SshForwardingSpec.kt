@@ -42,7 +42,7 @@ class SshForwardingSpec : FunSpec({
     }
     afterSpec { server.stop() }
 
-    test("-R remote forwarding is refused: ssh -N with ExitOnForwardFailure fails") {
+    sshTest("-R remote forwarding is refused: ssh -N with ExitOnForwardFailure fails") {
         val result = ssh.run("alice", emptyList(), password = "secret", extra = listOf("-N", "-o", "ExitOnForwardFailure=yes", "-R", "0:127.0.0.1:9"))
         withClue(result) {
             result.exitCode shouldNotBe 0
@@ -50,7 +50,7 @@ class SshForwardingSpec : FunSpec({
         }
     }
 
-    test("-L local forwarding: the client listens, but the server refuses the channel") {
+    sshTest("-L local forwarding: the client listens, but the server refuses the channel") {
         val localPort = ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()).use { it.localPort }
         val err = Files.createTempFile(dir, "ssh-L", ".err")
         val cmd = listOf("sshpass", "-p", "secret") + ssh.command(
@@ -97,7 +97,7 @@ class SshForwardingSpec : FunSpec({
         }
     }
 
-    test("the sftp subsystem is refused") {
+    sshTest("the sftp subsystem is refused") {
         val result = ssh.run("alice", listOf("sftp"), password = "secret", extra = listOf("-s"))
         withClue(result) {
             result.exitCode shouldNotBe 0

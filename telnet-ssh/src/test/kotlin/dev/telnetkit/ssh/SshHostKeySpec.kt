@@ -32,7 +32,7 @@ class SshHostKeySpec : FunSpec({
     // The ports differ between the runs: the known_hosts entry is kept under one alias.
     val alias = listOf("-o", "HostKeyAlias=telnetkit-test")
 
-    test("a new server with the same host key file passes OpenSSH's strict host key check; one with another key fails it") {
+    sshTest("a new server with the same host key file passes OpenSSH's strict host key check; one with another key fails it") {
         val keyFile = dir.resolve("keys/host.key")
         val home = Files.createTempDirectory("ssh-hostkey-client")
         val first = server(keyFile).start()
@@ -72,7 +72,7 @@ class SshHostKeySpec : FunSpec({
         }
     }
 
-    test("a corrupt host key file stops start() with a message naming it, and is left as it was") {
+    sshTest("a corrupt host key file stops start() with a message naming it, and is left as it was") {
         val keyFile = dir.resolve("corrupt.key")
         val garbage = "this is not a private key\n".toByteArray() + ByteArray(64) { (it * 7).toByte() }
         Files.write(keyFile, garbage)
@@ -86,7 +86,7 @@ class SshHostKeySpec : FunSpec({
         Files.readAllBytes(keyFile) shouldBe garbage
     }
 
-    test("a host key file that is not there yet is made, and its directory with it") {
+    sshTest("a host key file that is not there yet is made, and its directory with it") {
         val keyFile = dir.resolve("fresh/sub/host.key")
         val s = server(keyFile).start()
         try {

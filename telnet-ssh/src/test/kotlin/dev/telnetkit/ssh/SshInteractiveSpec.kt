@@ -77,7 +77,7 @@ class SshInteractiveSpec : FunSpec({
         }
     }
 
-    test("the prompt appears, the session has the PTY's type and size, and typed text echoes") {
+    sshTest("the prompt appears, the session has the PTY's type and size, and typed text echoes") {
         interactive { terminal, session ->
             withClue("the session sees the pty-req") {
                 session.transport shouldBe "ssh"
@@ -93,7 +93,7 @@ class SshInteractiveSpec : FunSpec({
         }
     }
 
-    test("editing keys: a typo fixed with Left, Delete and Right runs the fixed command") {
+    sshTest("editing keys: a typo fixed with Left, Delete and Right runs the fixed command") {
         interactive { terminal, _ ->
             terminal.sendText("ehco")
             terminal.awaitText("> ehco")
@@ -109,7 +109,7 @@ class SshInteractiveSpec : FunSpec({
         }
     }
 
-    test("Backspace and Home edit the line; Ctrl-D on an empty line ends the session and ssh with it") {
+    sshTest("Backspace and Home edit the line; Ctrl-D on an empty line ends the session and ssh with it") {
         interactive { terminal, _ ->
             terminal.sendText("cho hix")
             terminal.awaitText("> cho hix")
@@ -124,7 +124,7 @@ class SshInteractiveSpec : FunSpec({
         }
     }
 
-    test("Ctrl-C cancels a running command and the prompt comes back") {
+    sshTest("Ctrl-C cancels a running command and the prompt comes back") {
         interactive { terminal, _ ->
             terminal.sendText("wait")
             terminal.sendKeys("Enter")
@@ -137,7 +137,7 @@ class SshInteractiveSpec : FunSpec({
         }
     }
 
-    test("an asynchronous message appears above the prompt and the half-typed line is redrawn") {
+    sshTest("an asynchronous message appears above the prompt and the half-typed line is redrawn") {
         gate = CompletableDeferred()
         interactive { terminal, _ ->
             terminal.sendText("later")
@@ -164,7 +164,7 @@ class SshInteractiveSpec : FunSpec({
         }
     }
 
-    test("a tmux resize reaches the session (window-change)") {
+    sshTest("a tmux resize reaches the session (window-change)") {
         interactive { terminal, session ->
             val resized = CompletableDeferred<TerminalSize>()
             session.addResizeListener { size -> if (size == TerminalSize(100, 30)) resized.complete(size) }
@@ -178,7 +178,7 @@ class SshInteractiveSpec : FunSpec({
         }
     }
 
-    test("a hidden read (readLine with echo off) never shows what is typed") {
+    sshTest("a hidden read (readLine with echo off) never shows what is typed") {
         interactive { terminal, _ ->
             terminal.sendText("hidden")
             terminal.sendKeys("Enter")
@@ -197,7 +197,7 @@ class SshInteractiveSpec : FunSpec({
         }
     }
 
-    test("ssh's own password prompt, typed by hand, shows nothing of the password") {
+    sshTest("ssh's own password prompt, typed by hand, shows nothing of the password") {
         val terminal = ssh.inTmux("alice", password = null)
         try {
             terminal.awaitText("alice@127.0.0.1's password:")

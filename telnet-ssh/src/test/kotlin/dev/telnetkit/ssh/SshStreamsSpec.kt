@@ -34,7 +34,7 @@ class SshStreamsSpec : FunSpec({
     }
     afterSpec { server.stop() }
 
-    test("an exec command's output of several megabytes arrives whole and in order") {
+    sshTest("an exec command's output of several megabytes arrives whole and in order") {
         val n = 60_000
         val result = ssh.run("alice", listOf("lines", n.toString()), password = "secret", timeoutSeconds = 90)
         result.exitCode shouldBe 0
@@ -43,7 +43,7 @@ class SshStreamsSpec : FunSpec({
         lines.withIndex().firstOrNull { (i, l) -> l != "line ${i + 1} of the output, padded to be a little longer" } shouldBe null
     }
 
-    test("ssh -T input larger than the SSH window is all read, line by line") {
+    sshTest("ssh -T input larger than the SSH window is all read, line by line") {
         val n = 20_000
         val input = (1..n).joinToString("") { "echo input line number $it\n" }
         withClue("the input is larger than the 256 KiB window") { (input.length > 256 * 1024) shouldBe true }
@@ -54,7 +54,7 @@ class SshStreamsSpec : FunSpec({
         answers.withIndex().firstOrNull { (i, l) -> l != "input line number ${i + 1}" } shouldBe null
     }
 
-    test("SetEnv variables reach the session's userEnvironment; an env request for USER cannot replace the login") {
+    sshTest("SetEnv variables reach the session's userEnvironment; an env request for USER cannot replace the login") {
         val result = ssh.run("alice", listOf("env"), password = "secret", extra = listOf("-o", "SetEnv=GREETING=hello USER=root"))
         withClue(result) {
             result.exitCode shouldBe 0

@@ -122,20 +122,32 @@ class InMemoryTransportSpec : FunSpec({
         }
     }
 
-    test("line-by-line input (no PTY): the server draws nothing of the line, and hidden reads work") {
+    test("line-by-line input on a terminal: the server draws nothing of the line, and hidden reads work") {
         val login = LoginSettings(authenticator = { _, _, password -> password == "pw" })
         val memory = serve(ShellSettings(listOf(echo), login = login))
-        memory.connect(PlainTerminal(characterMode = false)).use { user ->
+        memory.connect(PlainTerminal(characterMode = false, tty = true)).use { user ->
             user.awaitText("Username: ")
             user.sendLine("ann")
             user.awaitText("Password: ")
             user.sendLine("pw")
             user.awaitPrompt("> ")
             user.sendLine("echo one")
-            // No terminal: Unix line ends, as a pipe takes them.
-            user.awaitText("one\n")
-            user.output shouldNotContain "\r"
+            user.awaitText("one\r\n")
             user.output shouldNotContain "echo one"
+        }
+    }
+
+    test("no terminal at all (a pipe, as ssh -T): no welcome, prompts or goodbye, nothing drawn, Unix line ends") {
+        val memory = serve(ShellSettings(listOf(echo), welcome = "Welcome.", goodbye = "Bye."))
+        memory.connect(PlainTerminal(user = "ann", characterMode = false)).use { user ->
+            user.sendLine("echo one")
+            user.awaitText("one\n")
+            user.sendLine("echo two")
+            user.awaitText("two\n")
+            user.sendLine("bye")
+            user.awaitClosed().shouldBeTrue()
+            // As bash without a terminal: no banner, no prompt, so the output is the commands' alone.
+            user.output shouldBe "one\ntwo\n"
         }
     }
 
