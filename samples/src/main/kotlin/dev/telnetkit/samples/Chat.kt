@@ -37,7 +37,7 @@ class ChatRoom {
         transport = options.transport
         tls = options.tls
         // Over SSH the chat takes anyone with a non-empty password, as the demo does.
-        options.sshPort?.let { sshPort -> endpoint(demoSsh(sshPort, options.sshHostKey)) }
+        options.sshPort?.let { sshPort -> demoSsh(sshPort, options.sshHostKey) }
         session { chat() }
     }
 
