@@ -28,6 +28,16 @@ public object LogText {
     }
 
     /**
+     * [text] with every occurrence of each of [secrets] (what the user typed as a password, say)
+     * replaced by `***`: for an error message that may quote it. Empty secrets are left alone.
+     */
+    public fun redact(text: String, secrets: Collection<String>): String {
+        var out = text
+        for (secret in secrets) if (secret.isNotEmpty()) out = out.replace(secret, "***")
+        return out
+    }
+
+    /**
      * [failure] made safe to log with its stack trace: the same class name, frames and causes, but
      * every message escaped as [escape] does. A handler's exception often quotes what the client typed
      * (a bad argument, a continuation line with its newline), and appenders print messages raw.

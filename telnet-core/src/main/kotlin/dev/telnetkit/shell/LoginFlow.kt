@@ -62,8 +62,8 @@ internal class LoginFlow(private val settings: LoginSettings) {
                 } catch (e: CancellationException) {
                     throw e
                 } catch (e: Exception) {
-                    // Its message may quote the password: never logged, the class and where it was thrown only.
-                    logger.warn { "session ${session.id}: the authenticator failed (${e.javaClass.name} at ${e.stackTrace.firstOrNull()}); counting it as a rejection" }
+                    // Its message may quote the password: that is blanked out, and the message escaped.
+                    logger.warn { "session ${session.id}: the authenticator failed (${LogText.escape(LogText.redact(e.toString(), listOf(password)))}); counting it as a rejection" }
                     false
                 }
             } finally {

@@ -61,7 +61,7 @@ internal class SshAuthentication(
         if (settings.password != null) {
             methods += UserAuthPasswordFactory.INSTANCE
             server.passwordAuthenticator = PasswordAuthenticator { user, password, session ->
-                checkAsync(session, user, "password") { settings.password.check(user, password) }
+                checkAsync(session, user, "password", listOf(password)) { settings.password.check(user, password) }
             }
         }
         server.userAuthFactories = methods
@@ -84,9 +84,9 @@ internal class SshAuthentication(
 
     /**
      * Runs [check] for [user] off the SSH threads, through the lockout, and answers MINA when it is
-     * done: the method throws MINA's [AsyncAuthException], which is how MINA takes a later answer.
+     * done ([secrets]: what the user typed, blanked out of any message logged): the method throws MINA's [AsyncAuthException], which is how MINA takes a later answer.
      */
-    private fun checkAsync(session: ServerSession, user: String, method: String, check: () -> Boolean): Nothing {
+    private fun checkAsync(session: ServerSession, user: String, method: String, secrets: List<String>, check: () -> Boolean): Nothing {
         val answer = AsyncAuthException()
         val address = SshAddresses.host(session)
         scope.launch(Dispatchers.IO) {
@@ -95,8 +95,8 @@ internal class SshAuthentication(
                 try {
                     check()
                 } catch (e: Exception) {
-                    // Its message may quote the password: never logged, the class and where it was thrown only.
-                    logger.warn { "SSH $method check failed (${e.javaClass.name} at ${e.stackTrace.firstOrNull()}); counting it as a refusal" }
+                    // Its message may quote the password: that is blanked out, and the message escaped.
+                    logger.warn { "SSH $method check failed (${LogText.escape(LogText.redact(e.toString(), secrets))}); counting it as a refusal" }
                     false
                 }
             }
@@ -134,7 +134,7 @@ internal class SshAuthentication(
         override fun authenticate(session: ServerSession, username: String, responses: List<String>?): Boolean {
             val answers = responses.orEmpty()
             if (answers.size != settings.keyboardInteractivePrompts.size) return false
-            checkAsync(session, username, "keyboard-interactive") { settings.keyboardInteractive!!.check(username, answers) }
+            checkAsync(session, username, "keyboard-interactive", answers) { settings.keyboardInteractive!!.check(username, answers) }
         }
     }
 

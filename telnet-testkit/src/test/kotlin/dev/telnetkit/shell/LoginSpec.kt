@@ -186,4 +186,17 @@ class LoginSpec : FunSpec({
         logs.allText() shouldContain "directory down: secret detail"
         logs.allText() shouldNotContain PASSWORD
     }
+
+    test("an authenticator whose message quotes the password: the message is logged with the password blanked out") {
+        val quoting = Authenticator { _, _, password -> throw IllegalStateException("no account takes '$password'") }
+        val server = fixture.startShell(shell(LoginSettings(quoting, failureDelay = Duration.ZERO, maxAttempts = 1)))
+        val client = fixture.connect(server)
+        client.awaitPrompt("Username: ")
+        client.sendLine(USER)
+        client.awaitPrompt("Password: ")
+        client.sendLine(PASSWORD)
+        client.awaitClosed(10.seconds).shouldBeTrue()
+        logs.allText() shouldContain "no account takes '***'"
+        logs.allText() shouldNotContain PASSWORD
+    }
 })
