@@ -99,7 +99,7 @@ internal class ReceivedText(val screen: VirtualScreen) {
         }
         return found ?: throw AwaitFailure(
             "$call failed: $failure within $timeout${if (closed) " (connection closed)" else ""}; " +
-                "received since the last match: \"${printable(unread)}\"",
+                "unread text: \"${printable(unread)}\"",
         )
     }
 

@@ -68,7 +68,7 @@ public suspend fun TerminalClient.shouldBeClosed(timeout: Duration = TelnetTestC
     if (!received.awaitClosed(timeout)) {
         throw AwaitFailure(
             "$call failed: the connection is still open after $timeout; " +
-                "received since the last match: ${ReceivedText.quoted(received.unread)}",
+                "unread text: ${ReceivedText.quoted(received.unread)}",
         )
     }
 }
