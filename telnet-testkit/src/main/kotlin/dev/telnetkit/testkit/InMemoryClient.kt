@@ -17,10 +17,12 @@ public class InMemoryClient internal constructor(
     private val connection: InMemoryConnection,
     /** The terminal this client plays. */
     public val terminal: PlainTerminal,
-) : AutoCloseable {
+) : TerminalClient(), AutoCloseable {
     /** What the terminal shows after everything received so far. */
     public val screen: VirtualScreen = VirtualScreen(terminal.size.width.coerceAtLeast(2), terminal.size.height.coerceAtLeast(1))
-    private val received = ReceivedText(screen)
+    internal override val received: ReceivedText = ReceivedText(screen)
+
+    internal override suspend fun typeLine(line: String): Unit = sendLine(line)
     private val decoder = Charsets.UTF_8.newDecoder()
         .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
         .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE)
@@ -82,22 +84,22 @@ public class InMemoryClient internal constructor(
     /** Waits until [expected] appears after the read mark; returns the text up to it and moves the mark past it. */
     @JvmSynthetic
     public suspend fun awaitText(expected: String, timeout: Duration = TelnetTestClient.DEFAULT_TIMEOUT): String =
-        received.awaitText(expected, timeout)
+        received.awaitText(expected, timeout, ReceivedText.call("awaitText", ReceivedText.quoted(expected)))
 
     /** Waits until [regex] matches after the read mark; returns the match and moves the mark past it. */
     @JvmSynthetic
     public suspend fun awaitRegex(regex: Regex, timeout: Duration = TelnetTestClient.DEFAULT_TIMEOUT): MatchResult =
-        received.awaitRegex(regex, timeout)
+        received.awaitRegex(regex, timeout, ReceivedText.call("awaitRegex", "Regex(${ReceivedText.quoted(regex.pattern)})"))
 
     /** Waits until [prompt] is the last thing received; returns the text before it and moves the mark to the end. */
     @JvmSynthetic
     public suspend fun awaitPrompt(prompt: String, timeout: Duration = TelnetTestClient.DEFAULT_TIMEOUT): String =
-        received.awaitPrompt(prompt, timeout)
+        received.awaitPrompt(prompt, timeout, ReceivedText.call("awaitPrompt", ReceivedText.quoted(prompt)))
 
     /** Waits until [predicate] holds for [screen]; does not move the read mark. */
     @JvmSynthetic
     public suspend fun awaitScreen(timeout: Duration = TelnetTestClient.DEFAULT_TIMEOUT, predicate: (VirtualScreen) -> Boolean): VirtualScreen =
-        received.awaitScreen(timeout, predicate)
+        received.awaitScreen(timeout, ReceivedText.call("awaitScreen", "…"), predicate)
 
     /** Waits until the session has ended; true if it did within [timeout]. */
     @JvmSynthetic

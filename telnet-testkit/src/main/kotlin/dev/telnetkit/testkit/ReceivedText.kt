@@ -1,5 +1,7 @@
 package dev.telnetkit.testkit
 
+import kotlinx.coroutines.CopyableThrowable
+import kotlinx.coroutines.ExperimentalCoroutinesApi
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.withTimeoutOrNull
@@ -37,28 +39,28 @@ internal class ReceivedText(val screen: VirtualScreen) {
         version.value++
     }
 
-    suspend fun awaitText(expected: String, timeout: Duration): String =
-        awaitMatch("text '${printable(expected)}'", timeout) { from ->
+    suspend fun awaitText(expected: String, timeout: Duration, call: String): String =
+        awaitMatch(call, "\"${printable(expected)}\" not received", timeout) { from ->
             val at = text.indexOf(expected, from)
             if (at < 0) null else at + expected.length
         }
 
-    suspend fun awaitRegex(regex: Regex, timeout: Duration): MatchResult {
+    suspend fun awaitRegex(regex: Regex, timeout: Duration, call: String): MatchResult {
         var result: MatchResult? = null
-        awaitMatch("pattern /${regex.pattern}/", timeout) { from ->
+        awaitMatch(call, "nothing received matches /${regex.pattern}/", timeout) { from ->
             regex.find(text, from)?.also { result = it }?.let { it.range.last + 1 }
         }
         return result!!
     }
 
-    suspend fun awaitPrompt(prompt: String, timeout: Duration): String {
-        val seen = awaitMatch("prompt '${printable(prompt)}' at the end", timeout) { from ->
+    suspend fun awaitPrompt(prompt: String, timeout: Duration, call: String): String {
+        val seen = awaitMatch(call, "the prompt \"${printable(prompt)}\" is not the last thing received", timeout) { from ->
             if (text.length - from >= prompt.length && text.endsWith(prompt)) text.length else null
         }
         return seen.removeSuffix(prompt)
     }
 
-    suspend fun awaitScreen(timeout: Duration, predicate: (VirtualScreen) -> Boolean): VirtualScreen {
+    suspend fun awaitScreen(timeout: Duration, call: String, predicate: (VirtualScreen) -> Boolean): VirtualScreen {
         val met = withTimeoutOrNull(timeout) {
             while (true) {
                 val seen = version.value
@@ -71,12 +73,12 @@ internal class ReceivedText(val screen: VirtualScreen) {
             @Suppress("UNREACHABLE_CODE") false
         }
         if (met == true) return screen
-        throw AssertionError("the screen did not show what was expected within $timeout${if (closed) " (connection closed)" else ""}:\n$screen")
+        throw AwaitFailure("$call failed: the screen did not show what was expected within $timeout${if (closed) " (connection closed)" else ""}; the screen:\n$screen")
     }
 
     suspend fun awaitClosed(timeout: Duration): Boolean = withTimeoutOrNull(timeout) { version.first { closed } } != null
 
-    private suspend fun awaitMatch(what: String, timeout: Duration, find: (Int) -> Int?): String {
+    private suspend fun awaitMatch(call: String, failure: String, timeout: Duration, find: (Int) -> Int?): String {
         val found = withTimeoutOrNull(timeout) {
             while (true) {
                 val seen = version.value
@@ -95,12 +97,19 @@ internal class ReceivedText(val screen: VirtualScreen) {
             }
             @Suppress("UNREACHABLE_CODE") null
         }
-        return found ?: throw AssertionError(
-            "no $what within $timeout${if (closed) " (connection closed)" else ""}; unread text: '${printable(unread)}'",
+        return found ?: throw AwaitFailure(
+            "$call failed: $failure within $timeout${if (closed) " (connection closed)" else ""}; " +
+                "unread text: \"${printable(unread)}\"",
         )
     }
 
     companion object {
+        /** `name(argument) at File.kt:42`: a call of the testkit's [name], and the test line that made it. */
+        fun call(name: String, argument: String): String = "$name($argument)" + (CallSite.find()?.let { " at $it" } ?: "")
+
+        /** [s] in quotes, control characters escaped, as a Kotlin string literal shows it. */
+        fun quoted(s: String): String = "\"${printable(s)}\""
+
         fun printable(s: String): String = buildString {
             for (c in s) when {
                 c == '\r' -> append("\\r")
@@ -111,4 +120,34 @@ internal class ReceivedText(val screen: VirtualScreen) {
             }
         }
     }
+}
+
+/**
+ * A failed await. Not copied by the coroutines' stack-trace recovery (which would wrap the
+ * original as the cause of a copy and show the message twice): the message already names the
+ * test line.
+ */
+@OptIn(ExperimentalCoroutinesApi::class)
+internal class AwaitFailure(message: String) : AssertionError(message), CopyableThrowable<AwaitFailure> {
+    override fun createCopy(): AwaitFailure? = null
+}
+
+/** Finds the test code that called the testkit: the first frame outside it, Kotlin and the JDK. */
+internal object CallSite {
+    private val walker = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+    private val ownSource = CallSite::class.java.protectionDomain?.codeSource?.location
+
+    /** `File.kt:42` of the caller, or null when no frame qualifies. */
+    fun find(): String? = walker.walk { frames ->
+        frames.filter { !isLibrary(it) }.findFirst().orElse(null)
+    }?.let { "${it.fileName ?: it.className}:${it.lineNumber}" }
+
+    private fun isLibrary(frame: StackWalker.StackFrame): Boolean {
+        val name = frame.className
+        if (LIBRARY_PACKAGES.any { name.startsWith(it) }) return true
+        val source = frame.declaringClass.protectionDomain?.codeSource?.location
+        return if (ownSource != null) source == ownSource else name.startsWith("dev.telnetkit.testkit.")
+    }
+
+    private val LIBRARY_PACKAGES = listOf("kotlin.", "kotlinx.", "java.", "jdk.", "sun.", "io.kotest.", "org.junit.")
 }

@@ -54,7 +54,7 @@ public class TelnetTestClient private constructor(
     private val socket: Socket,
     /** The terminal this client plays. */
     public val profile: TerminalProfile,
-) : AutoCloseable {
+) : TerminalClient(), AutoCloseable {
     private val scope = CoroutineScope(SupervisorJob() + Dispatchers.IO)
     private val out = socket.getOutputStream()
     private val writeLock = Any()
@@ -88,7 +88,9 @@ public class TelnetTestClient private constructor(
         if (profile.width >= 2) profile.width else 80,
         if (profile.width >= 2 && profile.height >= 1) profile.height else 24,
     )
-    private val received = ReceivedText(screen)
+    internal override val received: ReceivedText = ReceivedText(screen)
+
+    internal override suspend fun typeLine(line: String): Unit = sendLine(line)
 
     /** True once the server closed the connection (or [close] was called). */
     public val isClosed: Boolean get() = received.closed
@@ -177,18 +179,18 @@ public class TelnetTestClient private constructor(
      * it, and moves the mark past it. Throws [AssertionError] with what was received on timeout.
      */
     @JvmSynthetic
-    public suspend fun awaitText(expected: String, timeout: Duration = DEFAULT_TIMEOUT): String = received.awaitText(expected, timeout)
+    public suspend fun awaitText(expected: String, timeout: Duration = DEFAULT_TIMEOUT): String = received.awaitText(expected, timeout, ReceivedText.call("awaitText", ReceivedText.quoted(expected)))
 
     /** Waits until [regex] matches after the read mark; returns the match and moves the mark past it. */
     @JvmSynthetic
-    public suspend fun awaitRegex(regex: Regex, timeout: Duration = DEFAULT_TIMEOUT): MatchResult = received.awaitRegex(regex, timeout)
+    public suspend fun awaitRegex(regex: Regex, timeout: Duration = DEFAULT_TIMEOUT): MatchResult = received.awaitRegex(regex, timeout, ReceivedText.call("awaitRegex", "Regex(${ReceivedText.quoted(regex.pattern)})"))
 
     /**
      * Waits until [prompt] is the last thing received (the server is waiting for input) and moves
      * the mark to the end. Returns the text before the prompt.
      */
     @JvmSynthetic
-    public suspend fun awaitPrompt(prompt: String, timeout: Duration = DEFAULT_TIMEOUT): String = received.awaitPrompt(prompt, timeout)
+    public suspend fun awaitPrompt(prompt: String, timeout: Duration = DEFAULT_TIMEOUT): String = received.awaitPrompt(prompt, timeout, ReceivedText.call("awaitPrompt", ReceivedText.quoted(prompt)))
 
     /**
      * Waits until [predicate] holds for [screen], checking it again whenever text arrives; returns
@@ -196,7 +198,7 @@ public class TelnetTestClient private constructor(
      */
     @JvmSynthetic
     public suspend fun awaitScreen(timeout: Duration = DEFAULT_TIMEOUT, predicate: (VirtualScreen) -> Boolean): VirtualScreen =
-        received.awaitScreen(timeout, predicate)
+        received.awaitScreen(timeout, ReceivedText.call("awaitScreen", "…"), predicate)
 
     /** Waits until the server closes the connection; true if it did within [timeout]. */
     @JvmSynthetic
