@@ -20,6 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Timeout(60)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class JavaServerExtensionTest {
+    // README:start junit
     @RegisterExtension
     static TelnetServerExtension server = TelnetServerExtension.of(() -> TelnetServer.builder()
             .port(0)
@@ -29,6 +30,7 @@ class JavaServerExtensionTest {
             .command(Command.named("whoami").handler((session, args) -> session.writeResponse("user=" + session.getUsername())))
             .build())
         .prompt("j> ");
+    // README:end junit
 
     private static TelnetTestClient fromFirstTest;
 

@@ -46,6 +46,8 @@ class ReadmeSnippetsSpec : FunSpec({
             region("samples/src/test/kotlin/dev/telnetkit/samples/readme/GreetingSpec.kt", "memory"),
             region("samples/src/main/kotlin/dev/telnetkit/samples/readme/ReadmeTls.kt", "tls"),
             region("samples/src/main/kotlin/dev/telnetkit/samples/readme/ReadmeSsh.kt", "ssh"),
+            region("samples/src/test/kotlin/dev/telnetkit/samples/ServerExtensionSpec.kt", "kotest"),
+            region("samples/src/test/java/dev/telnetkit/samples/JavaServerExtensionTest.java", "junit"),
         )
         (blocks("kotlin") + blocks("java")).filterNot { it in known } shouldBe emptyList()
     }

@@ -9,6 +9,7 @@ import io.kotest.core.extensions.install
 import io.kotest.core.spec.style.FunSpec
 
 /** The testkit's kotest extension with a server from the DSL: the login is one line. */
+// README:start kotest
 class ServerExtensionSpec : FunSpec({
     val server = install(
         TelnetServerExtension {
@@ -30,3 +31,4 @@ class ServerExtensionSpec : FunSpec({
         client.shouldBeClosed()
     }
 })
+// README:end kotest
