@@ -140,10 +140,14 @@ internal class RunningScript(
             runner.load(file)
         } catch (e: ScriptFailure) {
             e.messages.forEach(err::println)
-            err.println("telnetkit: $file does not compile now; keeping the previous commands")
+            err.println("telnetkit: $file failed (see above); keeping the previous commands")
             return
         } catch (e: Exception) {
             err.println("telnetkit: $file: reload failed ($e); keeping the previous commands")
+            return
+        }
+        if (scope.declaredCommands.isEmpty()) {
+            err.println("telnetkit: $file declares no commands now; keeping the previous commands")
             return
         }
         try {
