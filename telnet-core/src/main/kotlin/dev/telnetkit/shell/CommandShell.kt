@@ -33,12 +33,27 @@ private val logger = KotlinLogging.logger {}
  * line leaves as `bye` does. Ctrl-C or Telnet IP cancels a running command (interrupting a
  * blocking one) and returns to the prompt with `^C`. Input typed while a command runs waits for
  * the next prompt. A failing handler costs one error line, never the session.
+ *
+ * [replaceCommands] swaps the commands of a running shell (a script reloaded on save): every
+ * session uses the new ones from its next command line on, and none is dropped.
  */
 public class CommandShell(private val settings: ShellSettings) : SessionHandler {
-    private val registry = CommandRegistry(settings.commands)
+    // Replaced whole by replaceCommands; each command line reads it once, so it sees one set.
+    @Volatile
+    private var registry = CommandRegistry(settings.commands)
 
-    /** The commands of this shell. */
+    /** The commands of this shell: those given in [settings], or the last [replaceCommands]. */
     public val commands: List<Command> get() = registry.commands
+
+    /**
+     * Replaces the commands of this shell, for every session, from the next command line on (a
+     * command running now finishes as it is); sessions stay connected. Thread-safe. The commands
+     * are checked as in [ShellSettings]: a clash of names throws [IllegalArgumentException] and
+     * leaves the old commands in place.
+     */
+    public fun replaceCommands(commands: List<Command>) {
+        registry = CommandRegistry(commands)
+    }
 
     /** The login's per-address lockout, which the server shares with transports that authenticate (SSH). */
     internal val loginLockout: LoginLockout? get() = settings.login?.throttle
@@ -130,6 +145,7 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
      */
     private suspend fun dispatch(session: Session, words: List<String>, raw: String, interactive: Boolean = true): Boolean {
         val name = words[0]
+        val registry = registry
         session.exitStatus = 0
         when (CommandRegistry.key(name)) {
             "bye", "exit", "quit" -> {
@@ -202,6 +218,7 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
     }
 
     private suspend fun help(session: Session, topic: List<String>) {
+        val registry = registry
         if (topic.isEmpty()) {
             HelpText.list(registry.commands).forEach { session.writeResponse(it) }
             return
@@ -250,6 +267,7 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
 
     private inline fun complete(request: CompletionRequest, ask: (Completer) -> List<String>): List<String> {
         val before = request.previousWords
+        val registry = registry
         if (before.isEmpty()) return registry.completeName(request.word)
         var command = registry.find(before[0]) ?: return emptyList()
         var used = 1

@@ -1,5 +1,6 @@
 package dev.telnetkit.dsl
 
+import dev.telnetkit.annotations.EngineApi
 import dev.telnetkit.transport.Transport
 import dev.telnetkit.server.ServerEndpoint
 import dev.telnetkit.session.Session
@@ -33,7 +34,13 @@ import kotlin.time.toKotlinDuration
  * name as on Java's [dev.telnetkit.server.TelnetServerBuilder].
  */
 @TelnetDsl
-public class TelnetServerScope internal constructor() {
+public class TelnetServerScope
+/**
+ * A scope configured by a host rather than by [telnetServer]: the `telnetkit` program
+ * (telnet-script) evaluates a script with this as its receiver, then calls [buildServer].
+ * Applications use [telnetServer].
+ */
+@EngineApi public constructor() {
     /** The address to bind; loopback by default because Telnet is clear text. */
     public var host: String = SERVER.host
 
@@ -260,6 +267,20 @@ public class TelnetServerScope internal constructor() {
         handler = SessionHandler { it.block() }
     }
 
+    /** The command shell the last [buildServer] made; null before it, or when [session] replaces the shell. */
+    @EngineApi
+    public var commandShell: CommandShell? = null
+        private set
+
+    /** The commands declared so far, in order (for a host that swaps them into a running [commandShell]). */
+    @EngineApi
+    public val declaredCommands: List<Command> get() = commands.toList()
+
+    /** Builds the server this scope declares, exactly as [telnetServer] does; for hosts (see the constructor). */
+    @EngineApi
+    public fun buildServer(): TelnetServer = build()
+
+    @OptIn(EngineApi::class)
     internal fun build(): TelnetServer {
         val custom = handler
         require(custom == null || (commands.isEmpty() && loginSettings == null)) {
@@ -313,6 +334,7 @@ public class TelnetServerScope internal constructor() {
                 maxContinuationLines = maxContinuationLines,
             ),
         )
+        commandShell = sessionHandler as? CommandShell
         return TelnetServer(settings, sessionHandler)
     }
 
@@ -343,6 +365,7 @@ public class TelnetServerScope internal constructor() {
  *
  * @throws IllegalArgumentException naming the setting or command, if one is wrong.
  */
+@OptIn(EngineApi::class)
 public fun telnetServer(configure: TelnetServerScope.() -> Unit): TelnetServer =
     TelnetServerScope().apply(configure).build()
 
