@@ -12,7 +12,6 @@ import dev.telnetkit.transport.tls.TlsSettings
 import io.github.oshai.kotlinlogging.KotlinLoggingConfiguration
 import kotlinx.coroutines.runBlocking
 import org.slf4j.LoggerFactory
-import sun.misc.Signal
 import java.io.IOException
 import java.nio.charset.Charset
 import java.nio.file.AccessDeniedException
@@ -283,8 +282,5 @@ fun main(args: Array<String>) {
         println("SSH on ${options.host}:$sshPort - connect with: ssh -p $sshPort guest@${options.host}")
     }
     // SIGTERM and Ctrl-C: tell the sessions, let them end (onSessionEnd runs), then exit 0.
-    val stop = { _: Signal -> Thread({ runBlocking { server.stop(Duration.ofSeconds(5)) } }, "telnetkit-stop").start() }
-    Signal.handle(Signal("TERM"), stop)
-    Signal.handle(Signal("INT"), stop)
-    runBlocking { server.awaitTermination() }
+    runBlocking { server.awaitShutdownSignal(Duration.ofSeconds(5)) }
 }

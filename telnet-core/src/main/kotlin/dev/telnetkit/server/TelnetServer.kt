@@ -392,6 +392,48 @@ public class TelnetServer(
     }
 
     /**
+     * For a program's `main`: waits until the process is asked to end (SIGTERM, as `kill` and
+     * service managers send it, or SIGINT, Ctrl-C), then stops this server gracefully as
+     * [stop] with [grace] does (every session is shown [ServerSettings.shutdownNotice]), and returns
+     * once it has stopped, so that `main` can return and the process exit with status 0. Also
+     * returns when the server stops otherwise (a `shutdown` command calling [stop]).
+     *
+     * ```kotlin
+     * fun main() = runBlocking {
+     *     val server = telnetServer { … }.start()
+     *     server.awaitShutdownSignal()
+     * }
+     * ```
+     *
+     * The signals are handled only while some server waits here; every waiting server of the
+     * process is stopped by one signal. The first signal gives them back to the handlers they had
+     * before (by default the JVM's, which exits at once), so a second Ctrl-C during a slow stop
+     * ends the process. Where the JVM lets no code handle them (`-Xrs`, or no `jdk.unsupported`
+     * module) a shutdown hook stops the server instead, and the process exits with the signal's
+     * status (143 for SIGTERM). Call it from `main`, not from a session.
+     * @throws IllegalStateException when the server is not started.
+     */
+    @JvmSynthetic
+    public suspend fun awaitShutdownSignal(grace: Duration = Duration.ofSeconds(5)) {
+        require(!grace.isNegative) { "grace must not be negative" }
+        check(started.get()) { "the server is not started" }
+        val waiter = ShutdownSignals.Waiter(this, grace)
+        ShutdownSignals.register(waiter)
+        try {
+            val signal = select {
+                waiter.signal.onAwait { it }
+                terminated.onAwait { null }
+            }
+            if (signal != null) {
+                logger.info { "$signal: stopping" }
+                stop(grace)
+            }
+        } finally {
+            ShutdownSignals.unregister(waiter)
+        }
+    }
+
+    /**
      * Shows [message] to every open session accepted by [filter] (all by default) with
      * `writeMessage`: above the prompt and the half-typed line of each. Returns how many got it.
      */
@@ -428,6 +470,18 @@ public class TelnetServer(
     @JvmName("awaitTermination")
     @Throws(InterruptedException::class)
     public fun awaitTerminationBlocking(): Unit = runBlocking { awaitTermination() }
+
+    /**
+     * [awaitShutdownSignal] for Java's `main`: blocks until SIGTERM or SIGINT has stopped the server
+     * gracefully (or it stopped otherwise).
+     */
+    @JvmName("awaitShutdownSignal")
+    @JvmOverloads
+    @Throws(InterruptedException::class)
+    public fun awaitShutdownSignalBlocking(grace: Duration = Duration.ofSeconds(5)) {
+        check(Thread.currentThread() !is NonBlockingThread) { "TelnetServer.awaitShutdownSignal() blocks: on a TelnetKit event-loop thread call the suspending form" }
+        runBlocking { awaitShutdownSignal(grace) }
+    }
 
     /**
      * Stops the server with no grace period, blocking the calling thread until it has (from blocking

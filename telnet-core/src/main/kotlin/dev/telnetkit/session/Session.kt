@@ -14,6 +14,8 @@ import kotlinx.coroutines.currentCoroutineContext
 import kotlinx.coroutines.ensureActive
 import kotlinx.coroutines.withTimeoutOrNull
 import kotlinx.coroutines.CoroutineExceptionHandler
+import kotlinx.coroutines.CoroutineName
+import kotlinx.coroutines.delay
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.launch
@@ -25,6 +27,7 @@ import java.security.cert.X509Certificate
 import java.time.Duration
 import java.time.Instant
 import java.util.concurrent.CopyOnWriteArrayList
+import kotlin.time.Duration.Companion.nanoseconds
 import kotlin.time.toKotlinDuration
 
 private val logger = KotlinLogging.logger {}
@@ -174,6 +177,85 @@ public class Session internal constructor(
     @JvmSynthetic
     public fun launch(block: suspend CoroutineScope.() -> Unit): Job =
         scope.launch(CoroutineExceptionHandler { _, e -> logger.error(LogText.safe(e)) { "session $id: background job failed" } }) { block() }
+
+    /**
+     * Runs [task] once after [delay] (zero: as soon as possible), for Java and blocking code (Kotlin
+     * can also use [launch] with `delay`). The task may block: it runs where the session's blocking
+     * code runs (the server's blocking executor, see `ServerSettings.blockingExecutor`), never on an
+     * event-loop thread, so it may call the blocking forms such as [writeLine] or, to show text above
+     * the prompt the user is typing at, [writeMessage].
+     *
+     * The timer is a child of the session: it is cancelled when the session ends, and a run under
+     * way is interrupted then. A task that throws is logged and does not end the session.
+     * @throws IllegalArgumentException when [delay] is negative.
+     */
+    public fun schedule(delay: Duration, task: Runnable): SessionTimer {
+        require(!delay.isNegative) { "delay must not be negative, got $delay" }
+        val delayNanos = delay.toNanosSaturated()
+        return startTimer {
+            delayNanos(delayNanos)
+            runTimerTask(task)
+        }
+    }
+
+    /**
+     * Runs [task] after [initialDelay], then every [period] until cancelled or the session ends:
+     * as [schedule], which tells where the task runs. Runs never overlap: a run that takes longer
+     * than [period] delays the next one, which then starts at once, and runs missed meanwhile are
+     * not made up in a burst. A run that throws is logged and the timer keeps going (cancel it to
+     * stop it, from the task itself if need be).
+     * @throws IllegalArgumentException when [initialDelay] is negative or [period] is not positive.
+     */
+    public fun scheduleAtFixedRate(initialDelay: Duration, period: Duration, task: Runnable): SessionTimer {
+        require(!initialDelay.isNegative) { "initialDelay must not be negative, got $initialDelay" }
+        require(!period.isNegative && !period.isZero) { "period must be positive, got $period" }
+        val initialNanos = initialDelay.toNanosSaturated()
+        val periodNanos = period.toNanosSaturated()
+        return startTimer {
+            var next = System.nanoTime() + initialNanos
+            while (true) {
+                delayNanos(next - System.nanoTime())
+                runTimerTask(task)
+                next += periodNanos
+                val now = System.nanoTime()
+                if (next - now < 0) next = now
+            }
+        }
+    }
+
+    private fun startTimer(body: suspend () -> Unit): SessionTimer {
+        val job = scope.launch(CoroutineName("session-$id-timer")) {
+            try {
+                body()
+            } catch (e: CancellationException) {
+                throw e
+            } catch (e: Throwable) {
+                logger.error(LogText.safe(e)) { "session $id: timer failed" }
+            }
+        }
+        return JobTimer(job)
+    }
+
+    /** Runs [task] where blocking is allowed; a failure is logged, a cancellation of the timer passed on. */
+    private suspend fun runTimerTask(task: Runnable) {
+        try {
+            runBlockingCode { task.run() }
+        } catch (e: CancellationException) {
+            // Ours (the timer or the session cancelled) ends the timer; one the task threw is a failure.
+            currentCoroutineContext().ensureActive()
+            logger.error(LogText.safe(e)) { "session $id: timer task failed" }
+        } catch (e: Throwable) {
+            logger.error(LogText.safe(e)) { "session $id: timer task failed" }
+        }
+    }
+
+    private class JobTimer(private val job: Job) : SessionTimer {
+        override fun cancel() {
+            job.cancel()
+        }
+        override val isCancelled: Boolean get() = job.isCancelled
+        override val isDone: Boolean get() = job.isCompleted
+    }
 
     /** Calls [listener] on every window resize until removed. */
     public fun addResizeListener(listener: ResizeListener) {
@@ -604,4 +686,16 @@ public class Session internal constructor(
             return out.toString()
         }
     }
+}
+
+// Timer delays are capped at about 73 years, so that deadlines in nanoTime arithmetic cannot wrap.
+private const val MAX_TIMER_NANOS: Long = Long.MAX_VALUE / 4
+
+/** This duration in nanoseconds, at most [MAX_TIMER_NANOS]. */
+private fun Duration.toNanosSaturated(): Long =
+    if (seconds >= MAX_TIMER_NANOS / 1_000_000_000L) MAX_TIMER_NANOS else toNanos().coerceAtMost(MAX_TIMER_NANOS)
+
+/** Suspends for [nanos] nanoseconds; nothing when not positive. */
+private suspend fun delayNanos(nanos: Long) {
+    if (nanos > 0) delay(nanos.nanoseconds)
 }
