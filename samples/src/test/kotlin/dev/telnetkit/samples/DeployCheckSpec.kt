@@ -192,7 +192,7 @@ class DeployCheckSpec : FunSpec({
         libraries.map { it.artifactId } shouldContainExactlyInAnyOrder listOf("telnet-core", "telnet-ktor", "telnet-testkit", "telnet-dsl", "telnet-ssh")
     }
 
-    test("mvn deploy to a file repository: each library's jar, sources, API docs and POM, the parent and the BOM, with checksums")
+    test("mvn deploy to a file repository: each library's jar, sources, API docs and POM, the parent and the BOM, with checksums; an outside project builds against them alone and runs its kotest spec and JUnit 5 test")
         .config(enabledOrReasonIf = { deployUnavailable(libraries)?.let { Enabled.disabled(it) } ?: Enabled.enabled }) {
             val copy = copyOfBuild(libraries)
             try {
@@ -237,6 +237,28 @@ class DeployCheckSpec : FunSpec({
                 // Nothing else: the modules that are not libraries publish nothing.
                 File(repository, "dev/telnetkit").list()!!.toList() shouldContainExactlyInAnyOrder
                     libraries.map { it.artifactId } + listOf("telnetkit-parent", "telnetkit-bom")
+
+                // An outside project, set up as README's "Use it in your project" says, built
+                // against what was deployed only (its local repository has no dev.telnetkit of
+                // its own): the BOM, the DSL, the testkit, a kotest spec and a JUnit 5 test.
+                val outside = File(copy, "outside-project")
+                File(root, "samples/outside-project").copyRecursively(outside)
+                File(outside, "target").deleteRecursively()
+                val settings = File(copy, "settings.xml").apply {
+                    writeText(
+                        "<settings><profiles><profile><id>deployed</id><activation><activeByDefault>true</activeByDefault></activation>" +
+                            "<repositories><repository><id>deploy-check</id><url>file://${repository.path}</url>" +
+                            "<snapshots><enabled>true</enabled></snapshots></repository></repositories></profile></profiles></settings>",
+                    )
+                }
+                val (built, builtLog) = maven(outside, "-s", settings.path, "test")
+                withClue(builtLog) { built shouldBe 0 }
+                for (test in listOf("app.MyServerSpec", "app.JavaMainTest")) withClue(test) {
+                    val report = xml(File(outside, "target/surefire-reports/TEST-$test.xml"))
+                    report.getAttribute("tests").toInt() shouldBe 1
+                    report.getAttribute("failures") shouldBe "0"
+                    report.getAttribute("errors") shouldBe "0"
+                }
             } finally {
                 deleteWithoutFollowingLinks(copy)
             }

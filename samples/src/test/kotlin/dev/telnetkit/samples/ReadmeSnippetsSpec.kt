@@ -48,6 +48,8 @@ class ReadmeSnippetsSpec : FunSpec({
             region("samples/src/main/kotlin/dev/telnetkit/samples/readme/ReadmeSsh.kt", "ssh"),
             region("samples/src/test/kotlin/dev/telnetkit/samples/ServerExtensionSpec.kt", "kotest"),
             region("samples/src/test/java/dev/telnetkit/samples/JavaServerExtensionTest.java", "junit"),
+            region("samples/outside-project/src/main/kotlin/app/Main.kt", "kotlin-main"),
+            region("samples/outside-project/src/main/java/app/JavaMain.java", "java-main"),
         )
         (blocks("kotlin") + blocks("java")).filterNot { it in known } shouldBe emptyList()
     }
