@@ -28,7 +28,11 @@ class SettingNamesSpec : FunSpec({
     )
 
     /** Only in the DSL, with the reason. */
-    val onlyInDsl = emptyMap<String, String>()
+    val onlyInDsl = mapOf(
+        "buildServer" to "engine API (@EngineApi) for a host that evaluates a script into a scope (telnet-script), not a setting",
+        "commandShell" to "engine API: the shell buildServer() made, for telnet-script's --watch",
+        "declaredCommands" to "engine API: the commands a script declared, for telnet-script's --watch",
+    )
 
     /** Only on LoginSettings.Builder, with the reason. */
     val onlyInLoginBuilder = mapOf(
