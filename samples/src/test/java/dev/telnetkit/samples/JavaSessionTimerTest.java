@@ -22,6 +22,7 @@ class JavaSessionTimerTest {
 
     private TelnetServer server;
     private final AtomicInteger ticks = new AtomicInteger();
+    private final CountDownLatch started = new CountDownLatch(1);
     private final CountDownLatch interrupted = new CountDownLatch(1);
     private volatile SessionTimer slow;
 
@@ -54,6 +55,7 @@ class JavaSessionTimerTest {
             // A task that blocks until the session ends.
             .command(Command.named("slow").handler((session, args) -> {
                 slow = session.schedule(Duration.ZERO, () -> {
+                    started.countDown();
                     try {
                         Thread.sleep(60_000);
                     } catch (InterruptedException e) {
@@ -98,6 +100,9 @@ class JavaSessionTimerTest {
         user.awaitPrompt("j> ");
         user.sendLine("slow");
         user.awaitPrompt("j> ");
+        // The task is running (blocked in sleep) before the session ends: otherwise it is cancelled
+        // before it starts, and there is nothing to interrupt.
+        assertTrue(started.await(5, TimeUnit.SECONDS), "the task did not start");
         user.close();
         assertTrue(interrupted.await(5, TimeUnit.SECONDS), "the blocked task was not interrupted");
         long deadline = System.nanoTime() + 5_000_000_000L;
