@@ -1,5 +1,8 @@
 package dev.telnetkit.ssh
 
+import dev.telnetkit.dsl.TelnetServerScope
+import dev.telnetkit.dsl.telnetServer
+import dev.telnetkit.server.TelnetServer
 import java.nio.file.Files
 import java.nio.file.Path
 import java.util.concurrent.TimeUnit
@@ -64,4 +67,19 @@ class OpenSsh(private val port: Int, private val home: Path = Files.createTempDi
         check(process.waitFor() == 0) { "ssh-keygen failed: $output" }
         return key
     }
+}
+
+/**
+ * The server most OpenSSH specs run against: Telnet and SSH on free ports, `alice` with the
+ * password `secret`, the host key in [dir], an `echo` command and the spec's own [commands]. Not started.
+ */
+fun aliceServer(dir: Path, commands: TelnetServerScope.() -> Unit = {}): TelnetServer = telnetServer {
+    port = 0
+    ssh {
+        port = 0
+        hostKey = dir.resolve("host.key")
+        password { user, password -> user == "alice" && password == "secret" }
+    }
+    command("echo") { run { args -> writeLine(args.joinToString(" ")) } }
+    commands()
 }

@@ -1,6 +1,5 @@
 package dev.telnetkit.ssh
 
-import dev.telnetkit.dsl.telnetServer
 import dev.telnetkit.server.TelnetServer
 import io.kotest.assertions.withClue
 import io.kotest.core.spec.style.FunSpec
@@ -29,15 +28,7 @@ class SshForwardingSpec : FunSpec({
     lateinit var ssh: OpenSsh
 
     beforeSpec {
-        server = telnetServer {
-            port = 0
-            ssh {
-                port = 0
-                hostKey = dir.resolve("host.key")
-                password { user, password -> user == "alice" && password == "secret" }
-            }
-            command("echo") { run { args -> writeLine(args.joinToString(" ")) } }
-        }.start()
+        server = aliceServer(dir).start()
         ssh = OpenSsh(server.portOf("ssh"))
     }
     afterSpec { server.stop() }

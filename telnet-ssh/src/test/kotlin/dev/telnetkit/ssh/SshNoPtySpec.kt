@@ -1,6 +1,5 @@
 package dev.telnetkit.ssh
 
-import dev.telnetkit.dsl.telnetServer
 import dev.telnetkit.server.TelnetServer
 import io.kotest.assertions.withClue
 import io.kotest.core.spec.style.FunSpec
@@ -27,14 +26,7 @@ class SshNoPtySpec : FunSpec({
     lateinit var ssh: OpenSsh
 
     beforeSpec {
-        server = telnetServer {
-            port = 0
-            ssh {
-                port = 0
-                hostKey = dir.resolve("host.key")
-                password { user, password -> user == "alice" && password == "secret" }
-            }
-            command("echo") { run { args -> writeLine(args.joinToString(" ")) } }
+        server = aliceServer(dir) {
             command("tty") { run { writeLine("$terminalType ${if (ansiEnabled) "ansi" else "plain"}") } }
         }.start()
         ssh = OpenSsh(server.portOf("ssh"))

@@ -1,6 +1,5 @@
 package dev.telnetkit.ssh
 
-import dev.telnetkit.dsl.telnetServer
 import dev.telnetkit.server.TelnetServer
 import io.kotest.assertions.withClue
 import io.kotest.core.spec.style.FunSpec
@@ -17,14 +16,7 @@ class SshStreamsSpec : FunSpec({
     lateinit var ssh: OpenSsh
 
     beforeSpec {
-        server = telnetServer {
-            port = 0
-            ssh {
-                port = 0
-                hostKey = dir.resolve("host.key")
-                password { user, password -> user == "alice" && password == "secret" }
-            }
-            command("echo") { run { args -> writeLine(args.joinToString(" ")) } }
+        server = aliceServer(dir) {
             command("lines") { run { args -> for (i in 1..args[0].toInt()) writeLine("line $i of the output, padded to be a little longer") } }
             command("env") {
                 run { writeLine("GREETING=${userEnvironment["GREETING"]} USER=${environment["USER"]} user USER=${userEnvironment["USER"]} name=$username") }
