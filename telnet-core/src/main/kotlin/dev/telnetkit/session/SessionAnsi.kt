@@ -15,6 +15,7 @@ import dev.telnetkit.ansi.ScreenControl
  */
 
 /** Cursor and screen codes for this session: none when it shows no escape codes ([Session.colorLevel] NONE). */
+@get:JvmName("screenControl")
 public val Session.screenControl: ScreenControl get() = ScreenControl.forLevel(colorLevel)
 
 /** [text] rendered for this session's [Session.colorLevel]. */
@@ -24,6 +25,7 @@ public fun Session.render(text: AnsiText): String = text.render(colorLevel)
  * True when this terminal shows CP437 itself (SyncTERM and other BBS terminals, or a session
  * whose encoding is `IBM437`): see [Cp437.isCp437Terminal].
  */
+@get:JvmName("showsCp437")
 public val Session.showsCp437: Boolean get() = Cp437.isCp437Terminal(terminalTypes, encoding)
 
 /**
