@@ -6,7 +6,8 @@ import java.nio.charset.Charset
 /**
  * Lines of text in a border, with an optional title in the top edge, that fit a terminal width:
  * every line [render] returns is at most the width given, in display cells (wide characters count
- * two). Text too long for the box is wrapped, or cut with [Builder.truncate]. Immutable; make it
+ * two). Text too long for the box is wrapped, or cut with [Builder.truncate]; the text is shown
+ * plain (escape codes in it are left out). Immutable; make it
  * with [builder].
  *
  * ```java
@@ -51,7 +52,14 @@ public class Box private constructor(
         return out
     }
 
-    private fun fit(line: String, width: Int): List<String> = if (truncate) listOf(TextFit.truncate(line, width)) else TextFit.wrap(line, width)
+    /**
+     * [line] as rows of at most [width] cells. Escape codes and control characters are taken out
+     * first (a tab becomes a space): they have no width of their own and would break the border.
+     */
+    private fun fit(line: String, width: Int): List<String> {
+        val clean = AnsiStripper.strip(line.replace('\t', ' ')).replace("\r", "")
+        return if (truncate) clean.split('\n').map { TextFit.truncate(it, width) } else TextFit.wrap(clean, width)
+    }
 
     private fun topEdge(style: BorderStyle, span: Int): String {
         val h = style.horizontal.toString()

@@ -1,7 +1,12 @@
 package dev.telnetkit.ansi
 
 import io.kotest.core.spec.style.FunSpec
+import io.kotest.matchers.ints.shouldBeLessThanOrEqual
 import io.kotest.matchers.shouldBe
+import io.kotest.property.Arb
+import io.kotest.property.arbitrary.element
+import io.kotest.property.arbitrary.list
+import io.kotest.property.checkAll
 
 class AnsiStripperSpec : FunSpec({
     val e = "\u001b"
@@ -27,6 +32,18 @@ class AnsiStripperSpec : FunSpec({
         SgrStepDown.apply("$e[31mr$e[4;44mu", ColorLevel.ATTRIBUTES_ONLY) shouldBe "r$e[4mu"
         SgrStepDown.apply("$e[31mr$e[2;3H", ColorLevel.NONE) shouldBe "r"
         SgrStepDown.apply("$e[38;2;1;2;3mx", ColorLevel.TRUECOLOR) shouldBe "$e[38;2;1;2;3mx"
+    }
+
+    test("any mix of escape fragments: no ESC survives stripping, output stays bounded, step-down never throws") {
+        val fragments = Arb.element(listOf("\u001b", "[", "]", "P", ";", "m", "C", "38", "48", "5", "2", "255", "9999999999", "x", "\u0007", "\\", "\n", "漢"))
+        checkAll(3000, Arb.list(fragments, 0..40)) { parts ->
+            val text = parts.joinToString("")
+            val stripped = AnsiStripper.strip(text)
+            stripped.contains('\u001b') shouldBe false
+            stripped.length shouldBeLessThanOrEqual text.length * AnsiStripper.MAX_FORWARD
+            ColorLevel.entries.forEach { level -> SgrStepDown.apply(text, level) }
+            SgrStepDown.apply(text, ColorLevel.NONE).contains('\u001b') shouldBe false
+        }
     }
 
     test("screen control writes nothing for a dumb terminal but a line break for clear screen") {

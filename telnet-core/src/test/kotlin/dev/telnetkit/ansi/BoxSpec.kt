@@ -64,6 +64,17 @@ class BoxSpec : FunSpec({
         box.render(listOf("x"), 80, Charsets.UTF_8) shouldBe listOf("╭─╮", "│x│", "╰─╯")
     }
 
+    test("escape codes and controls in the text cannot break the border") {
+        Box.builder().build().render(listOf("\u001b[31mred\u001b[0m\tx\u0007", "a\r\nb"), 80) shouldBe listOf(
+            "┌─────┐",
+            "│red x│",
+            "│a    │",
+            "│b    │",
+            "└─────┘",
+        )
+        Box.builder().truncate(true).build().render(listOf("one\ntwo"), 80) shouldBe listOf("┌───┐", "│one│", "│two│", "└───┘")
+    }
+
     test("too narrow for a border: the text alone, fitted") {
         Box.builder().build().render(listOf("hello"), 3) shouldBe listOf("hel", "lo")
     }
