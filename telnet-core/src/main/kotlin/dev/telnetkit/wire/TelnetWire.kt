@@ -1,5 +1,6 @@
 package dev.telnetkit.wire
 
+import dev.telnetkit.ansi.Cp437
 import dev.telnetkit.protocol.OptionSide
 import dev.telnetkit.protocol.ProtocolEvent
 import dev.telnetkit.protocol.ProtocolSettings
@@ -28,6 +29,9 @@ private val logger = KotlinLogging.logger {}
 
 /** How long a binary transfer waits for the client's answers to its BINARY requests. */
 private val BINARY_ANSWER_WAIT = 5.seconds
+
+/** What CP437 terminals get: the JDK's IBM437 (its control-range glyph mapping only matters for art, see [Cp437]). */
+private val CP437: java.nio.charset.Charset = java.nio.charset.Charset.forName("IBM437")
 
 /**
  * The Telnet wire discipline of one connection: the [TelnetProtocol] (decoder, RFC 1143
@@ -64,6 +68,8 @@ internal class TelnetWire(
     private var binaryLocalBefore = false
     private var binaryRemoteBefore = false
     private var gatheringReplies = false
+    // Set once CHARSET agreed on a charset: a CP437 terminal type then no longer decides it.
+    private var charsetNegotiated = false
     private var gatheredReplies: ByteArrayOutputStream? = null
 
     override fun isEnabled(side: OptionSide, option: Int): Boolean {
@@ -229,17 +235,25 @@ internal class TelnetWire(
             is ProtocolEvent.TerminalTypes -> {
                 session.terminalTypes = event.all
                 session.terminalType = event.chosen
+                // A SyncTERM-style BBS terminal shows CP437 and never negotiates CHARSET: text (box
+                // characters, accents) goes to it in CP437, unless CHARSET agreed on something.
+                if (!charsetNegotiated && Cp437.isCp437Terminal(event.all, session.encoding)) switchCharset(CP437)
             }
             is ProtocolEvent.Environment -> applyEnvironment(event)
             is ProtocolEvent.CharsetChanged -> {
-                session.encoding = event.charset
-                textDecoder.switchTo(event.charset)
+                charsetNegotiated = true
+                switchCharset(event.charset)
             }
             is ProtocolEvent.TerminalSpeed -> session.terminalSpeed = "${event.transmit},${event.receive}"
             is ProtocolEvent.DisplayLocation -> session.displayLocation = event.location
             is ProtocolEvent.OptionChanged -> optionChanged(event.side, event.option, event.enabled)
             is ProtocolEvent.Warning -> logger.debug { "session ${session.id}: ${LogText.escape(event.message)}" }
         }
+    }
+
+    private fun switchCharset(charset: java.nio.charset.Charset) {
+        session.encoding = charset
+        textDecoder.switchTo(charset)
     }
 
     /**

@@ -120,6 +120,15 @@ class SessionAnsiSpec : FunSpec({
         String(dumb, Charsets.UTF_8) shouldContain "╔═╗\r\n☺"
     }
 
+    test("a SyncTERM-style terminal gets its text in CP437 too: a box's characters as CP437 bytes") {
+        val box = Box.builder().build()
+        val (syncterm, raw) = run(TerminalProfile(terminalTypes = listOf("syncterm"), width = 10)) { s -> s.writeLine(s.renderBox(box, listOf("hi"))) }
+        syncterm.encoding.name() shouldBe "IBM437"
+        // ┌ is 0xDA and ─ is 0xC4 in CP437; in UTF-8 they would be three bytes each.
+        raw.indexOf(byteArrayOf(0xDA.toByte(), 0xC4.toByte(), 0xC4.toByte())) shouldNotBe -1
+        raw.indexOf("┌".toByteArray(Charsets.UTF_8)) shouldBe -1
+    }
+
     test("a box fits the terminal's NAWS width, and is ASCII for a dumb terminal") {
         val lines = listOf("漢字".repeat(30))
         val box = Box.builder().title("News").build()
