@@ -84,7 +84,8 @@ internal class JdbcAccountStore(
         }
         if (newHash != null) logger.info { "password hash of ${LogText.escape(row.account.name)} redone with the current costs" }
         logger.info { "login of ${LogText.escape(row.account.name)} accepted" }
-        return LoginResult.Success(row.account.run { Account(name, nickname, role, created, at, locked) })
+        val account = row.account
+        return LoginResult.Success(Account(account.name, account.nickname, account.role, account.created, at, account.locked))
     }
 
     override fun find(name: String): Account? = readRow(name)?.account
