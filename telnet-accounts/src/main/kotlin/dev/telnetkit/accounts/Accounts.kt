@@ -38,7 +38,7 @@ private val logger = KotlinLogging.logger {}
  * Accounts accounts = Accounts.sqlite(Path.of("bbs.sqlite"));
  * TelnetServer.builder().login(accounts.loginSettings())
  *     .command(Command.named("whoami").handler((session, args) ->
- *         session.writeResponseBlocking(SessionAccounts.getAccount(session).getNickname())));
+ *         session.writeResponse(SessionAccounts.getAccount(session).getNickname())));
  * ```
  */
 public class Accounts private constructor(private val jdbcStore: JdbcAccountStore, settings: AccountSettings) : AutoCloseable {

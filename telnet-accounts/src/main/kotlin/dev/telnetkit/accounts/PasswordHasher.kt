@@ -5,6 +5,7 @@ import org.bouncycastle.crypto.params.Argon2Parameters
 import java.security.MessageDigest
 import java.security.SecureRandom
 import java.util.concurrent.Semaphore
+import java.util.concurrent.atomic.AtomicInteger
 
 /**
  * Hashes and checks passwords with argon2id (BouncyCastle's [Argon2BytesGenerator]), at most
@@ -14,6 +15,10 @@ import java.util.concurrent.Semaphore
 internal class PasswordHasher(private val hashing: PasswordHashing, maxConcurrent: Int) {
     private val random = SecureRandom()
     private val permits = Semaphore(maxConcurrent, true)
+    private val running = AtomicInteger()
+
+    /** The most hashes that ran at once so far (never above maxConcurrent). */
+    val peakConcurrent = AtomicInteger()
 
     /** A hash of a random password, checked for unknown users so they take as long as known ones. */
     private val dummy: PhcString by lazy { PhcString.parse(hash(randomPassword()))!! }
@@ -53,8 +58,10 @@ internal class PasswordHasher(private val hashing: PasswordHashing, maxConcurren
         val bytes = password.toByteArray(Charsets.UTF_8)
         permits.acquire()
         try {
+            peakConcurrent.accumulateAndGet(running.incrementAndGet()) { a, b -> maxOf(a, b) }
             Argon2BytesGenerator().apply { init(parameters) }.generateBytes(bytes, out)
         } finally {
+            running.decrementAndGet()
             permits.release()
             bytes.fill(0)
         }

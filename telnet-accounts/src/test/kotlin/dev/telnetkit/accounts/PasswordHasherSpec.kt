@@ -31,6 +31,20 @@ class PasswordHasherSpec : FunSpec({
         hasher.verify("passwore", reference).shouldBeFalse()
     }
 
+    test("a flood of hashes runs at most maxConcurrent at a time (each holds its memory)") {
+        val hasher = PasswordHasher(PasswordHashing(memoryKiB = 8_192, iterations = 2), maxConcurrent = 2)
+        val pool = java.util.concurrent.Executors.newFixedThreadPool(8)
+        try {
+            val start = java.util.concurrent.CountDownLatch(1)
+            val jobs = (1..8).map { i -> pool.submit<String> { start.await(); hasher.hash("password-$i") } }
+            start.countDown()
+            jobs.forEach { it.get(60, java.util.concurrent.TimeUnit.SECONDS) }
+        } finally {
+            pool.shutdownNow()
+        }
+        (hasher.peakConcurrent.get() in 1..2) shouldBe true
+    }
+
     test("strings that are not argon2id PHC strings never match") {
         val hasher = PasswordHasher(PasswordHashing(256, 1, 1), 1)
         PhcString.parse("plain-text").shouldBeNull()
