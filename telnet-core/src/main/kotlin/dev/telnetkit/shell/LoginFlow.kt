@@ -42,6 +42,12 @@ internal class LoginFlow(private val settings: LoginSettings) {
         var lastLocked: Boolean
         for (attempt in 1..settings.maxAttempts) {
             val user = if (settings.askUsername) session.readLine(settings.usernamePrompt, history = false) ?: return false else ""
+            val registration = settings.registration
+            if (registration != null && user.trim().equals(settings.registrationKeyword, ignoreCase = true)) {
+                val registered = register(session, registration) ?: continue
+                session.username = registered
+                return true
+            }
             val password = if (settings.askPassword) session.readLine(settings.passwordPrompt, echo = false, history = false) ?: return false else ""
             // Checked again before every attempt: other sessions from the address may have locked it
             // meanwhile, or may be about to (their attempts are under way on other threads).
@@ -90,6 +96,26 @@ internal class LoginFlow(private val settings: LoginSettings) {
         }
         session.writeLine("Too many failed attempts.")
         return false
+    }
+
+    /** Runs [registration]: the new user's name, or null (also when it failed: the user is told, the log says why). */
+    private suspend fun register(session: Session, registration: Registration): String? {
+        val name = try {
+            registration.register(session)
+        } catch (e: CancellationException) {
+            throw e
+        } catch (e: Exception) {
+            // The exception's text may hold what was typed: escaped, and never shown to the user.
+            logger.warn { "session ${session.id}: the registration failed (${LogText.escape(e.toString())})" }
+            session.writeLine("Registration failed.")
+            return null
+        }
+        if (name == null) {
+            logger.info { "session ${session.id} (${session.remoteAddress}): registration abandoned" }
+        } else {
+            logger.info { "session ${session.id} (${session.remoteAddress}): registered and logged in as ${LogText.escape(name)}" }
+        }
+        return name
     }
 
     private companion object {

@@ -31,6 +31,9 @@ import java.time.Duration
  *   delay after the next one.
  * @property lockoutWindow how far back failures from one address count towards [lockoutThreshold].
  * @property lockoutDuration how long a locked-out address is refused.
+ * @property registration signs up a new user when the typed user name is [registrationKeyword];
+ *   null (the default) for no sign-up at the login prompt.
+ * @property registrationKeyword the user name that starts [registration] (compared ignoring case).
  */
 public class LoginSettings @JvmOverloads constructor(
     public val authenticator: Authenticator,
@@ -44,6 +47,8 @@ public class LoginSettings @JvmOverloads constructor(
     public val lockoutThreshold: Int = 10,
     public val lockoutWindow: Duration = Duration.ofMinutes(10),
     public val lockoutDuration: Duration = Duration.ofMinutes(5),
+    public val registration: Registration? = null,
+    public val registrationKeyword: String = "new",
 ) {
     init {
         require(askUsername || askPassword) { "login: ask for a username, a password or both" }
@@ -52,6 +57,8 @@ public class LoginSettings @JvmOverloads constructor(
         require(!timeout.isNegative && !timeout.isZero) { "login timeout must be positive, was $timeout" }
         require(lockoutThreshold >= 1) { "login lockoutThreshold must be at least 1, was $lockoutThreshold" }
         require(!lockoutWindow.isNegative && !lockoutDuration.isNegative) { "login lockout durations must not be negative" }
+        require(registrationKeyword.isNotBlank()) { "login registrationKeyword must not be blank" }
+        require(registration == null || askUsername) { "login registration needs askUsername: the keyword is typed at the user name prompt" }
     }
 
     /** Failed logins per address, shared by every session using these settings. */
@@ -74,6 +81,8 @@ public class LoginSettings @JvmOverloads constructor(
         private var lockoutThreshold = defaults.lockoutThreshold
         private var lockoutWindow: Duration = defaults.lockoutWindow
         private var lockoutDuration: Duration = defaults.lockoutDuration
+        private var registration: Registration? = null
+        private var registrationKeyword = defaults.registrationKeyword
 
         /** Whether to ask for a user name (default true). */
         public fun askUsername(ask: Boolean): Builder = apply { askUsername = ask }
@@ -105,10 +114,17 @@ public class LoginSettings @JvmOverloads constructor(
         /** How long a locked-out address is refused (default 5 minutes). */
         public fun lockoutDuration(duration: Duration): Builder = apply { lockoutDuration = duration }
 
+        /** Signs up new users who type the registration keyword as their user name (default none). */
+        public fun registration(registration: Registration?): Builder = apply { this.registration = registration }
+
+        /** The user name that starts the registration (default `new`). */
+        public fun registrationKeyword(keyword: String): Builder = apply { registrationKeyword = keyword }
+
         /** The settings; throws [IllegalArgumentException] naming the setting that is wrong. */
         public fun build(): LoginSettings = LoginSettings(
             authenticator, askUsername, askPassword, maxAttempts, failureDelay, timeout,
             usernamePrompt, passwordPrompt, lockoutThreshold, lockoutWindow, lockoutDuration,
+            registration, registrationKeyword,
         )
     }
 

@@ -16,6 +16,7 @@ import dev.telnetkit.shell.Command
 import dev.telnetkit.shell.CommandShell
 import dev.telnetkit.shell.LoginSettings
 import dev.telnetkit.shell.PromptProvider
+import dev.telnetkit.shell.Registration
 import dev.telnetkit.shell.SessionHook
 import dev.telnetkit.shell.ShellSettings
 import dev.telnetkit.transport.tls.TlsIdentity
@@ -216,6 +217,8 @@ public class TelnetServerScope
      * @param timeout the whole login must finish within this.
      * @param lockoutThreshold failed logins from one address, within [lockoutWindow], that lock
      *   the address out for [lockoutDuration].
+     * @param registration signs up a new user who types [registrationKeyword] as the user name.
+     * @param registrationKeyword the user name that starts [registration].
      */
     public fun login(
         askUsername: Boolean = LOGIN.askUsername,
@@ -228,6 +231,8 @@ public class TelnetServerScope
         lockoutThreshold: Int = LOGIN.lockoutThreshold,
         lockoutWindow: Duration = LOGIN.lockoutWindow.toKotlinDuration(),
         lockoutDuration: Duration = LOGIN.lockoutDuration.toKotlinDuration(),
+        registration: Registration? = LOGIN.registration,
+        registrationKeyword: String = LOGIN.registrationKeyword,
         check: suspend Session.(username: String, password: String) -> Boolean,
     ) {
         loginSettings = LoginSettings(
@@ -237,7 +242,17 @@ public class TelnetServerScope
             usernamePrompt = usernamePrompt, passwordPrompt = passwordPrompt,
             lockoutThreshold = lockoutThreshold, lockoutWindow = lockoutWindow.toJavaDuration(),
             lockoutDuration = lockoutDuration.toJavaDuration(),
+            registration = registration, registrationKeyword = registrationKeyword,
         )
+    }
+
+    /**
+     * Logs users in with [settings] made elsewhere, for add-ons that bring their own login
+     * (telnet-accounts' `login(accounts)`, which signs new users up too); same as the Java
+     * builder's `login(LoginSettings)`.
+     */
+    public fun login(settings: LoginSettings) {
+        loginSettings = settings
     }
 
     /** Runs after the welcome text and the login, with the session as receiver. */
