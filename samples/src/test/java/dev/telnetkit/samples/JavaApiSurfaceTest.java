@@ -76,6 +76,7 @@ class JavaApiSurfaceTest {
         "shell.CommandHandler.run", "suspend handler; Java: CommandHandler.blocking(BlockingCommandHandler)",
         "shell.SessionHook.run", "suspend hook; Java: SessionHook.blocking(BlockingSessionHook)",
         "shell.Authenticator.authenticate", "suspend check; Java: Authenticator.blocking(BlockingAuthenticator)",
+        "shell.Registration.register", "suspend sign-up; Java: Registration.blocking(BlockingRegistration)",
         "session.SessionHandler.handle", "suspend session; Java: SessionHandler.blocking(BlockingSessionHandler)",
         "shell.CommandShell.handle", "implements SessionHandler.handle; Java passes a CommandShell to new TelnetServer(..)");
 
