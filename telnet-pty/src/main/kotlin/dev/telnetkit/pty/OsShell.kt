@@ -93,7 +93,6 @@ public object OsShell {
      * where blocking is allowed (a Java command handler), never on an event-loop thread.
      */
     @JvmStatic
-    @JvmName("runBlocking")
     public fun runBlocking(session: Session, settings: OsShellSettings): Int =
         kotlinx.coroutines.runBlocking { run(session, settings) }
 
