@@ -42,6 +42,12 @@ class OsShellSpec : FunSpec({
                 }
                 // Configured like a careless server author would: as root this must be refused.
                 osShell("rootshell") { command = PtySupport.bash }
+                // The explicit way to run as root.
+                osShell("rootok") {
+                    command = PtySupport.bash
+                    allowRoot = true
+                    environment = PtySupport.bashEnvironment
+                }
                 // The last command's exit status shows in the prompt, as in a Unix shell's "$?".
                 prompt { session -> "[${session.exitStatus}]> " }
             }
@@ -139,6 +145,17 @@ class OsShellSpec : FunSpec({
         client shouldShow "The OS shell is not available."
         client shouldShowPrompt "[${OsShell.REFUSED}]> "
         client.output shouldNotContain BASH_PROMPT
+    }
+
+    test("allowRoot = true, set explicitly, lets the shell run as the server's user, root included") {
+        val client = server.connect()
+        client shouldShowPrompt "> "
+        client.sendLine("rootok")
+        client shouldShow BASH_PROMPT
+        client.sendLine("echo UID=\$(id -u)")
+        client shouldShow "UID=${ServerProcess.effectiveUid}"
+        client.sendLine("exit")
+        client shouldShow "[OS shell ended, exit status 0]"
     }
 
     test("no command configured is a configuration error when the server is built") {
