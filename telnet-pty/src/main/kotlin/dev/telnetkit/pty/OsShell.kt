@@ -139,15 +139,19 @@ public object OsShell {
             logger.info { "session ${session.id}: input ended; hanging up OS shell pid ${program.pid}" }
             withContext(Dispatchers.IO) { program.terminate(grace) }
         }
-        val status = runInterruptible(Dispatchers.IO) { program.waitFor() }
-        // What the program wrote just before it exited is still in the PTY: show it, but do not wait
-        // forever for a background job that keeps the PTY open.
-        if (withTimeoutOrNull(OUTPUT_DRAIN) { output.join() } == null) {
-            withContext(Dispatchers.IO) { program.closeStreams() }
-            output.cancel()
+        try {
+            val status = runInterruptible(Dispatchers.IO) { program.waitFor() }
+            // What the program wrote just before it exited is still in the PTY: show it, but do not wait
+            // forever for a background job that keeps the PTY open.
+            if (withTimeoutOrNull(OUTPUT_DRAIN) { output.join() } == null) output.cancel()
+            status
+        } finally {
+            // Also when the session is cancelled: the output reader is blocked in a native read that
+            // cancellation cannot reach, and coroutineScope waits for it. Ending the program and
+            // closing the PTY ends that read, so the scope can finish.
+            input.cancel()
+            withContext(NonCancellable + Dispatchers.IO) { program.terminate(grace) }
         }
-        input.cancel()
-        status
     }
 
     private fun charsetOf(lang: String): Charset {
