@@ -4,7 +4,6 @@ import dev.telnetkit.session.Session
 import dev.telnetkit.session.SessionHandler
 import dev.telnetkit.shell.Command
 import dev.telnetkit.shell.CommandHandler
-import kotlinx.coroutines.runBlocking
 import java.nio.file.Path
 
 /**
@@ -56,11 +55,12 @@ public class Screens internal constructor(
         ScreenNavigator(this, session).run(start)
     }
 
-    /** [run] for Java code that may block (a blocking session or command handler). */
+    /** [run] for code that may block (a Java blocking session or command handler); Java calls it `run`. */
     @JvmOverloads
+    @JvmName("run")
     @Throws(InterruptedException::class)
     public fun runBlocking(session: Session, start: String = this.start) {
-        runBlocking { run(session, start) }
+        kotlinx.coroutines.runBlocking { run(session, start) }
     }
 
     /** A session handler showing this app from [start]: the whole session is the app. */

@@ -25,6 +25,7 @@ internal class TemplateRenderer(folder: Path?, classpathPrefix: String?, inline:
         .autoEscaping(false)
         .strictVariables(true)
         .cacheActive(true)
+        .newLineTrimming(false) // a screen is drawn as written: the line break after a macro stays
         .maxRenderedSize(MAX_RENDERED_CHARS)
         .extension(ScreenMacros)
         .build()
