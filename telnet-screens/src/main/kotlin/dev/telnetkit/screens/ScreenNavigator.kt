@@ -85,6 +85,10 @@ internal class ScreenNavigator(private val app: Screens, private val session: Se
         private var style = TerminalStyle.forSession(session)
         private var page = 0
 
+        // Once the fields were read (and submitted), drawing again for a resize or another page shows
+        // their values instead of asking them again.
+        private var fieldsDone = false
+
         suspend fun show(): Outcome {
             screen.onShow?.let { action ->
                 val navigation = guarded("on-show") { action.run(context) }
@@ -127,6 +131,19 @@ internal class ScreenNavigator(private val app: Screens, private val session: Se
 
         /** Writes the body, reading fields where they stand and the unplaced ones after it; then submits. Null to go on. */
         private suspend fun readFields(body: RenderedScreen): Outcome? {
+            if (fieldsDone) {
+                for (part in body.parts) {
+                    when (part) {
+                        is RenderedScreen.Part.Text -> session.write(part.text)
+                        is RenderedScreen.Part.Field -> session.write(shownValue(part.field))
+                    }
+                }
+                val placed = body.parts.filterIsInstance<RenderedScreen.Part.Field>().map { it.field.name }.toSet()
+                for (field in screen.fields) {
+                    if (field.name !in placed) session.writeLine(field.prompt + shownValue(field))
+                }
+                return null
+            }
             val placed = HashSet<String>()
             for (part in body.parts) {
                 when (part) {
@@ -140,9 +157,15 @@ internal class ScreenNavigator(private val app: Screens, private val session: Se
             for (field in screen.fields) {
                 if (field.name !in placed) readField(field)?.let { return it }
             }
+            fieldsDone = true
             val submit = screen.onSubmit ?: return null
             val navigation = guarded("submit") { submit.submit(context, context.values) }
             return if (navigation == Navigation.Stay || navigation == Navigation.KeepReading) null else Outcome.Navigate(navigation)
+        }
+
+        private fun shownValue(field: ScreenField): String {
+            val value = context.fieldValues[field.name] ?: return ""
+            return field.mask?.let { mask -> mask.toString().repeat(value.codePointCount(0, value.length)) } ?: value
         }
 
         /** Reads [field] until it is valid and its handler lets the screen go on (null) or navigates. */

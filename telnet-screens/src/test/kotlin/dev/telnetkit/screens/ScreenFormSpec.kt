@@ -50,4 +50,20 @@ class ScreenFormSpec : FunSpec({
         client.sendLine("secret")
         client.awaitText("SIGNED UP abcdefgh with a password of 6 characters")
     }
+
+    test("a resize after the form was filled draws it again with its values, without asking again") {
+        val client = server.connect()
+        client.awaitText("draw 1")
+        client.send("f")
+        client.awaitText("Name: ")
+        client.sendLine("cy")
+        client.awaitText("Password: ")
+        client.sendLine("pass")
+        client.awaitText("SIGNED UP cy with a password of 4 characters")
+        client.resize(70, 20)
+        client.awaitText("SIGN UP")
+        client.awaitText("Name: cy\r\nPassword: ****\r\n")
+        client.send("k")
+        client.awaitText("MAIN MENU")
+    }
 })
