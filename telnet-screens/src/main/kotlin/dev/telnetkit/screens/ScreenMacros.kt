@@ -21,7 +21,7 @@ internal object ScreenMacros : AbstractExtension() {
         "center" to macro("text") { state, args, _, _ -> TextLayout.center(args.string("text"), state.context.session.width) },
         "rule" to macro("char") { state, args, _, _ -> TextLayout.rule(args.optional("char") ?: "-", state.context.session.width) },
         "box" to macro("text", "title") { state, args, _, _ ->
-            TextLayout.box(args.string("text"), args.optional("title") ?: "", state.context.session.width, state.style.unicode)
+            state.style.box(args.string("text"), args.optional("title") ?: "", state.context.session.width)
         },
         "value" to macro("name") { state, args, template, line -> value(state, args.string("name"), template, line) },
         "field" to macro("name", "max", "mask", "prompt") { state, args, template, line -> field(state, args, template, line) },

@@ -1,5 +1,6 @@
 package dev.telnetkit.screens
 
+import dev.telnetkit.ansi.ColorLevel
 import dev.telnetkit.testkit.TerminalProfile
 import dev.telnetkit.testkit.kotest.TelnetServerExtension
 import io.kotest.core.extensions.install
@@ -52,11 +53,13 @@ class ColorStepDownSpec : FunSpec({
         shown shouldNotContain "\u001b[3"
     }
 
-    test("colour arithmetic: names, palette indexes and RGB step down") {
-        TerminalColor.nearestIndexed(TerminalColor.Rgb(255, 136, 0)) shouldBe 208
-        TerminalColor.nearestBasic(TerminalColor.Rgb(250, 10, 10)) shouldBe 9
-        TerminalStyle(ansi = true, depth = TerminalStyle.ColorDepth.TRUECOLOR, unicode = true).color("#ff8800") shouldBe "\u001b[38;2;255;136;0m"
-        TerminalStyle(ansi = true, depth = TerminalStyle.ColorDepth.BASIC16, unicode = true).color("bright_green", background = true) shouldBe "\u001b[102m"
-        TerminalStyle(ansi = true, depth = TerminalStyle.ColorDepth.NONE, unicode = true).color("red") shouldBe ""
+    test("colour names, palette indexes and RGB step down to the level; attributes stay at vt100 level") {
+        TerminalStyle(ColorLevel.TRUECOLOR).color("#ff8800") shouldBe "\u001b[38;2;255;136;0m"
+        TerminalStyle(ColorLevel.PALETTE256).color("#ff8800") shouldBe "\u001b[38;5;208m"
+        TerminalStyle(ColorLevel.BASIC16).color("bright_green", background = true) shouldBe "\u001b[102m"
+        TerminalStyle(ColorLevel.ATTRIBUTES_ONLY).color("red") shouldBe ""
+        TerminalStyle(ColorLevel.ATTRIBUTES_ONLY).sgr(1) shouldBe "\u001b[1m"
+        TerminalStyle(ColorLevel.NONE).sgr(1) shouldBe ""
+        TerminalColor.parse("no-such-colour") shouldBe null
     }
 })
