@@ -7,6 +7,7 @@ import kotlinx.coroutines.async
 import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.selects.select
+import kotlin.time.Duration
 
 /** What a screen waits for: a key, a resize of the terminal, or the end of the input. */
 internal sealed class KeyEvent {
@@ -16,9 +17,10 @@ internal sealed class KeyEvent {
 }
 
 /**
- * Keys and resizes of one session, as one stream of [KeyEvent]s: a key read races the next resize,
- * and a resize cancels the key read (`Session.readKey` loses no key when cancelled). Resizes are
- * conflated: several while drawing are one redraw.
+ * Keys and resizes of one session, as one stream of [KeyEvent]s: waiting for input races the next
+ * resize, and a resize cancels only the wait (`Session.awaitInput` consumes nothing, so no key can be
+ * lost, as it could be by cancelling a `readKey` that had just taken one). Resizes are conflated:
+ * several while drawing are one redraw.
  */
 internal class KeyEvents(private val session: Session) : AutoCloseable {
     private val resizes = Channel<Unit>(Channel.CONFLATED)
@@ -36,15 +38,19 @@ internal class KeyEvents(private val session: Session) : AutoCloseable {
     /** True when the terminal was resized since the last [drained] (and forgets it). */
     fun resizedSinceDrawn(): Boolean = resizes.tryReceive().isSuccess
 
-    suspend fun next(): KeyEvent = coroutineScope {
-        val key = async { session.readKey() }
-        select {
-            key.onAwait { it?.let { pressed -> KeyEvent.Pressed(pressed) } ?: KeyEvent.Ended }
-            resizes.onReceive {
-                key.cancel()
-                KeyEvent.Resized
+    suspend fun next(): KeyEvent {
+        val inputWaiting = coroutineScope {
+            val ready = async { session.awaitInput(Duration.INFINITE) }
+            select {
+                ready.onAwait { true }
+                resizes.onReceive {
+                    ready.cancel()
+                    false
+                }
             }
         }
+        if (!inputWaiting) return KeyEvent.Resized
+        return session.readKey()?.let { KeyEvent.Pressed(it) } ?: KeyEvent.Ended
     }
 
     override fun close() {
