@@ -51,6 +51,9 @@ public class ChatRooms private constructor(
     /** The settings this chat was made with. */
     public val settings: ChatSettings,
 ) {
+    // One lock for all chat state. Lines are handed to sessions while it is held (writeMessage never
+    // suspends or blocks), so every member of a room sees its lines in the same order; recipients are
+    // copied first, in case a session ending meanwhile leaves on this thread.
     private val lock = Any()
     private val members = IdentityHashMap<Session, ChatMember>()
     private val rooms = LinkedHashMap<String, ChatRoom>()
@@ -108,7 +111,7 @@ public class ChatRooms private constructor(
             val notice = ChatLines.joined(name, me.shownName)
             target.members.add(me)
             me.room = target
-            target.members.forEach { it.session.writeMessage(notice) }
+            target.members.toList().forEach { it.session.writeMessage(notice) }
             logger.debug { "session ${session.id}: ${me.name} joined $name" }
             return true
         }
@@ -151,7 +154,7 @@ public class ChatRooms private constructor(
             val old = me.shownName
             me.nickname = nickname
             val notice = me.room?.let { ChatLines.renamed(it.name, old, nickname) } ?: "You are now known as $nickname."
-            (me.room?.members ?: setOf(me)).forEach { it.session.writeMessage(notice) }
+            (me.room?.members?.toList() ?: listOf(me)).forEach { it.session.writeMessage(notice) }
             return true
         }
     }
@@ -280,7 +283,7 @@ public class ChatRooms private constructor(
         room.members.remove(member)
         member.room = null
         val notice = ChatLines.left(room.name, member.shownName)
-        room.members.forEach { it.session.writeMessage(notice) }
+        room.members.toList().forEach { it.session.writeMessage(notice) }
         if (room.members.isEmpty() && !room.permanent) rooms.remove(room.name)
     }
 
@@ -295,7 +298,7 @@ public class ChatRooms private constructor(
             val room = me.room ?: return refuse(me, "You are in no room: /join one first.")
             val shown = line(room.name, me.shownName, clean)
             room.remember(shown)
-            room.members.forEach { it.session.writeMessage(shown) }
+            room.members.toList().forEach { it.session.writeMessage(shown) }
             return true
         }
     }
