@@ -80,13 +80,14 @@ class JavaApiSurfaceTest {
         "shell.CommandShell.handle", "implements SessionHandler.handle; Java passes a CommandShell to new TelnetServer(..)");
 
     /**
-     * The transport interface (marked {@code @EngineApi}): transports are written in Kotlin, and Java
-     * code selects one ({@code Transport.nio()}, {@code new KtorTransport()}) but never calls these.
+     * The transport interface and input triggers (marked {@code @EngineApi}): transports and the
+     * protocols that take a session's input over (ZModem) are written in Kotlin; Java code selects a
+     * transport ({@code Transport.nio()}, {@code new KtorTransport()}) but never calls these.
      */
     private static final Set<String> ENGINE_SPI = Set.of(
         "transport.Transport.listen", "transport.Connection.open", "transport.Connection.shutdownOutput",
         "transport.Listener.close", "testkit.InMemoryTransport.listen", "ssh.SshTransport.listen",
-        "shell.LoginLockout.attempt");
+        "shell.LoginLockout.attempt", "session.InputTrigger.triggered");
 
     private static List<Class<?>> facing;
 

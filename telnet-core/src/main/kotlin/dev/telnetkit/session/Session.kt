@@ -1,6 +1,7 @@
 package dev.telnetkit.session
 
 import dev.telnetkit.annotations.EngineApi
+import dev.telnetkit.ansi.ColorLevel
 import dev.telnetkit.terminal.AnsiStyle
 import dev.telnetkit.terminal.Completer
 import dev.telnetkit.terminal.CompletionRequest
@@ -367,9 +368,53 @@ public class Session internal constructor(
     @Volatile public var ansiEnabled: Boolean = true
         get() = field && terminalType !in AnsiStyle.PLAIN_TERMINALS
 
-    /** [text] in the given [styles], or plain when [ansiEnabled] is false. */
-    public fun styled(text: String, vararg styles: AnsiStyle): String =
-        if (ansiEnabled) AnsiStyle.apply(text, *styles) else text
+    /**
+     * How much of ANSI this terminal shows: [ColorLevel.NONE] whenever [ansiEnabled] is false;
+     * otherwise the level set here by a handler, or else the one [ColorLevel.detect] finds in
+     * [terminalTypes] (MTTS included), [environment] and [userEnvironment] (`COLORTERM`). Setting it
+     * overrides the detection (a user's choice in a settings menu); it never turns ANSI back on
+     * for a dumb terminal: [ansiEnabled] does.
+     */
+    public var colorLevel: ColorLevel
+        get() = if (!ansiEnabled) ColorLevel.NONE else colorLevelChoice ?: ColorLevel.detect(terminalTypes, environment, userEnvironment)
+        set(value) {
+            colorLevelChoice = value
+        }
+
+    @Volatile private var colorLevelChoice: ColorLevel? = null
+
+    /**
+     * [text] in the given [styles] as [colorLevel] shows them: plain at [ColorLevel.NONE] (and
+     * whenever [ansiEnabled] is false), without the colours at [ColorLevel.ATTRIBUTES_ONLY].
+     */
+    public fun styled(text: String, vararg styles: AnsiStyle): String {
+        val level = colorLevel
+        if (!level.showsEscapes) return text
+        return AnsiStyle.apply(text, *if (level.showsColor) styles else styles.filterNot { it.isColor }.toTypedArray())
+    }
+
+    /**
+     * Writes [bytes] exactly as they are, not through [encoding] and with no line-break
+     * translation (Telnet still doubles IAC): for text in a charset of its own, such as CP437 ANSI
+     * art for a BBS terminal (`writeArt` in `SessionAnsi`). Suspends while the client is slow to
+     * read, as [write] does.
+     */
+    @JvmSynthetic
+    public suspend fun writeBytes(bytes: ByteArray) {
+        currentCoroutineContext().ensureActive()
+        if (bytes.isEmpty()) return
+        if (!output.awaitRoom(bytes.size, settings.outputStallTimeout.toKotlinDuration())) {
+            cutOff("client read nothing for ${settings.outputStallTimeout.toMillis()} ms")
+            return
+        }
+        synchronized(screenLock) {
+            if (!output.offer(link.encode(bytes))) cutOff("more than ${settings.outputBufferLimit} bytes of output unread")
+        }
+    }
+
+    /** [writeBytes] for Java and blocking handlers. */
+    @JvmName("writeBytes")
+    public fun writeBytesBlocking(bytes: ByteArray): Unit = blocking { writeBytes(bytes) }
 
     /**
      * Shows [text] as a message of its own, from any thread, without suspending. While [readLine]

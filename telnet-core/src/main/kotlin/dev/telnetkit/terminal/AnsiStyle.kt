@@ -11,6 +11,9 @@ public enum class AnsiStyle(internal val code: Int) {
     BRIGHT_MAGENTA(95), BRIGHT_CYAN(96), BRIGHT_WHITE(97),
     BG_BLACK(40), BG_RED(41), BG_GREEN(42), BG_YELLOW(43), BG_BLUE(44), BG_MAGENTA(45), BG_CYAN(46), BG_WHITE(47);
 
+    /** True for the colours (foreground and background), false for the attributes such as bold. */
+    internal val isColor: Boolean get() = code >= 30
+
     public companion object {
         /** [text] wrapped in the SGR codes of [styles] and a reset; [text] itself when no style is given. */
         @JvmStatic

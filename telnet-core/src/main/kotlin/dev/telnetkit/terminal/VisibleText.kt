@@ -26,7 +26,7 @@ internal fun visibleText(text: String): String {
  * or ST (`ESC \`); any other, such as `ESC 7` or `ESC ( B`, up to its first byte that is not
  * an intermediate.
  */
-private fun escapeEnd(text: String, start: Int): Int {
+internal fun escapeEnd(text: String, start: Int): Int {
     var i = start + 1
     if (i >= text.length) return i
     when (text[i]) {

@@ -47,6 +47,8 @@ class LayerImportsSpec : FunSpec({
         val shellFrom = layerOf("dev.telnetkit.shell")!!
         (layerOf("dev.telnetkit.transport.nio")!!.rank > shellFrom.rank) shouldBe true
         (layerOf("dev.telnetkit.protocol")!!.rank == layerOf("dev.telnetkit.terminal")!!.rank) shouldBe true
+        (layerOf("dev.telnetkit.ansi")!!.rank > layerOf("dev.telnetkit.terminal")!!.rank) shouldBe true
+        (layerOf("dev.telnetkit.ansi")!!.rank < layerOf("dev.telnetkit.session")!!.rank) shouldBe true
     }
 })
 
@@ -57,11 +59,13 @@ private val LAYERS = listOf(
     "annotations" to 0,
     "protocol" to 1,
     "terminal" to 1,
-    "session" to 2,
-    "shell" to 3,
-    "wire" to 4,
-    "transport" to 5,
-    "server" to 6,
+    // The ANSI toolkit sits on the terminal layer's text measuring (CharacterWidth) and below sessions.
+    "ansi" to 2,
+    "session" to 3,
+    "shell" to 4,
+    "wire" to 5,
+    "transport" to 6,
+    "server" to 7,
 )
 
 private fun layerOf(pkg: String): Layer? {

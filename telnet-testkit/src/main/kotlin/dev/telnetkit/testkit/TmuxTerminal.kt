@@ -89,6 +89,14 @@ public class TmuxTerminal private constructor(
     public suspend fun screen(joinWrapped: Boolean = false): String =
         if (joinWrapped) tmux("capture-pane", "-p", "-J", "-t", TARGET) else tmux("capture-pane", "-p", "-t", TARGET)
 
+    /**
+     * The visible screen with its colours and attributes kept as SGR escape codes
+     * (`capture-pane -e -p`), one line per row: what styling reached the terminal, as tmux stores
+     * it (a 256-colour cell as `38;5;n`, a true-colour one as `38;2;r;g;b`).
+     */
+    @JvmSynthetic
+    public suspend fun styledScreen(): String = tmux("capture-pane", "-p", "-e", "-t", TARGET)
+
     /** The rows of [screen], without the final line break. */
     @JvmSynthetic
     public suspend fun rows(): List<String> = screen().removeSuffix("\n").split('\n')
