@@ -10,7 +10,9 @@ package dev.telnetkit.chat
  * bidirectional overrides and isolates. Tabs become spaces. Surrounding blanks are trimmed.
  *
  * Written by hand: no maintained JVM library strips terminal escapes from untrusted text; the
- * grammar followed is ECMA-48's (what xterm and VTE parse).
+ * grammar followed is ECMA-48's (what xterm and VTE parse). Core's `AnsiStripper` is for showing
+ * ANSI art on plain terminals: it keeps CR, LF and TAB, turns cursor-forwards into blanks and leaves
+ * the 8-bit C1 forms and bidi controls alone, all of which a chat line must not carry.
  */
 internal object ChatText {
     private const val ESC = '\u001b'

@@ -33,8 +33,11 @@ class ChatRoomsSpec : FunSpec({
             val ann = login("ann")
             val bob = login("bob")
             val cat = login("cat")
-            listOf(ann, bob, cat).forEach { it.sendLine("chat") }
-            cat shouldShow "[lobby] -> cat joined"
+            // One after another: each joins once the one before is in, so all three see what follows.
+            listOf("ann" to ann, "bob" to bob, "cat" to cat).forEach { (name, client) ->
+                client.sendLine("chat")
+                client shouldShow "[lobby] -> $name joined"
+            }
             bob.sendLine("/nick bobby")
             ann shouldShow "[lobby] bob is now known as bobby"
             ann.sendLine("/msg bob psst secret")
@@ -77,6 +80,7 @@ class ChatRoomsSpec : FunSpec({
             val ann = login("ann")
             val bob = login("bob")
             ann.sendLine("chat")
+            ann shouldShow "[lobby] -> ann joined"
             bob.sendLine("chat")
             ann shouldShow "[lobby] -> bob joined"
             bob.close()
