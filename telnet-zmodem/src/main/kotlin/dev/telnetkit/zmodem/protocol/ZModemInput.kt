@@ -1,0 +1,49 @@
+package dev.telnetkit.zmodem.protocol
+
+import kotlinx.coroutines.withTimeoutOrNull
+
+/**
+ * Buffered reading from a [ZModemStream] with a timeout on every wait, and the five-CAN cancel
+ * watch: five CAN (0x18, which is also ZDLE) in a row end the transfer wherever they come, as valid
+ * ZModem data never holds two ZDLE in a row.
+ */
+internal class ZModemInput(private val stream: ZModemStream, var timeoutMillis: Long) {
+    private val buffer = ByteArray(32 * 1024)
+    private var position = 0
+    private var limit = 0
+    private var cans = 0
+
+    /** The next raw byte (0..255). */
+    suspend fun byte(): Int {
+        if (position == limit) fill()
+        val b = buffer[position++].toInt() and 0xff
+        if (b == ZModemBytes.CAN) {
+            if (++cans >= CANCEL_COUNT) throw ZModemProblem.Cancelled()
+        } else {
+            cans = 0
+        }
+        return b
+    }
+
+    /** Puts the last byte read back (one byte only). */
+    fun unread() {
+        check(position > 0) { "nothing to unread" }
+        position--
+    }
+
+    private suspend fun fill() {
+        val n = if (timeoutMillis == Long.MAX_VALUE) {
+            stream.read(buffer, 0, buffer.size)
+        } else {
+            withTimeoutOrNull(timeoutMillis) { stream.read(buffer, 0, buffer.size) }
+                ?: throw ZModemProblem.Timeout(timeoutMillis)
+        }
+        if (n < 0) throw ZModemProblem.Ended()
+        position = 0
+        limit = n
+    }
+
+    private companion object {
+        const val CANCEL_COUNT = 5
+    }
+}
