@@ -64,6 +64,28 @@ public object TelnetEncoder {
     /** True if [bytes] go on the wire unchanged as data (no IAC to double, every line end already CR LF). */
     internal fun isWireReady(bytes: ByteArray, binary: Boolean): Boolean = extraBytes(bytes, 0, bytes.size, binary) == 0
 
+    /**
+     * Encodes 8-bit data that is not text (a file transfer): every 255 doubled and, unless [binary],
+     * every `CR` followed by `NUL` so that a client strips exactly that; `LF` is left alone, so the
+     * client can undo the encoding byte for byte.
+     */
+    @JvmStatic
+    public fun encodeRawData(bytes: ByteArray, binary: Boolean): ByteArray {
+        var extra = 0
+        for (b in bytes) if (b == IAC_BYTE || (!binary && b == CR_BYTE)) extra++
+        if (extra == 0) return bytes
+        val out = ByteArray(bytes.size + extra)
+        var o = 0
+        for (b in bytes) {
+            out[o++] = b
+            if (b == IAC_BYTE) out[o++] = IAC_BYTE else if (!binary && b == CR_BYTE) out[o++] = 0
+        }
+        return out
+    }
+
+    private const val IAC_BYTE: Byte = -1
+    private const val CR_BYTE: Byte = 13
+
     /** Encodes all of [bytes] as data. */
     @JvmStatic
     public fun encodeData(bytes: ByteArray, binary: Boolean): ByteArray = encodeData(bytes, 0, bytes.size, binary)

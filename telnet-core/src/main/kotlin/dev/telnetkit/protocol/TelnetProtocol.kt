@@ -94,6 +94,9 @@ public class TelnetProtocol(
     /** True if [option] is enabled on [side]. */
     public fun isEnabled(side: OptionSide, option: Int): Boolean = negotiator.isEnabled(side, option)
 
+    /** True while a request of ours to change [option] on [side] awaits the peer's answer. */
+    public fun isPending(side: OptionSide, option: Int): Boolean = negotiator.isPending(side, option)
+
     /** True once the opening has been answered and no request or subnegotiation reply is awaited. */
     public val isSettled: Boolean
         get() = offered && !negotiator.hasPending() && (ttype?.finished ?: true) &&

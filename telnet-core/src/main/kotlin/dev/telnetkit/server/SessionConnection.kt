@@ -222,6 +222,8 @@ internal class SessionConnection(
         val last = pendingInputs.lastOrNull()
         if (item is SessionInput.Text && last is SessionInput.Text) {
             pendingInputs[pendingInputs.size - 1] = SessionInput.Text(last.text + item.text)
+        } else if (item is SessionInput.Bytes && last is SessionInput.Bytes) {
+            pendingInputs[pendingInputs.size - 1] = SessionInput.Bytes(last.bytes + item.bytes)
         } else {
             pendingInputs.addLast(item)
         }
@@ -229,7 +231,11 @@ internal class SessionConnection(
         hasPending = true
     }
 
-    private fun pendingUnits(item: SessionInput): Int = if (item is SessionInput.Text) item.text.length else 1
+    private fun pendingUnits(item: SessionInput): Int = when (item) {
+        is SessionInput.Text -> item.text.length
+        is SessionInput.Bytes -> item.bytes.size
+        else -> 1
+    }
 
     /** Queues [item] for the handler; false if the queue is full (input nobody will read is dropped). */
     private fun offerInput(item: SessionInput): Boolean {
@@ -241,7 +247,8 @@ internal class SessionConnection(
     private fun dispatchInputs() {
         for (item in inputs) {
             if (pendingInputs.isEmpty() && offerInput(item)) continue
-            if (item !is SessionInput.Text && pendingChars >= PENDING_INPUT_LIMIT) continue
+            // Typed text and transfer data are held back (reads pause); an excess of control events is dropped.
+            if (item !is SessionInput.Text && item !is SessionInput.Bytes && pendingChars >= PENDING_INPUT_LIMIT) continue
             addPending(item)
         }
         if (pendingChars > PENDING_INPUT_LIMIT) {

@@ -1,5 +1,6 @@
 package dev.telnetkit.session
 
+import dev.telnetkit.annotations.EngineApi
 import dev.telnetkit.terminal.AnsiStyle
 import dev.telnetkit.terminal.Completer
 import dev.telnetkit.terminal.CompletionRequest
@@ -7,6 +8,7 @@ import dev.telnetkit.terminal.History
 import dev.telnetkit.terminal.Key
 import dev.telnetkit.terminal.KeyDecoder
 import dev.telnetkit.terminal.KeySink
+import dev.telnetkit.terminal.KeyText
 import dev.telnetkit.terminal.KillBuffer
 import dev.telnetkit.terminal.LineEditor
 import kotlinx.coroutines.CancellationException
@@ -71,7 +73,21 @@ public class Session internal constructor(
 ) {
     /** The wire layer below: set by the connection before anything is written or read. */
     internal lateinit var link: TerminalLink
-    internal val input = Channel<SessionInput>(INPUT_CAPACITY)
+    // What a cancelled read had already taken from [input] comes back here, to be read first: reads
+    // are cancellation-safe (a withTimeoutOrNull around readKey or a binary read loses nothing).
+    private val takenBack = java.util.concurrent.ConcurrentLinkedDeque<SessionInput>()
+    internal val input = Channel<SessionInput>(INPUT_CAPACITY) {
+        takenBack.addFirst(it)
+        // It did leave the queue: a connection waiting for room must hear of it.
+        onInputTaken?.run()
+    }
+    private val inputTriggers = CopyOnWriteArrayList<Pair<String, InputTrigger>>()
+    // Set by nextKey when the input held a trigger: the reader runs it, then reads on.
+    private var firedTrigger: InputTrigger? = null
+    // Raw transfer under way: messages wait, so they cannot land inside the transfer's bytes.
+    @Volatile private var transferring = false
+    private val heldMessages = ArrayDeque<String>()
+    @Volatile private var interruptsAsInput = 0
 
     private val screenLock = Any()
     private val startNanos = System.nanoTime()
@@ -363,6 +379,12 @@ public class Session internal constructor(
      */
     public fun writeMessage(text: String) {
         synchronized(screenLock) {
+            if (transferring) {
+                // Shown once the transfer is over; a bounded number, the oldest dropped first.
+                if (heldMessages.size >= HELD_MESSAGES_LIMIT) heldMessages.removeFirst()
+                heldMessages.addLast(text)
+                return
+            }
             val editor = activeEditor
             if (editor == null) {
                 send(if (text.endsWith("\n")) text else text + "\n")
@@ -393,6 +415,11 @@ public class Session internal constructor(
      * or the session is ending. A line the client leaves unfinished when it closes its input is
      * returned in line mode (`printf 'cmd' | nc` sends its command that way) but never in character
      * mode, where the user saw it as not yet entered. Only one read may be active at a time.
+     *
+     * For form fields: with [mask] set each typed character shows as that one (`*` for a password
+     * whose length may show; in line mode, where the client echoes, the input is hidden instead), and
+     * the line never enters the history; [maxLength] refuses characters beyond it with a bell
+     * (the server's `maxLineLength` bounds it too); [initial] is already on the line, editable.
      */
     @JvmSynthetic
     public suspend fun readLine(
@@ -401,32 +428,71 @@ public class Session internal constructor(
         history: Boolean = true,
         completer: Completer? = null,
         interruptible: Boolean = false,
+        mask: Char? = null,
+        maxLength: Int = Int.MAX_VALUE,
+        initial: String = "",
     ): String? {
+        require(maxLength >= 1) { "maxLength must be positive, was $maxLength" }
+        // A masked field in line mode: the client would echo the text itself, so it is hidden instead.
+        val hidden = !echo || (mask != null && !serverEchoes)
         // In line mode the client echoes what is typed; for a hidden read, the wire layer asks it to
         // stop (Telnet: WILL ECHO) and gives echoing back afterwards, where it can.
-        val hideLocally = !echo && !serverEchoes && link.hideTypedInput()
+        val hideLocally = hidden && !serverEchoes && link.hideTypedInput()
         try {
+            val field = LineField(!hidden, history && mask == null, mask.takeUnless { hidden }, minOf(maxLength, settings.maxLineLength), initial)
             // No terminal (a pipe): no prompt, as a shell without one writes none.
-            return readEditedLine(if (link.showsPrompts) prompt else "", echo, history, completer, interruptible)
+            return readEditedLine(if (link.showsPrompts) prompt else "", field, completer, interruptible)
         } finally {
             if (hideLocally) link.restoreTypedInput()
         }
     }
 
-    private suspend fun readEditedLine(prompt: String, echo: Boolean, history: Boolean, completer: Completer?, interruptible: Boolean): String? {
+    /** How one read's line behaves: shown or hidden or masked, kept in the history, how long, what it starts with. */
+    private class LineField(val echo: Boolean, val history: Boolean, val mask: Char?, val maxLength: Int, val initial: String)
+
+    private suspend fun readEditedLine(prompt: String, field: LineField, completer: Completer?, interruptible: Boolean): String? {
         // The locked work lives in plain functions: a synchronized block with returns inside a
         // suspend function's state machine is bytecode the JIT refuses to compile (it would run
         // interpreted, on every key of every line).
-        val editor = startEditor(prompt, echo, history, completer) ?: return null
+        val editor = startEditor(prompt, field, completer) ?: return null
         try {
             while (true) {
                 val key: Key = nextKey() ?: return inputEnded(editor)
+                if (key === TRIGGER_FIRED) {
+                    runTriggerDuringLine(editor, prompt)
+                    continue
+                }
                 val outcome = handleKeys(editor, key, prompt, interruptible)
                 if (outcome !== LineEditor.Outcome.Continue) return (outcome as? LineEditor.Outcome.Done)?.line
                 if (completer != null) editor.pendingCompletion?.let { request -> complete(editor, completer, request) }
             }
         } finally {
             synchronized(screenLock) { if (activeEditor === editor) activeEditor = null }
+        }
+    }
+
+    /**
+     * Runs the trigger found while [editor] reads: the line is left as it stands, the trigger's
+     * output starts below it, and then the prompt and the text typed so far are drawn again.
+     */
+    private suspend fun runTriggerDuringLine(editor: LineEditor, prompt: String) {
+        synchronized(screenLock) {
+            editor.render = serverEchoes
+            editor.leaveLine()
+            send(editor.takeOutput())
+            if (activeEditor === editor) activeEditor = null
+        }
+        try {
+            runFiredTrigger()
+        } finally {
+            synchronized(screenLock) {
+                if (!ending) {
+                    activeEditor = editor
+                    editor.render = serverEchoes
+                    editor.begin(prompt)
+                    send(editor.takeOutput())
+                }
+            }
         }
     }
 
@@ -457,11 +523,15 @@ public class Session internal constructor(
     }
 
     /** Shows the prompt with a new editor, or null if the session is ending. */
-    private fun startEditor(prompt: String, echo: Boolean, history: Boolean, completer: Completer?): LineEditor? {
+    private fun startEditor(prompt: String, field: LineField, completer: Completer?): LineEditor? {
         synchronized(screenLock) {
             check(activeEditor == null) { "another readLine is already waiting" }
             if (ending) return null
-            val editor = LineEditor(settings.maxLineLength, if (history) this.history else null, completer, echo, width, serverEchoes, killBuffer)
+            val editor = LineEditor(
+                field.maxLength, if (field.history) this.history else null, completer, field.echo, width, serverEchoes,
+                killBuffer, field.mask,
+            )
+            if (field.initial.isNotEmpty()) editor.preset(field.initial)
             editor.deferCompletion = true
             activeEditor = editor
             editor.begin(prompt)
@@ -535,20 +605,287 @@ public class Session internal constructor(
         while (true) {
             keys.removeFirstOrNull()?.let { return it }
             if (ending) return null
-            val result = if (keyDecoder.hasPending) {
-                withTimeoutOrNull(settings.escapeTimeout.toKotlinDuration()) { input.receiveCatching() }
-                    ?: run { keyDecoder.flush(typeAhead); continue }
+            val event = if (keyDecoder.hasPending) {
+                var ended = false
+                withTimeoutOrNull(settings.escapeTimeout.toKotlinDuration()) { takeInput().also { ended = it == null } }
+                    ?: run {
+                        if (ended) return null
+                        keyDecoder.flush(typeAhead)
+                        continue
+                    }
             } else {
-                input.receiveCatching()
+                takeInput() ?: return null
             }
-            onInputTaken?.run()
-            when (val event = result.getOrNull() ?: return null) {
-                is SessionInput.Text -> keyDecoder.decode(event.text, typeAhead)
+            when (event) {
+                is SessionInput.Text -> if (!triggered(event.text)) keyDecoder.decode(event.text, typeAhead) else return TRIGGER_FIRED
                 SessionInput.Interrupt -> { keyDecoder.flush {}; keys.addLast(Key.Interrupt) }
                 SessionInput.EraseCharacter -> keys.addLast(Key.EraseCharacter)
                 SessionInput.EraseLine -> keys.addLast(Key.EraseLine)
+                // Bytes left from a binary transfer that nobody read: text again, as typed.
+                is SessionInput.Bytes -> keyDecoder.decode(String(event.bytes, encoding), typeAhead)
             }
         }
+    }
+
+    /** The next input event, taken-back ones first; null once the input has ended. */
+    private suspend fun takeInput(): SessionInput? {
+        takenBack.pollFirst()?.let { return it }
+        val event = input.receiveCatching().getOrNull() ?: return null
+        onInputTaken?.run()
+        return event
+    }
+
+    /**
+     * True if [text] holds a registered trigger: then [firedTrigger] is set, and the text and any
+     * key decoding under way are dropped (the trigger's owner takes over the input).
+     */
+    private fun triggered(text: String): Boolean {
+        if (inputTriggers.isEmpty()) return false
+        for ((trigger, action) in inputTriggers) {
+            if (text.contains(trigger)) {
+                keyDecoder.flush {}
+                firedTrigger = action
+                return true
+            }
+        }
+        return false
+    }
+
+    /** Runs the trigger [nextKey] found, in the reading coroutine; a failure is logged, not thrown. */
+    private suspend fun runFiredTrigger() {
+        val action = firedTrigger ?: return
+        firedTrigger = null
+        try {
+            action.triggered(this)
+        } catch (e: CancellationException) {
+            throw e
+        } catch (e: Exception) {
+            logger.error(LogText.safe(e)) { "session $id: input trigger failed" }
+        }
+    }
+
+    /**
+     * Calls [action] whenever what the user types contains [trigger] while the session reads with
+     * [readLine] or [readKey] (for instance the header a ZModem sender starts with, to start the
+     * receiver): the input chunk that carries it is dropped, [action] runs in the reading coroutine
+     * (so it may call [binaryTransfer]), and then the read goes on, [readLine] drawing its prompt and
+     * the text typed so far again. The trigger must arrive within one read of the connection (a
+     * program's header does; a user typing it by hand does not set it off). Replaces an earlier
+     * action for the same [trigger].
+     */
+    @EngineApi
+    public fun addInputTrigger(trigger: String, action: InputTrigger) {
+        require(trigger.isNotEmpty()) { "an input trigger must not be empty" }
+        synchronized(inputTriggers) {
+            inputTriggers.removeIf { it.first == trigger }
+            inputTriggers.add(trigger to action)
+        }
+    }
+
+    /** Stops watching for [trigger]. */
+    @EngineApi
+    public fun removeInputTrigger(trigger: String) {
+        synchronized(inputTriggers) { inputTriggers.removeIf { it.first == trigger } }
+    }
+
+    /**
+     * The next key the user presses, with no echo and no line editing (single-key menus, paging,
+     * full-screen programs); null when the input has ended. Ctrl-C arrives as [Key.Interrupt] when
+     * nothing else takes it (a shell command's interrupt listener does; see [takeInterrupts]).
+     * To wait a bounded time (a menu that also redraws on resize), call [awaitInput] first rather
+     * than putting `withTimeoutOrNull` around this: a timeout can fire just as the read returns,
+     * and the key would be lost. Only one read may be active at a time.
+     */
+    @JvmSynthetic
+    public suspend fun readKey(): Key? {
+        while (true) {
+            val key = nextKey() ?: return null
+            if (key === TRIGGER_FIRED) { runFiredTrigger(); continue }
+            touched()
+            return key
+        }
+    }
+
+    /**
+     * Waits at most [timeout] for input: true as soon as some is waiting (the next [readKey],
+     * [readText] or [readLine] takes it) or the input has ended, false when the time ran out.
+     * Nothing is consumed, and nothing is lost when it times out.
+     */
+    @JvmSynthetic
+    public suspend fun awaitInput(timeout: kotlin.time.Duration): Boolean {
+        if (keys.isNotEmpty() || takenBack.isNotEmpty() || ending) return true
+        var event: SessionInput? = null
+        var ended = false
+        withTimeoutOrNull(timeout) {
+            // Assigned inside the block: kept even when the timeout fires just after it.
+            val taken = takeInput()
+            if (taken == null) ended = true else event = taken
+        }
+        event?.let { takenBack.addFirst(it); return true }
+        return ended
+    }
+
+    /** [awaitInput] for Java and blocking handlers. */
+    @JvmName("awaitInput")
+    public fun awaitInputBlocking(timeout: Duration): Boolean = blocking { awaitInput(timeout.toKotlinDuration()) }
+
+    /**
+     * The next piece of what the user typed, exactly as it came (escape sequences included), with no
+     * echo and no editing: for programs that do their own, such as an OS shell in a pseudo-terminal.
+     * Telnet IP and BRK arrive as `\u0003` (Ctrl-C). Null when the input has ended. Keys already
+     * decoded by an earlier [readLine] or [readKey] come first, as the characters that make them.
+     * Cancellation-safe, as [readKey].
+     */
+    @JvmSynthetic
+    public suspend fun readText(): String? {
+        if (keys.isNotEmpty() || keyDecoder.hasPending) {
+            keyDecoder.flush(typeAhead)
+            val text = StringBuilder()
+            while (true) text.append(KeyText.of(keys.removeFirstOrNull() ?: break))
+            touched()
+            if (text.isNotEmpty()) return text.toString()
+        }
+        if (ending) return null
+        touched()
+        return when (val event = takeInput() ?: return null) {
+            is SessionInput.Text -> event.text
+            is SessionInput.Bytes -> String(event.bytes, encoding)
+            SessionInput.Interrupt -> "\u0003"
+            SessionInput.EraseCharacter -> "\u007f"
+            SessionInput.EraseLine -> "\u0015"
+        }
+    }
+
+    /**
+     * Runs [block] with Ctrl-C and Telnet IP/BRK handed to its reads as input ([readKey]:
+     * [Key.Interrupt], [readText]: `\u0003`) instead of to the interrupt listeners, which would
+     * otherwise cancel the shell command that runs it: for commands that give the terminal to
+     * something with its own Ctrl-C (an OS shell, a full-screen menu, a chat).
+     */
+    @JvmSynthetic
+    public suspend fun <T> takeInterrupts(block: suspend () -> T): T {
+        interruptsAsInput++
+        try {
+            return block()
+        } finally {
+            interruptsAsInput--
+        }
+    }
+
+    /**
+     * Hands the connection's raw bytes to [block], for a file transfer protocol (ZModem) or any
+     * 8-bit data. Over Telnet it first asks for BINARY both ways (waiting a few seconds for the
+     * answers; [BinaryChannel.binaryInput] and [BinaryChannel.binaryOutput] tell what was agreed),
+     * and gives BINARY back afterwards as it was; over SSH and memory the bytes pass as they are.
+     * Inside [block], input arrives only through the channel; messages ([writeMessage]) wait and
+     * appear once it returns, and nothing else should write to the session meanwhile. Bytes that
+     * arrived but were not read stay for the next read. Only one read may be active at a time.
+     */
+    @JvmSynthetic
+    public suspend fun <T> binaryTransfer(block: suspend (BinaryChannel) -> T): T {
+        synchronized(screenLock) {
+            check(!transferring) { "a binary transfer is already under way" }
+            transferring = true
+        }
+        val channel: SessionBinaryChannel
+        try {
+            interruptsAsInput++
+            val modes = link.beginBinary()
+            channel = SessionBinaryChannel(modes)
+        } catch (e: Throwable) {
+            interruptsAsInput--
+            endTransfer(null)
+            throw e
+        }
+        try {
+            return block(channel)
+        } finally {
+            interruptsAsInput--
+            endTransfer(channel)
+        }
+    }
+
+    private fun endTransfer(channel: SessionBinaryChannel?) {
+        link.endBinary()
+        channel?.leftOver()?.let { takenBack.addFirst(SessionInput.Bytes(it)) }
+        val held = synchronized(screenLock) {
+            transferring = false
+            heldMessages.toList().also { heldMessages.clear() }
+        }
+        held.forEach(::writeMessage)
+    }
+
+    /** The session's side of [binaryTransfer]. */
+    private inner class SessionBinaryChannel(modes: BinaryModes) : BinaryChannel {
+        override val binaryInput: Boolean = modes.input
+        override val binaryOutput: Boolean = modes.output
+        private var pending: ByteArray? = null
+        private var pendingAt = 0
+
+        override suspend fun read(buffer: ByteArray, offset: Int, length: Int): Int {
+            java.util.Objects.checkFromIndexSize(offset, length, buffer.size)
+            if (length == 0) return 0
+            return readTaken(buffer, offset, length) ?: -1
+        }
+
+        override suspend fun readWithin(timeout: kotlin.time.Duration, buffer: ByteArray, offset: Int, length: Int): Int {
+            java.util.Objects.checkFromIndexSize(offset, length, buffer.size)
+            if (length == 0) return 0
+            if (pending == null && !awaitInput(timeout)) return 0
+            return readTaken(buffer, offset, length) ?: -1
+        }
+
+        /** Bytes from what is pending or the next input; null at the end of the input. */
+        private suspend fun readTaken(buffer: ByteArray, offset: Int, length: Int): Int? {
+            while (true) {
+                pending?.let { bytes ->
+                    val n = minOf(length, bytes.size - pendingAt)
+                    System.arraycopy(bytes, pendingAt, buffer, offset, n)
+                    pendingAt += n
+                    if (pendingAt == bytes.size) pending = null
+                    return n
+                }
+                val event = takeInput() ?: return null
+                val bytes = when (event) {
+                    is SessionInput.Bytes -> event.bytes
+                    // Typed before the wire switched to raw bytes.
+                    is SessionInput.Text -> event.text.toByteArray(encoding)
+                    SessionInput.Interrupt -> byteArrayOf(3)
+                    SessionInput.EraseCharacter, SessionInput.EraseLine -> continue
+                }
+                if (bytes.isEmpty()) continue
+                pending = bytes
+                pendingAt = 0
+            }
+        }
+
+        override suspend fun write(bytes: ByteArray, offset: Int, length: Int) {
+            java.util.Objects.checkFromIndexSize(offset, length, bytes.size)
+            var at = offset
+            val end = offset + length
+            while (at < end) {
+                currentCoroutineContext().ensureActive()
+                val n = minOf(end - at, BINARY_WRITE_CHUNK)
+                if (!output.awaitRoom(n, settings.outputStallTimeout.toKotlinDuration())) {
+                    cutOff("client read nothing for ${settings.outputStallTimeout.toMillis()} ms")
+                    throw CancellationException("the client stopped reading")
+                }
+                val wire = link.encodeBinary(bytes.copyOfRange(at, at + n))
+                synchronized(screenLock) {
+                    if (!output.offer(wire)) cutOff("more than ${settings.outputBufferLimit} bytes of output unread")
+                }
+                at += n
+            }
+        }
+
+        override suspend fun flush() {
+            if (!output.awaitBelow(1, settings.outputStallTimeout.toKotlinDuration())) {
+                cutOff("client read nothing for ${settings.outputStallTimeout.toMillis()} ms")
+            }
+        }
+
+        /** Bytes read from the input but not yet handed to the reader. */
+        fun leftOver(): ByteArray? = pending?.let { it.copyOfRange(pendingAt, it.size) }?.takeIf { it.isNotEmpty() }
     }
 
     /**
@@ -611,6 +948,22 @@ public class Session internal constructor(
         interruptible: Boolean = false,
     ): String? = blocking { readLine(prompt, echo, history, completer, interruptible) }
 
+    /**
+     * A form field for Java and blocking handlers: [readLine] with [initial] on the line, at most
+     * [maxLength] characters, each shown as [mask] when it is not null; never kept in the history.
+     */
+    @JvmName("readField")
+    public fun readFieldBlocking(prompt: String, initial: String, maxLength: Int, mask: Char?): String? =
+        blocking { readLine(prompt, history = false, mask = mask, maxLength = maxLength, initial = initial) }
+
+    /** [readKey] for Java and blocking handlers: the next key, or null when the input has ended. */
+    @JvmName("readKey")
+    public fun readKeyBlocking(): Key? = blocking { readKey() }
+
+    /** [readText] for Java and blocking handlers. */
+    @JvmName("readText")
+    public fun readTextBlocking(): String? = blocking { readText() }
+
     /** True once the session is ending (closed, idle, server stopping): reads return null from now on. */
     public val isClosing: Boolean get() = ending
 
@@ -647,7 +1000,7 @@ public class Session internal constructor(
 
     /** Tells the interrupt listeners; false if there were none (the interrupt goes to the line editor). */
     internal fun interruptRequested(): Boolean {
-        if (interruptListeners.isEmpty()) return false
+        if (interruptListeners.isEmpty() || interruptsAsInput > 0) return false
         interruptListeners.forEach { runCatching { it.onInterrupt() } }
         return true
     }
@@ -673,6 +1026,15 @@ public class Session internal constructor(
         // echo it will cause) stays a few reads' worth: beyond it the connection holds a bounded
         // amount more, then stops reading, and TCP slows the client.
         const val INPUT_CAPACITY = 4
+
+        /** Messages kept back during a binary transfer, at most. */
+        const val HELD_MESSAGES_LIMIT = 64
+
+        /** Binary writes are queued in pieces of at most this many bytes. */
+        const val BINARY_WRITE_CHUNK = 16 * 1024
+
+        /** What nextKey returns when the input held a trigger: never handed to an editor or a caller. */
+        val TRIGGER_FIRED: Key = Key.Control('\u0000')
 
         /** `\n` without a `\r` before it becomes `\r\n`, so lines break right even in BINARY. */
         fun crlf(text: CharSequence): String {

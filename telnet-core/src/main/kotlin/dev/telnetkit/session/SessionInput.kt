@@ -6,4 +6,6 @@ internal sealed class SessionInput {
     data object Interrupt : SessionInput()
     data object EraseCharacter : SessionInput()
     data object EraseLine : SessionInput()
+    /** Raw data bytes, during a binary transfer (Telnet layer removed, no charset decoding). */
+    class Bytes(val bytes: ByteArray) : SessionInput()
 }

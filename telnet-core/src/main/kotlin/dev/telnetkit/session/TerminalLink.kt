@@ -37,4 +37,20 @@ internal interface TerminalLink {
 
     /** The session's exit status changed: the transport reports the last one when the session ends. */
     fun exitStatusChanged(status: Int) {}
+
+    /**
+     * Enters raw 8-bit transfer: from now on the wire hands the session's input as
+     * [SessionInput.Bytes] (Telnet: asks BINARY both ways and waits a while for the answers).
+     * Returns which way BINARY holds.
+     */
+    suspend fun beginBinary(): BinaryModes
+
+    /** Leaves raw transfer: input is text again, and what [beginBinary] turned on is turned off. */
+    fun endBinary()
+
+    /** Raw bytes as they go on the wire (Telnet: IAC doubled, and CR NUL where BINARY is off). */
+    fun encodeBinary(bytes: ByteArray): ByteArray
 }
+
+/** Which way an 8-bit-clean path holds during a binary transfer. */
+internal class BinaryModes(val input: Boolean, val output: Boolean)

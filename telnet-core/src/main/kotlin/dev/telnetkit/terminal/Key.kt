@@ -1,13 +1,10 @@
 package dev.telnetkit.terminal
 
-import dev.telnetkit.annotations.EngineApi
-
 /**
  * A key the user pressed, as [KeyDecoder] recognises it from the characters a terminal sends.
  * Control keys that have an editing meaning get their own objects; other control characters
- * arrive as [Control].
+ * arrive as [Control]. What `Session.readKey` returns.
  */
-@EngineApi
 public sealed class Key {
     /** A printable character (one code point, possibly outside the BMP). */
     public data class Text(val codePoint: Int) : Key() {

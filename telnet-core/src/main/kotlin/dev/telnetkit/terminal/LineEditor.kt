@@ -53,10 +53,20 @@ public class LineEditor @JvmOverloads constructor(
     public var render: Boolean,
     /** Where kills go and what Ctrl-Y yanks; a session passes its own, to keep it from line to line. */
     private val killBuffer: KillBuffer = KillBuffer(),
+    /**
+     * Shows each typed character as this one (a masked password field: its length shows, its text
+     * does not); null shows the text. A masked line, like one with [echo] off, never reaches the
+     * history, the kill buffer or the completer.
+     */
+    private val mask: Char? = null,
 ) {
     init {
         require(maxLength >= 1) { "maxLength must be positive, was $maxLength" }
+        require(mask == null || CharacterWidth.of(mask.code) == 1) { "the mask must be one cell wide, was U+%04X".format(mask?.code) }
     }
+
+    // What may leave the line: not a hidden or masked one (no history, kills, completion or search).
+    private val textMayLeave = echo && mask == null
 
     /** What a key did to the line. */
     public sealed class Outcome {
@@ -117,6 +127,14 @@ public class LineEditor @JvmOverloads constructor(
         finished = false
         lastWasKill = false
         if (render) draw() else out.append(prompt)
+    }
+
+    /** Puts [text] on the line (cut to the longest allowed), the cursor at its end: call before [begin]. */
+    public fun preset(text: String) {
+        buf.setLength(0)
+        buf.append(fitted(text))
+        bufStamp++
+        cursor = buf.length
     }
 
     /** Handles one key. */
@@ -253,7 +271,7 @@ public class LineEditor @JvmOverloads constructor(
             'K' -> kill(cursor, buf.length, forward = true)
             'U' -> kill(0, cursor, forward = false)
             'W' -> kill(spaceWordStartBefore(cursor), cursor, forward = false)
-            'Y' -> if (echo && killBuffer.text.isNotEmpty()) insert(killBuffer.text)
+            'Y' -> if (textMayLeave && killBuffer.text.isNotEmpty()) insert(killBuffer.text)
             'T' -> transpose()
             'L' -> if (render) { out.append("\u001b[H\u001b[2J"); cursorRow = 0; cursorCol = 0; draw() }
             'P' -> historyMove(-1)
@@ -271,7 +289,7 @@ public class LineEditor @JvmOverloads constructor(
         if (buf.length + 1 > maxLength) { bell(); return }
         val atEnd = cursor == buf.length
         // Typing at the end of the line: where the end is, is known from the last key (see endMemo).
-        val end = if (atEnd && search == null && echo) endMemo() else -1L
+        val end = if (atEnd && search == null && echo && mask == null) endMemo() else -1L
         val row: Int
         val col: Int
         if (end >= 0) {
@@ -285,7 +303,7 @@ public class LineEditor @JvmOverloads constructor(
         buf.insert(cursor, c).also { bufStamp++ }
         cursor += 1
         val cells = CharacterWidth.of(c.code)
-        val echoAtEnd = render && echo && atEnd && search == null && row == cursorRow
+        val echoAtEnd = render && echo && mask == null && atEnd && search == null && row == cursorRow
         // A combining mark at column 0 has its base on the row above: a terminal drops it there
         // (tmux does), so it goes out again together with its base.
         if (echoAtEnd && col + cells < width && (cells > 0 || col > 0)) {
@@ -328,7 +346,7 @@ public class LineEditor @JvmOverloads constructor(
         cursor += s.length
         val cells = CharacterWidth.of(s)
         val markFirst = CharacterWidth.of(Character.codePointAt(s, 0)) == 0 // at column 0 it needs its base: redraw
-        if (render && echo && atEnd && search == null && col + cells < width && row == cursorRow && (col > 0 || !markFirst)) {
+        if (render && echo && mask == null && atEnd && search == null && col + cells < width && row == cursorRow && (col > 0 || !markFirst)) {
             out.append(s) // typing at the end of a line that does not reach the margin: just echo
             cursorCol = col + cells
         } else {
@@ -346,7 +364,7 @@ public class LineEditor @JvmOverloads constructor(
         cursor = from
         val cells = CharacterWidth.of(removed)
         val (row, col) = position(cursor)
-        if (render && echo && atEnd && row == cursorRow && col + cells == colBefore && cells > 0) {
+        if (render && echo && mask == null && atEnd && row == cursorRow && col + cells == colBefore && cells > 0) {
             out.append("\b".repeat(cells)).append(" ".repeat(cells)).append("\b".repeat(cells))
             cursorCol = col
         } else {
@@ -368,7 +386,7 @@ public class LineEditor @JvmOverloads constructor(
     private fun kill(from: Int, to: Int, forward: Boolean) {
         thisIsKill = true
         if (from >= to) return
-        if (echo) killBuffer.add(buf.substring(from, to), continuing = lastWasKill, forward = forward)
+        if (textMayLeave) killBuffer.add(buf.substring(from, to), continuing = lastWasKill, forward = forward)
         buf.delete(from, to).also { bufStamp++ }
         cursor = from
         refresh()
@@ -396,7 +414,7 @@ public class LineEditor @JvmOverloads constructor(
         val line = buf.toString()
         moveTo(buf.length)
         if (render) lineBreakAfterText()
-        if (echo) history?.add(line)
+        if (textMayLeave) history?.add(line)
         resetLine()
         finished = true
         return Outcome.Done(line)
@@ -423,7 +441,7 @@ public class LineEditor @JvmOverloads constructor(
 
     private fun historyMove(step: Int) {
         val h = history ?: return
-        if (!echo) return
+        if (!textMayLeave) return
         val entries = h.entries
         if (entries.isEmpty()) return
         if (historyIndex == -1) {
@@ -456,7 +474,7 @@ public class LineEditor @JvmOverloads constructor(
     // ---- reverse search ----
 
     private fun startSearch() {
-        if (history == null || !echo) return
+        if (history == null || !textMayLeave) return
         search = StringBuilder()
         searchMatch = -1
         searchMatchAt = 0
@@ -559,7 +577,7 @@ public class LineEditor @JvmOverloads constructor(
 
     private fun complete() {
         val c = completer ?: return bell()
-        if (!echo) return
+        if (!textMayLeave) return
         val request = CompletionRequest(buf.toString(), cursor)
         if (deferCompletion) {
             pendingCompletion = request
@@ -639,7 +657,7 @@ public class LineEditor @JvmOverloads constructor(
             // The text ends exactly at the margin and the cursor waits on the row below, which the
             // terminal counts as part of the line. Like readline, erase the last character and write
             // it again: the row ends there, and the line break leaves no blank row.
-            val last = buf.substring(previous(buf.length))
+            val last = mask?.toString() ?: buf.substring(previous(buf.length))
             val cells = CharacterWidth.of(last)
             if (cells > 0) out.append("\u001b[A\r\u001b[").append(width - cells).append("C\u001b[K").append(last)
         }
@@ -709,7 +727,11 @@ public class LineEditor @JvmOverloads constructor(
             val match = shownText()
             return cellOf(shownPromptText(), match, searchMatchAt.coerceIn(0, match.length))
         }
-        return if (echo) cellOf(promptShown, buf, index) else layout(promptShown, "", 0)
+        return when {
+            !echo -> layout(promptShown, "", 0)
+            mask != null -> layout(promptShown, maskedText(), buf.codePointCount(0, index))
+            else -> cellOf(promptShown, buf, index)
+        }
     }
 
     /**
@@ -773,12 +795,16 @@ public class LineEditor @JvmOverloads constructor(
         return true
     }
 
+    /** The line as a masked field shows it: one mask character per code point. */
+    private fun maskedText(): String = mask.toString().repeat(buf.codePointCount(0, buf.length))
+
     private fun shownPrompt(): String = search?.let { "(${if (searchFailed) "failed " else ""}reverse-i-search)`$it': " } ?: prompt
 
     private fun shownPromptText(): String = search?.let { visibleText(shownPrompt()) } ?: promptShown
 
     private fun shownText(): String = when {
         !echo -> ""
+        mask != null -> maskedText()
         search != null -> history?.get(searchMatch) ?: ""
         else -> buf.toString()
     }

@@ -1,5 +1,6 @@
 package dev.telnetkit.wire
 
+import dev.telnetkit.session.BinaryModes
 import dev.telnetkit.session.Session
 import dev.telnetkit.session.SessionInput
 import dev.telnetkit.session.TerminalSize
@@ -16,6 +17,7 @@ internal class PlainTerminalWire(
     private val terminal: PlainTerminal,
 ) : Wire, PlainTerminal.Listener {
     private val textDecoder = TextDecoder(session.encoding)
+    @Volatile private var rawInput = false
 
     override val echoes: Boolean get() = terminal.characterMode
 
@@ -53,8 +55,26 @@ internal class PlainTerminalWire(
     }
 
     override fun receive(bytes: ByteArray, offset: Int, length: Int, inputs: MutableList<SessionInput>) {
-        addTypedText(session, textDecoder.decode(bytes.copyOfRange(offset, offset + length)), inputs)
+        val received = bytes.copyOfRange(offset, offset + length)
+        if (rawInput) {
+            session.touched()
+            inputs.add(SessionInput.Bytes(received))
+        } else {
+            addTypedText(session, textDecoder.decode(received), inputs)
+        }
     }
+
+    // The stream is 8-bit clean already (an SSH channel, memory): nothing to negotiate or escape.
+    override suspend fun beginBinary(): BinaryModes {
+        rawInput = true
+        return BinaryModes(input = true, output = true)
+    }
+
+    override fun endBinary() {
+        rawInput = false
+    }
+
+    override fun encodeBinary(bytes: ByteArray): ByteArray = bytes
 
     override fun inputEnded() {}
 
@@ -67,7 +87,7 @@ internal class PlainTerminalWire(
     override fun interrupted() {
         session.touched()
         // From the transport's thread: straight to the session's input, ahead of any type-ahead.
-        if (!session.interruptRequested()) session.input.trySend(SessionInput.Interrupt)
+        if (rawInput || !session.interruptRequested()) session.input.trySend(SessionInput.Interrupt)
     }
 
     private companion object {

@@ -6,6 +6,7 @@ import dev.telnetkit.protocol.ProtocolSettings
 import dev.telnetkit.protocol.TelnetEncoder
 import dev.telnetkit.protocol.TelnetOption
 import dev.telnetkit.protocol.TelnetProtocol
+import dev.telnetkit.session.BinaryModes
 import dev.telnetkit.session.LogText
 import dev.telnetkit.session.OutputQueue
 import dev.telnetkit.session.Session
@@ -14,14 +15,19 @@ import dev.telnetkit.session.TerminalSize
 import dev.telnetkit.terminal.TextDecoder
 import io.github.oshai.kotlinlogging.KotlinLogging
 import kotlinx.coroutines.channels.Channel
+import kotlinx.coroutines.delay
 import kotlinx.coroutines.withTimeoutOrNull
 import java.io.ByteArrayOutputStream
 import java.time.Duration
 import java.util.concurrent.atomic.AtomicLongArray
 import kotlin.time.Duration.Companion.nanoseconds
+import kotlin.time.Duration.Companion.seconds
 import kotlin.time.toKotlinDuration
 
 private val logger = KotlinLogging.logger {}
+
+/** How long a binary transfer waits for the client's answers to its BINARY requests. */
+private val BINARY_ANSWER_WAIT = 5.seconds
 
 /**
  * The Telnet wire discipline of one connection: the [TelnetProtocol] (decoder, RFC 1143
@@ -52,6 +58,11 @@ internal class TelnetWire(
     private val collected = ArrayList<ProtocolEvent>()
     // Replies made while one read is decoded (under the protocol lock), queued as one chunk: a flood
     // of requests that each want a 3-byte answer (DO TIMING-MARK) must not queue an object per answer.
+    // Raw transfer (Session.binaryTransfer): data goes to the session as bytes, not text.
+    @Volatile private var rawInput = false
+    // What BINARY was before the transfer, to give back afterwards.
+    private var binaryLocalBefore = false
+    private var binaryRemoteBefore = false
     private var gatheringReplies = false
     private var gatheredReplies: ByteArrayOutputStream? = null
 
@@ -87,6 +98,49 @@ internal class TelnetWire(
     override fun restoreTypedInput() {
         synchronized(protocolLock) { protocol.request(OptionSide.LOCAL, TelnetOption.ECHO, false) }
     }
+
+    override suspend fun beginBinary(): BinaryModes {
+        val asked = synchronized(protocolLock) {
+            binaryLocalBefore = isEnabled(OptionSide.LOCAL, TelnetOption.BINARY)
+            binaryRemoteBefore = isEnabled(OptionSide.REMOTE, TelnetOption.BINARY)
+            rawInput = true
+            // A client that never negotiates (netcat) cannot be asked: its bytes pass as they come.
+            if (!protocol.peerNegotiates) return@synchronized false
+            if (!binaryLocalBefore) protocol.request(OptionSide.LOCAL, TelnetOption.BINARY, true)
+            if (!binaryRemoteBefore) protocol.request(OptionSide.REMOTE, TelnetOption.BINARY, true)
+            true
+        }
+        if (asked) {
+            // The answers come on the dispatcher; a short poll, once per transfer, bounded.
+            withTimeoutOrNull(BINARY_ANSWER_WAIT) {
+                while (synchronized(protocolLock) {
+                        protocol.isPending(OptionSide.LOCAL, TelnetOption.BINARY) ||
+                            protocol.isPending(OptionSide.REMOTE, TelnetOption.BINARY)
+                    }
+                ) delay(5)
+            }
+        }
+        return BinaryModes(
+            input = isEnabled(OptionSide.REMOTE, TelnetOption.BINARY),
+            output = isEnabled(OptionSide.LOCAL, TelnetOption.BINARY),
+        )
+    }
+
+    override fun endBinary() {
+        synchronized(protocolLock) {
+            rawInput = false
+            if (!protocol.peerNegotiates) return
+            if (!binaryLocalBefore && isEnabled(OptionSide.LOCAL, TelnetOption.BINARY)) {
+                protocol.request(OptionSide.LOCAL, TelnetOption.BINARY, false)
+            }
+            if (!binaryRemoteBefore && isEnabled(OptionSide.REMOTE, TelnetOption.BINARY)) {
+                protocol.request(OptionSide.REMOTE, TelnetOption.BINARY, false)
+            }
+        }
+    }
+
+    override fun encodeBinary(bytes: ByteArray): ByteArray =
+        TelnetEncoder.encodeRawData(bytes, isEnabled(OptionSide.LOCAL, TelnetOption.BINARY))
 
     // ---- Wire: on the connection's dispatcher ----
 
@@ -157,10 +211,15 @@ internal class TelnetWire(
 
     private fun handle(event: ProtocolEvent, inputs: MutableList<SessionInput>) {
         when (event) {
-            is ProtocolEvent.Data -> addTypedText(session, textDecoder.decode(event.bytes), inputs)
+            is ProtocolEvent.Data -> if (rawInput) {
+                session.touched()
+                inputs.add(SessionInput.Bytes(event.bytes))
+            } else {
+                addTypedText(session, textDecoder.decode(event.bytes), inputs)
+            }
             is ProtocolEvent.Interrupt -> {
                 session.touched()
-                if (!session.interruptRequested()) inputs.add(SessionInput.Interrupt)
+                if (rawInput || !session.interruptRequested()) inputs.add(SessionInput.Interrupt)
             }
             ProtocolEvent.EraseCharacter -> inputs.add(SessionInput.EraseCharacter)
             ProtocolEvent.EraseLine -> inputs.add(SessionInput.EraseLine)
