@@ -4,6 +4,7 @@ import dev.telnetkit.zmodem.protocol.ZModemStream
 import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.channels.ReceiveChannel
 import kotlinx.coroutines.channels.SendChannel
+import kotlinx.coroutines.withTimeoutOrNull
 
 /**
  * A [ZModemStream] over byte-array channels, for tests: in memory between two engines, or over an
@@ -24,10 +25,18 @@ internal class ChannelStream(
     var written: Long = 0
         private set
 
-    override suspend fun read(buffer: ByteArray, offset: Int, length: Int): Int {
+    override suspend fun read(buffer: ByteArray, offset: Int, length: Int, timeoutMillis: Long): Int {
         var chunk = pending
         if (chunk == null || pendingAt == chunk.size) {
-            chunk = stash?.also { stash = null } ?: incoming.receiveCatching().getOrNull() ?: return -1
+            chunk = stash?.also { stash = null } ?: run {
+                val received = if (timeoutMillis == Long.MAX_VALUE) {
+                    incoming.receiveCatching()
+                } else {
+                    withTimeoutOrNull(timeoutMillis) { incoming.receiveCatching() } ?: return 0
+                }
+                // a chunk taken just as the timeout fired went to the stash: take it from there
+                stash?.also { stash = null } ?: received.getOrNull()
+            } ?: return -1
             pending = chunk
             pendingAt = 0
         }
@@ -39,7 +48,11 @@ internal class ChannelStream(
 
     override suspend fun write(bytes: ByteArray, offset: Int, length: Int) {
         if (length == 0) return
-        outgoing.send(bytes.copyOfRange(offset, offset + length))
+        try {
+            outgoing.send(bytes.copyOfRange(offset, offset + length))
+        } catch (e: kotlinx.coroutines.channels.ClosedSendChannelException) {
+            throw java.io.IOException("the other side is gone", e)
+        }
         written += length
     }
 

@@ -1,7 +1,5 @@
 package dev.telnetkit.zmodem.protocol
 
-import kotlinx.coroutines.withTimeoutOrNull
-
 /**
  * Buffered reading from a [ZModemStream] with a timeout on every wait, and the five-CAN cancel
  * watch: five CAN (0x18, which is also ZDLE) in a row end the transfer wherever they come, as valid
@@ -31,13 +29,22 @@ internal class ZModemInput(private val stream: ZModemStream, var timeoutMillis: 
         position--
     }
 
-    private suspend fun fill() {
-        val n = if (timeoutMillis == Long.MAX_VALUE) {
-            stream.read(buffer, 0, buffer.size)
-        } else {
-            withTimeoutOrNull(timeoutMillis) { stream.read(buffer, 0, buffer.size) }
-                ?: throw ZModemProblem.Timeout(timeoutMillis)
+    /**
+     * After a transfer that did not complete, takes what the other side still sends (a sender streams
+     * on until it sees our abort) until it has been quiet for [quietMillis], at most [maxMillis] in
+     * all, so that it does not reach the shell as typed text.
+     */
+    suspend fun drain(quietMillis: Long, maxMillis: Long) {
+        position = limit
+        val end = System.nanoTime() + maxMillis * 1_000_000
+        while (System.nanoTime() < end) {
+            if (stream.read(buffer, 0, buffer.size, quietMillis) <= 0) return
         }
+    }
+
+    private suspend fun fill() {
+        val n = stream.read(buffer, 0, buffer.size, timeoutMillis)
+        if (n == 0) throw ZModemProblem.Timeout(timeoutMillis)
         if (n < 0) throw ZModemProblem.Ended()
         position = 0
         limit = n

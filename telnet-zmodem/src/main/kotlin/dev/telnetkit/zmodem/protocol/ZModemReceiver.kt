@@ -19,10 +19,14 @@ private val logger = KotlinLogging.logger {}
  * checks every subpacket and asks again from the last good position after a bad one, and ends on
  * ZFIN with the `OO` exchange. Every wait has the settings' timeout; five CAN from the sender cancel.
  */
-internal class ZModemReceiver(private val stream: ZModemStream, private val settings: ZModemReceiveSettings) {
+internal class ZModemReceiver(
+    private val stream: ZModemStream,
+    private val settings: ZModemReceiveSettings,
+    private val escapeControl: Boolean = false,
+) {
     private val input = ZModemInput(stream, settings.timeoutMillis)
     private val reader = ZModemFrameReader(input)
-    private val out = ZdleEncoder()
+    private val out = ZdleEncoder(escapeControl)
     private val data = ByteArray(MAX_SUBPACKET)
     private val files = mutableListOf<ZModemFile>()
     private var accepted = 0
@@ -36,15 +40,18 @@ internal class ZModemReceiver(private val stream: ZModemStream, private val sett
             receiveAll()
             ZModemOutcome.COMPLETED to null
         } catch (e: ZModemProblem.Cancelled) {
+            drain()
             ZModemOutcome.CANCELLED to e.message
         } catch (e: ZModemProblem.Ended) {
             ZModemOutcome.FAILED to e.message
         } catch (e: ZModemProblem) {
             abort()
+            drain()
             ZModemOutcome.FAILED to e.message
         } catch (e: IOException) {
             logger.warn { "ZModem upload: ${e.message}" }
             abort()
+            drain()
             ZModemOutcome.FAILED to "could not store the file: ${e.message}"
         } finally {
             withContext(NonCancellable) { closeCurrent() }
@@ -100,11 +107,11 @@ internal class ZModemReceiver(private val stream: ZModemStream, private val sett
         val name = UploadNames.sanitize(info.name)
         when {
             accepted >= settings.maxFiles -> return skip(info, name, null, "over the limit of ${settings.maxFiles} files")
-            name == null -> return skip(info, info.name, null, "the name is not usable")
+            name == null -> return skip(info, null, null, "the name is not usable")
             info.size != null && info.size > settings.maxFileSize ->
                 return skip(info, name, null, "larger than the limit of ${settings.maxFileSize} bytes")
         }
-        val placement = UploadNames.place(settings.folder, name!!, info.size, settings.allowResume)
+        val placement = UploadNames.place(settings.folder, name, info.size, settings.allowResume)
         if (placement.complete) return skip(info, name, placement.path, "already complete")
         accepted++
         val file = IncomingFile.open(placement.path, placement.offset)
@@ -120,7 +127,7 @@ internal class ZModemReceiver(private val stream: ZModemStream, private val sett
     }
 
     private suspend fun skip(info: FileInfo, name: String?, path: java.nio.file.Path?, why: String) {
-        logger.info { "ZModem upload: skipped ${name ?: "a file"}: $why" }
+        logger.info { "ZModem upload: skipped ${name ?: "a file with an unusable name"}: $why" }
         files += ZModemFile(name ?: "", path, info.size, 0, 0, ZModemFileStatus.SKIPPED, why)
         sendHex(ZModemHeader.position(FrameType.ZSKIP, 0))
     }
@@ -213,7 +220,8 @@ internal class ZModemReceiver(private val stream: ZModemStream, private val sett
     }
 
     private suspend fun sendZrinit() {
-        val flags = ZModemBytes.CANFDX or ZModemBytes.CANOVIO or (if (settings.crc32) ZModemBytes.CANFC32 else 0)
+        val flags = ZModemBytes.CANFDX or ZModemBytes.CANOVIO or (if (settings.crc32) ZModemBytes.CANFC32 else 0) or
+            (if (escapeControl) ZModemBytes.ESCCTL else 0)
         sendHex(ZModemHeader.flags(FrameType.ZRINIT, flags))
     }
 
@@ -241,6 +249,14 @@ internal class ZModemReceiver(private val stream: ZModemStream, private val sett
         }
     }
 
+    private suspend fun drain() {
+        try {
+            input.drain(DRAIN_QUIET_MILLIS, DRAIN_MAX_MILLIS)
+        } catch (e: Exception) {
+            if (e is kotlinx.coroutines.CancellationException) throw e
+        }
+    }
+
     private suspend fun closeCurrent() {
         val c = current ?: return
         current = null
@@ -258,5 +274,7 @@ internal class ZModemReceiver(private val stream: ZModemStream, private val sett
         const val HANDSHAKE_RETRY_MILLIS = 5_000L
         const val OVER_AND_OUT_MILLIS = 1_000L
         const val MAX_STRAYS = 100
+        const val DRAIN_QUIET_MILLIS = 500L
+        const val DRAIN_MAX_MILLIS = 5_000L
     }
 }

@@ -32,8 +32,9 @@ internal class ZModemSender(
     private val stream: ZModemStream,
     private val files: List<Path>,
     private val timeoutMillis: Long,
+    private val escapeControl: Boolean = false,
 ) {
-    private val out = ZdleEncoder()
+    private val out = ZdleEncoder(escapeControl)
     private val chunk = ByteArray(SUBPACKET)
     private val results = mutableListOf<ZModemFile>()
     private var useCrc32 = false
@@ -87,7 +88,7 @@ internal class ZModemSender(
         writeOut()
         val init = handshake()
         useCrc32 = init.zf0 and ZModemBytes.CANFC32 != 0
-        out.escapeControl = init.zf0 and ZModemBytes.ESCCTL != 0
+        out.escapeControl = escapeControl || init.zf0 and ZModemBytes.ESCCTL != 0
         var bytesLeft = files.sumOf { withContext(Dispatchers.IO) { Files.size(it) } }
         for ((index, path) in files.withIndex()) {
             val size = withContext(Dispatchers.IO) { Files.size(path) }

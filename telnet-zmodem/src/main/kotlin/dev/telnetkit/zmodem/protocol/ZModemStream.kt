@@ -2,12 +2,14 @@ package dev.telnetkit.zmodem.protocol
 
 /**
  * The byte stream a ZModem engine runs over: a session's binary channel, or a pipe to an lrzsz
- * process in tests and benchmarks. [read] must be cancellation-safe (a read cancelled by a timeout
- * loses no byte), because the engines put a timeout around every read.
+ * process in tests and benchmarks.
  */
 internal interface ZModemStream {
-    /** Reads up to [length] bytes; -1 when the input has ended. */
-    suspend fun read(buffer: ByteArray, offset: Int, length: Int): Int
+    /**
+     * Reads up to [length] bytes, waiting at most [timeoutMillis] ([Long.MAX_VALUE]: no limit) for
+     * the first: the number read, 0 when none came in time (and nothing was lost), -1 at the end.
+     */
+    suspend fun read(buffer: ByteArray, offset: Int, length: Int, timeoutMillis: Long): Int
 
     /** Writes [length] bytes of [bytes] from [offset]. */
     suspend fun write(bytes: ByteArray, offset: Int, length: Int)
