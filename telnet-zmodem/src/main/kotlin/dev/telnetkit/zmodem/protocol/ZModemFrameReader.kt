@@ -80,6 +80,15 @@ internal class ZModemFrameReader(private val input: ZModemInput, private val gar
     suspend fun readSubpacket(into: ByteArray, useCrc32: Boolean): Int {
         var n = 0
         while (true) {
+            // Fast path: plain bytes already buffered are copied without a suspending call per byte.
+            while (n < into.size && input.hasBuffered()) {
+                val b = input.buffered()
+                if (b == ZDLE || b and 0x7f == ZModemBytes.XON || b and 0x7f == ZModemBytes.XOFF) {
+                    input.unread()
+                    break
+                }
+                into[n++] = b.toByte()
+            }
             val c = zdlRead()
             if (c and FRAME_END != 0) {
                 val end = c and 0xff

@@ -14,6 +14,14 @@ internal class ZModemInput(private val stream: ZModemStream, var timeoutMillis: 
     /** The next raw byte (0..255). */
     suspend fun byte(): Int {
         if (position == limit) fill()
+        return buffered()
+    }
+
+    /** Whether a byte is buffered: then [buffered] takes it without suspending (the fast path of data). */
+    fun hasBuffered(): Boolean = position < limit
+
+    /** The next buffered byte; only after [hasBuffered] said there is one. */
+    fun buffered(): Int {
         val b = buffer[position++].toInt() and 0xff
         if (b == ZModemBytes.CAN) {
             if (++cans >= CANCEL_COUNT) throw ZModemProblem.Cancelled()
@@ -27,6 +35,7 @@ internal class ZModemInput(private val stream: ZModemStream, var timeoutMillis: 
     fun unread() {
         check(position > 0) { "nothing to unread" }
         position--
+        if (buffer[position].toInt() and 0xff == ZModemBytes.CAN && cans > 0) cans-- // it is counted again when read again
     }
 
     /**
