@@ -85,7 +85,7 @@ class LrzszPipeSpec : FunSpec({
         test("after CRC errors rz injects, the data is sent again from where rz asks") {
             val folder = freshFolder()
             val file = small[2]
-            val (result, exit) = Lrzsz.usToRz(listOf(file), folder, "--errors", "100000")
+            val (result, exit) = Lrzsz.usToRz(listOf(file), folder, "--errors", "400000")
             result.outcome shouldBe ZModemOutcome.COMPLETED
             exit shouldBe 0
             shouldArriveIdentical(listOf(file), folder)
