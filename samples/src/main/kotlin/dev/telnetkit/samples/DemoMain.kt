@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level
 import ch.qos.logback.classic.LoggerContext
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder
 import ch.qos.logback.core.FileAppender
+import dev.telnetkit.pty.OsShellSettings
 import dev.telnetkit.server.TelnetServer
 import dev.telnetkit.transport.Transport
 import dev.telnetkit.transport.tls.TlsIdentity
@@ -28,7 +29,7 @@ private const val USAGE = """Usage: java -jar telnetkit-samples.jar [options]
 
 Starts a TelnetKit sample server (the demo unless --sample says otherwise).
 
-  --sample NAME           demo (default), java, chat or counter
+  --sample NAME           demo (default), java, chat, counter or bbs
   --host HOST             address to listen on (default 127.0.0.1; Telnet is clear text)
   --port PORT             TCP port, 0 for any free one (default 2323)
   --login                 ask for a user name and password (demo: any non-empty pair;
@@ -48,6 +49,11 @@ Starts a TelnetKit sample server (the demo unless --sample says otherwise).
                           not for counter)
   --ssh-host-key FILE     the SSH host key, made there on the first start and kept (default
                           host.key in the working directory)
+  --bbs-data DIR          bbs: where the board keeps its accounts (bbs.sqlite) and its file
+                          area (files/) (default bbs-data in the working directory)
+  --os-shell COMMAND      bbs: let the sysop run COMMAND (such as /bin/bash) in a pseudo-terminal
+                          from the menu; off unless given. As root it needs --os-shell-user
+  --os-shell-user USER    bbs: run the OS shell as USER (never root unless USER is root)
   --log-level LEVEL       TRACE, DEBUG, INFO, WARN, ERROR or OFF (default INFO)
   --log-file FILE         also write the log to FILE
   --max-sessions N        demo: sessions open at once (default 20000, this machine's file limit)
@@ -80,9 +86,15 @@ data class DemoOptions(
     val sshPort: Int? = null,
     /** The SSH host key file (`--ssh-host-key`). */
     val sshHostKey: Path = Path.of("host.key"),
+    /** The BBS sample's data folder (`--bbs-data`). */
+    val bbsData: Path = Path.of("bbs-data"),
+    /** The BBS sample's OS shell program (`--os-shell`), or null: off. */
+    val osShell: String? = null,
+    /** Who the BBS sample's OS shell runs as (`--os-shell-user`). */
+    val osShellUser: String? = null,
 )
 
-private val SAMPLES = listOf("demo", "java", "chat", "counter")
+private val SAMPLES = listOf("demo", "java", "chat", "counter", "bbs")
 private val LEVELS = listOf("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF")
 
 /** Parses [args]; null for `--help`; throws [IllegalArgumentException] with a message for the user. */
@@ -179,6 +191,16 @@ fun parseDemoOptions(args: Array<String>): DemoOptions? {
                 }
                 options = options.copy(sshHostKey = path)
             }
+            "--bbs-data" -> {
+                val text = value(arg)
+                options = options.copy(bbsData = try {
+                    Path.of(text)
+                } catch (e: InvalidPathException) {
+                    throw IllegalArgumentException("--bbs-data: '$text' is not a valid path")
+                })
+            }
+            "--os-shell" -> options = options.copy(osShell = value(arg).also { require(it.isNotBlank()) { "--os-shell needs a program" } })
+            "--os-shell-user" -> options = options.copy(osShellUser = value(arg))
             else -> throw IllegalArgumentException("unknown option '$arg'")
         }
         i++
@@ -202,6 +224,13 @@ fun sampleServer(options: DemoOptions): TelnetServer = when (options.sample) {
     "java" -> JavaSample.create(options.host, options.port, options.login, options.idleTimeout, options.connectMaxWait, options.encoding, options.transport, options.tls, options.sshPort, options.sshHostKey)
     "chat" -> ChatRoom().server(options)
     "counter" -> ConnectionCounter().server(options)
+    "bbs" -> Bbs(
+        options.bbsData,
+        options.osShell?.let { program ->
+            // The OS shell module refuses root unless runAs names another user.
+            OsShellSettings(command = program.split(' ').filter { it.isNotEmpty() }, runAs = options.osShellUser)
+        },
+    ).server(options)
     else -> demoServer(options)
 }
 
