@@ -87,6 +87,7 @@ class Bbs(
             onEnter { Navigation.Goto("main") }
         }
 
+        // README:start bbs-menu
         screen("main") {
             template("main.peb")
             onShow {
@@ -120,6 +121,7 @@ class Bbs(
                 Navigation.Exit
             }
         }
+        // README:end bbs-menu
 
         screen("files") {
             template("files.peb")
@@ -210,6 +212,7 @@ class Bbs(
         transport = options.transport
         tls = options.tls
         options.sshPort?.let { sshPort -> demoSsh(sshPort, options.sshHostKey) }
+        // README:start bbs-server
         welcome = "Welcome to the TelnetKit BBS. New here? Type 'new' at the Username prompt to register."
         goodbye = "Thanks for calling."
         prompt = "bbs> "
@@ -225,6 +228,7 @@ class Bbs(
             // The board first; its [Q] leaves to this command line, where `menu` goes back.
             app.run(this, "welcome")
         }
+        // README:end bbs-server
     }
 
     private suspend fun isSysop(session: Session): Boolean {

@@ -57,13 +57,18 @@ import org.junit.jupiter.api.Test;
  */
 class JavaApiSurfaceTest {
     /** One class of each jar a Java user builds against; the rest of the jar is found beside it. */
-    private static final List<Class<?>> ANCHORS = List.of(TelnetServer.class, TelnetTestClient.class, SshSettings.class);
+    private static final List<Class<?>> ANCHORS = List.of(TelnetServer.class, TelnetTestClient.class, SshSettings.class,
+        dev.telnetkit.screens.Screens.class, dev.telnetkit.accounts.Accounts.class, dev.telnetkit.zmodem.ZModem.class,
+        dev.telnetkit.chat.ChatRooms.class, dev.telnetkit.pty.OsShell.class);
 
     /**
      * Kotlin's DSL faces in the jars scanned: like telnet-dsl, they are for Kotlin only; Java uses
      * the builders ({@code SshSettings.builder()}).
      */
-    private static final Set<String> KOTLIN_DSL = Set.of("dev.telnetkit.ssh.SshDslKt", "dev.telnetkit.ssh.SshScope");
+    private static final Set<String> KOTLIN_DSL = Set.of("dev.telnetkit.ssh.SshDslKt", "dev.telnetkit.ssh.SshScope",
+        "dev.telnetkit.screens.ScreensDslKt", "dev.telnetkit.screens.ScreensScope", "dev.telnetkit.screens.ScreenScope",
+        "dev.telnetkit.accounts.AccountsDslKt", "dev.telnetkit.chat.ChatDslKt",
+        "dev.telnetkit.pty.OsShellDslKt", "dev.telnetkit.pty.OsShellScope");
 
     /**
      * Kotlin-only members that stay visible to Java, each with why it cannot be hidden. Each is the

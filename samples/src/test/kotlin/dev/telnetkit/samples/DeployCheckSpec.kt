@@ -189,7 +189,10 @@ class DeployCheckSpec : FunSpec({
             dependency.text("groupId") shouldBe "dev.telnetkit"
             dependency.text("version") shouldBe "\${project.version}"
         }
-        libraries.map { it.artifactId } shouldContainExactlyInAnyOrder listOf("telnet-core", "telnet-ktor", "telnet-testkit", "telnet-dsl", "telnet-ssh")
+        libraries.map { it.artifactId } shouldContainExactlyInAnyOrder listOf(
+            "telnet-core", "telnet-ktor", "telnet-testkit", "telnet-dsl", "telnet-ssh",
+            "telnet-screens", "telnet-accounts", "telnet-zmodem", "telnet-chat", "telnet-pty",
+        )
     }
 
     test("mvn deploy to a file repository: each library's jar, sources, API docs and POM, the parent and the BOM, with checksums; an outside project builds against them alone and runs its kotest spec and JUnit 5 test")

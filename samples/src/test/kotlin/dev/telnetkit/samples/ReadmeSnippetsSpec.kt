@@ -50,6 +50,8 @@ class ReadmeSnippetsSpec : FunSpec({
             region("samples/src/test/java/dev/telnetkit/samples/JavaServerExtensionTest.java", "junit"),
             region("samples/outside-project/src/main/kotlin/app/Main.kt", "kotlin-main"),
             region("samples/outside-project/src/main/java/app/JavaMain.java", "java-main"),
+            region("samples/src/main/kotlin/dev/telnetkit/samples/Bbs.kt", "bbs-server"),
+            region("samples/src/main/kotlin/dev/telnetkit/samples/Bbs.kt", "bbs-menu"),
         )
         (blocks("kotlin") + blocks("java")).filterNot { it in known } shouldBe emptyList()
     }
