@@ -66,8 +66,9 @@ class Bbs(
 
     private val uploadSettings = ZModemReceiveSettings.builder(filesDir).maxFileSize(maxUploadBytes).maxFiles(maxUploadFiles).build()
 
-    // `sz` typed in the user's terminal at any prompt or menu starts an upload into the file area.
-    private val uploads = ZModemUploads.of(uploadSettings) { session, result -> session.writeMessage(describe(result)) }
+    // `sz` typed in the user's terminal at any prompt or menu starts an upload into the file area
+    // (and says how it went).
+    private val uploads = ZModemUploads.of(uploadSettings)
 
     private val welcomeArt: AnsiArt = AnsiArt.of(
         Bbs::class.java.getResourceAsStream("/bbs/welcome.ans")?.use { it.readBytes() } ?: error("bbs/welcome.ans is missing from the class path"),

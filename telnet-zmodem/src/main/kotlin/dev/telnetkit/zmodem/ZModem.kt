@@ -31,6 +31,9 @@ public object ZModem {
     /** The start of the header a ZModem sender announces itself with (`**`, ZDLE, `B00`). */
     public const val SENDER_HEADER: String = "**\u0018B00"
 
+    /** The start of the header a ZModem receiver announces itself with (`**`, ZDLE, `B01`: ZRINIT). */
+    public const val RECEIVER_HEADER: String = "**\u0018B01"
+
     /** The default timeout of [send]: how long the receiver may stay silent. */
     @JvmField
     public val DEFAULT_TIMEOUT: Duration = Duration.ofSeconds(30)

@@ -18,6 +18,11 @@ public fun interface ZModemUploadListener {
  * while the session waits at a prompt (`readLine` or `readKey`), the files are received with
  * [settings], a one-line summary is written, and the prompt comes back.
  *
+ * A receiver started in the terminal at a prompt (`rz`, announcing itself with
+ * [ZModem.RECEIVER_HEADER]) has nothing to receive there: it is told to stop (the usual cancel,
+ * so it ends at once instead of waiting out its timeouts), the user is told how downloads start,
+ * and its header never reaches the prompt as typed text.
+ *
  * ```kotlin
  * onSessionStart { ZModemUploads.of(ZModemReceiveSettings(uploadsOf(username))).install(this) }
  * ```
@@ -33,15 +38,28 @@ public class ZModemUploads private constructor(
     private val listener: ZModemUploadListener?,
 ) {
     private val trigger = InputTrigger { session -> upload(session) }
+    private val strayReceiver = InputTrigger { session -> refuseReceiver(session) }
 
-    /** Starts watching [session]'s input for a ZModem sender. */
+    /** Starts watching [session]'s input for a ZModem sender (and a receiver with nothing to get). */
     public fun install(session: Session) {
         session.addInputTrigger(ZModem.SENDER_HEADER, trigger)
+        session.addInputTrigger(ZModem.RECEIVER_HEADER, strayReceiver)
     }
 
     /** Stops watching [session]'s input. */
     public fun uninstall(session: Session) {
         session.removeInputTrigger(ZModem.SENDER_HEADER)
+        session.removeInputTrigger(ZModem.RECEIVER_HEADER)
+    }
+
+    private suspend fun refuseReceiver(session: Session) {
+        logger.info { "session ${session.id}: a ZModem receiver started with nothing to send; cancelled" }
+        session.binaryTransfer { channel ->
+            channel.write(CANCEL)
+            channel.flush()
+        }
+        session.writeLine()
+        session.writeLine("No file is waiting to be sent: choose a download first, and your terminal's receiver starts by itself.")
     }
 
     private suspend fun upload(session: Session) {
@@ -53,6 +71,9 @@ public class ZModemUploads private constructor(
     }
 
     public companion object {
+        // Eight CAN and eight backspaces: what ZModem programs send to cancel (five CAN suffice).
+        private val CANCEL = ByteArray(8) { 0x18 } + ByteArray(8) { 0x08 }
+
         /** Uploads into [settings]' folder; [listener] (optional) hears every result. */
         @JvmStatic
         @JvmOverloads
