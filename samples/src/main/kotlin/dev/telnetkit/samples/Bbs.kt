@@ -1,5 +1,6 @@
 package dev.telnetkit.samples
 
+import dev.telnetkit.accounts.ACCOUNT_ATTRIBUTE
 import dev.telnetkit.accounts.Account
 import dev.telnetkit.accounts.AccountResult
 import dev.telnetkit.accounts.Accounts
@@ -158,6 +159,9 @@ class Bbs(
                 val name = session.username ?: return@field Navigation.Back
                 when (val result = accounts.changeNickname(name, nickname)) {
                     is AccountResult.Success -> {
+                        // The menu shows the session's account, and chat its own nickname: both follow.
+                        session.attributes[ACCOUNT_ATTRIBUTE] = result.account
+                        rooms.nickname(session, result.account.nickname)
                         session.writeLine("Your nickname is now ${result.account.nickname}.")
                         Navigation.Back
                     }
@@ -221,6 +225,8 @@ class Bbs(
         }
         onSessionStart {
             rooms.register(this)
+            // Chat knows the session by its login name: it goes by the account's nickname there too.
+            account?.let { if (it.nickname != it.name) rooms.nickname(this, it.nickname) }
             uploads.install(this)
             // The board first; its [Q] leaves to this command line, where `menu` goes back.
             app.run(this, "welcome")
