@@ -17,6 +17,8 @@ import io.kotest.matchers.string.shouldNotContain
 import java.nio.file.Files
 import java.nio.file.Path
 import java.security.MessageDigest
+import java.sql.DriverManager
+import java.time.Instant
 import kotlin.io.path.ExperimentalPathApi
 import kotlin.io.path.deleteRecursively
 import kotlin.io.path.readBytes
@@ -198,7 +200,17 @@ class BbsSpec : FunSpec({
                     register("ann", "Annie", sysop = true).close()
                     TelnetProgramBridge.connect("127.0.0.1", server.port).use { bridge ->
                         bridge.login("ann")
+                        // The first password login follows the registration, which was the last login.
+                        bridge.text() shouldContain "Last login: "
+                        bridge.text() shouldNotContain "Welcome, new member!"
                         bridge.runProgram(listOf("sz", "-q", upload.toString()), work) shouldBe 0
+                    }
+                }
+                // A last login the test can recognise: the welcome shows the login before this one, not this one.
+                DriverManager.getConnection("jdbc:sqlite:${data.resolve("bbs.sqlite")}").use { c ->
+                    c.prepareStatement("UPDATE telnetkit_accounts SET last_login_at = ? WHERE name_key = 'ann'").use { s ->
+                        s.setLong(1, Instant.parse("2020-01-02T03:04:00Z").toEpochMilli())
+                        s.executeUpdate() shouldBe 1
                     }
                 }
                 withBbs(dataDir = data) {
@@ -207,7 +219,7 @@ class BbsSpec : FunSpec({
                         ann.sendLine("ann")
                         ann.awaitPrompt("Password: ")
                         ann.sendLine(PASSWORD)
-                        ann.awaitText("Last login: ")
+                        ann.awaitText("Last login: 2020-01-02 03:04 UTC")
                         ann.awaitText("Press Enter for the main menu.")
                         ann.output shouldNotContain "Welcome, new member!"
                         ann.send("\r")
