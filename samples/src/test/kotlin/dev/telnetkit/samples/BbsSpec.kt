@@ -219,7 +219,7 @@ class BbsSpec : FunSpec({
                         ann.sendLine("ann")
                         ann.awaitPrompt("Password: ")
                         ann.sendLine(PASSWORD)
-                        ann.awaitText("Last login: 2020-01-02 03:04 UTC")
+                        ann.awaitText("Last login: 2020-01-02 03:04 UTC", HASHING)
                         ann.awaitText("Press Enter for the main menu.")
                         ann.output shouldNotContain "Welcome, new member!"
                         ann.send("\r")
@@ -318,7 +318,7 @@ class BbsSpec : FunSpec({
                 client.sendLine(PASSWORD)
                 client.awaitPrompt("Nickname [$name]: ")
                 client.sendLine(nickname)
-                client.awaitText("Welcome, $nickname! Your account $name is ready.")
+                client.awaitText("Welcome, $nickname! Your account $name is ready.", HASHING)
                 client.awaitText("Welcome, new member!")
                 client.awaitText("Press Enter for the main menu.")
                 withClue(client.output) { client.output.contains("You are the first member: you are the sysop.") shouldBe sysop }
@@ -338,7 +338,7 @@ class BbsSpec : FunSpec({
             sendLine(name)
             at = awaitText("Password: ", at)
             sendLine(PASSWORD)
-            at = awaitText("Press Enter for the main menu.", at)
+            at = awaitText("Press Enter for the main menu.", at, HASHING)
             sendLine("")
             at = awaitText("main menu", at)
             return awaitText("Your choice: ", at)
@@ -347,6 +347,9 @@ class BbsSpec : FunSpec({
 
     companion object {
         const val PASSWORD = "correct horse 42"
+
+        /** How long a step that hashes a password (argon2id, on a busy 2-core machine too) may take. */
+        val HASHING = 30.seconds
 
         /** A board on a fresh data folder (or [dataDir]) with [block] run while it is started; a fresh folder is deleted afterwards. */
         @OptIn(ExperimentalPathApi::class)
