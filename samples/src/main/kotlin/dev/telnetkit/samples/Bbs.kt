@@ -1,5 +1,6 @@
 package dev.telnetkit.samples
 
+import dev.telnetkit.accounts.ACCOUNT_ATTRIBUTE
 import dev.telnetkit.accounts.Account
 import dev.telnetkit.accounts.AccountResult
 import dev.telnetkit.accounts.Accounts
@@ -19,6 +20,7 @@ import dev.telnetkit.screens.screens
 import dev.telnetkit.server.TelnetServer
 import dev.telnetkit.session.AttributeKey
 import dev.telnetkit.session.Session
+import dev.telnetkit.shell.Authenticator
 import dev.telnetkit.shell.LoginSettings
 import dev.telnetkit.shell.Registration
 import dev.telnetkit.zmodem.ZModem
@@ -30,6 +32,7 @@ import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.withContext
 import java.nio.file.Files
 import java.nio.file.Path
+import java.time.Instant
 import java.time.format.DateTimeFormatter
 import java.time.ZoneOffset
 import kotlin.io.path.fileSize
@@ -81,8 +84,9 @@ class Bbs(
 
         screen("welcome") {
             render { context ->
-                val account = context.session.account
-                val last = account?.lastLogin?.let { "Last login: ${DATE.format(it.atOffset(ZoneOffset.UTC))} UTC" } ?: "Welcome, new member!"
+                // The account's lastLogin is this login by now: show the one before it, kept by the login.
+                val previous = context.session.attributes[PREVIOUS_LOGIN]
+                val last = previous?.let { "Last login: ${DATE.format(it.atOffset(ZoneOffset.UTC))} UTC" } ?: "Welcome, new member!"
                 welcomeArt.render(context.session.colorLevel) + "\n" + last + "\n\nPress Enter for the main menu."
             }
             onEnter { Navigation.Goto("main") }
@@ -161,6 +165,9 @@ class Bbs(
                 val name = session.username ?: return@field Navigation.Back
                 when (val result = accounts.changeNickname(name, nickname)) {
                     is AccountResult.Success -> {
+                        // The menu shows the session's account, and chat its own nickname: both follow.
+                        session.attributes[ACCOUNT_ATTRIBUTE] = result.account
+                        rooms.nickname(session, result.account.nickname)
                         session.writeLine("Your nickname is now ${result.account.nickname}.")
                         Navigation.Back
                     }
@@ -217,7 +224,7 @@ class Bbs(
         welcome = "Welcome to the TelnetKit BBS. New here? Type 'new' at the Username prompt to register."
         goodbye = "Thanks for calling."
         prompt = "bbs> "
-        login(LoginSettings(accounts.authenticator(), registration = firstIsSysop(accounts.registration())))
+        login(LoginSettings(keepingPreviousLogin(accounts.authenticator()), registration = firstIsSysop(accounts.registration())))
         chat(rooms)
         command("menu") {
             summary = "Back to the BBS menu."
@@ -225,6 +232,8 @@ class Bbs(
         }
         onSessionStart {
             rooms.register(this)
+            // Chat knows the session by its login name: it goes by the account's nickname there too.
+            account?.let { if (it.nickname != it.name) rooms.nickname(this, it.nickname) }
             uploads.install(this)
             // The board first; its [Q] leaves to this command line, where `menu` goes back.
             app.run(this, "welcome")
@@ -235,6 +244,17 @@ class Bbs(
     private suspend fun isSysop(session: Session): Boolean {
         val name = session.username ?: return false
         return accounts.find(name)?.role == Role.SYSOP
+    }
+
+    /**
+     * [authenticator], which records this login as the account's last one, keeping the login before
+     * it for the welcome screen: the last password login, or the registration (its first session).
+     */
+    private fun keepingPreviousLogin(authenticator: Authenticator) = Authenticator { session, user, password ->
+        val before = accounts.find(user.trim())
+        authenticator.authenticate(session, user, password).also { accepted ->
+            if (accepted && before != null) session.attributes[PREVIOUS_LOGIN] = before.lastLogin ?: before.created
+        }
     }
 
     /** The first account made on a board is its sysop. */
@@ -317,6 +337,9 @@ class Bbs(
 
     private companion object {
         val DATE: DateTimeFormatter = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
+
+        /** When the user logged in before this session (set by the password login, not by registering). */
+        val PREVIOUS_LOGIN = AttributeKey<Instant>("bbs.previousLogin")
 
         /** Whether the user is the sysop, read when the menu is shown. */
         val SYSOP = AttributeKey<Boolean>("bbs.sysop")

@@ -6,7 +6,7 @@ import java.util.concurrent.TimeUnit
 /**
  * The real programs interop tests drive (GNU inetutils `telnet` and `tmux`; also BusyBox `telnet`,
  * PuTTY `plink` and OpenBSD `nc` for the other-clients tests, `openssl s_client` and Debian's
- * `telnet-ssl` for the TLS tests), and the rule for
+ * `telnet-ssl` for the TLS tests, lrzsz's `sz` and `rz` for ZModem), and the rule for
  * when they are missing: such a test is skipped, with a printed message naming what is missing
  * and the Debian package that installs it, unless the environment variable [REQUIRE_VARIABLE]
  * is `1`; then it runs and fails with that message (so a CI job that must test interop cannot
@@ -87,6 +87,12 @@ public object InteropClients {
 
     /** `sshpass`, which gives `ssh` a password non-interactively. */
     public val sshpass: Program by lazy { Program("sshpass", onPath("sshpass").firstOrNull(), "sshpass") }
+
+    /** lrzsz's ZModem sender `sz`, which tests run through a [TelnetProgramBridge]. */
+    public val sz: Program by lazy { Program("sz (lrzsz)", onPath("sz").firstOrNull(), "lrzsz") }
+
+    /** lrzsz's ZModem receiver `rz`, which tests run through a [TelnetProgramBridge]. */
+    public val rz: Program by lazy { Program("rz (lrzsz)", onPath("rz").firstOrNull(), "lrzsz") }
 
     /** The programs the inetutils interop tests need: inetutils telnet and tmux (the default of the functions below). */
     public val all: List<Program> get() = listOf(inetutilsTelnet, tmux)

@@ -1,6 +1,7 @@
 package dev.telnetkit.zmodem
 
 import dev.telnetkit.dsl.telnetServer
+import dev.telnetkit.testkit.TelnetProgramBridge
 import dev.telnetkit.testkit.kotest.TelnetServerExtension
 import io.kotest.core.extensions.install
 import io.kotest.core.spec.style.FunSpec
@@ -15,7 +16,7 @@ import kotlin.time.Duration.Companion.minutes
 
 /**
  * ZModem over a real Telnet connection on 127.0.0.1, both ways, against lrzsz bridged by a Telnet
- * client ([TelnetBridge]): downloads (`ZModem.send` to `rz`), uploads by command (`ZModem.receive`
+ * client ([TelnetProgramBridge]): downloads (`ZModem.send` to `rz`), uploads by command (`ZModem.receive`
  * from `sz`) and uploads that start by themselves at the prompt ([ZModemUploads]); files arrive
  * byte-identical, BINARY is asked for the transfer and given back, and the prompt works afterwards.
  */
@@ -55,16 +56,16 @@ class TelnetZModemSpec : FunSpec({
     }
 
     /** Types `download` and starts rz when the server's sender announces itself, as terminal programs do. */
-    suspend fun TelnetBridge.download(folder: Path): Int {
+    suspend fun TelnetProgramBridge.download(folder: Path): Int {
         val from = text().length
         sendLine("download")
         awaitText(ZModem.SENDER_HEADER, from)
-        return bridge(listOf("rz", "-q"), folder)
+        return runProgram(listOf("rz", "-q"), folder)
     }
 
     fun result(): ZModemResult = results.poll(30, TimeUnit.SECONDS) ?: throw AssertionError("the server reported no result")
 
-    suspend fun TelnetBridge.promptWorks(word: String) {
+    suspend fun TelnetProgramBridge.promptWorks(word: String) {
         val from = text().length
         sendLine("echo $word")
         awaitText("zm> ", awaitText(word, from))
@@ -74,7 +75,7 @@ class TelnetZModemSpec : FunSpec({
         test("a download reaches rz byte-identical, BINARY is given back and the prompt works") {
             results.clear()
             toSend = files
-            TelnetBridge(server.port, this).use { bridge ->
+            TelnetProgramBridge.connect("127.0.0.1", server.port).use { bridge ->
                 bridge.awaitText("zm> ")
                 val folder = fresh()
                 val exit = bridge.download(folder)
@@ -91,10 +92,10 @@ class TelnetZModemSpec : FunSpec({
         test("an upload by command from sz arrives byte-identical and the prompt works") {
             results.clear()
             uploadFolder = fresh()
-            TelnetBridge(server.port, this).use { bridge ->
+            TelnetProgramBridge.connect("127.0.0.1", server.port).use { bridge ->
                 bridge.awaitText("zm> ")
                 bridge.sendLine("upload")
-                val exit = bridge.bridge(listOf("sz", "-q") + files.map { it.toString() }, source)
+                val exit = bridge.runProgram(listOf("sz", "-q") + files.map { it.toString() }, source)
                 exit shouldBe 0
                 result().outcome shouldBe ZModemOutcome.COMPLETED
                 shouldBeIdentical(files, uploadFolder)
@@ -104,9 +105,9 @@ class TelnetZModemSpec : FunSpec({
 
         test("sz at the prompt starts the upload by itself, then the prompt comes back") {
             results.clear()
-            TelnetBridge(server.port, this).use { bridge ->
+            TelnetProgramBridge.connect("127.0.0.1", server.port).use { bridge ->
                 bridge.awaitText("zm> ")
-                val exit = bridge.bridge(listOf("sz", "-q") + files.map { it.toString() }, source)
+                val exit = bridge.runProgram(listOf("sz", "-q") + files.map { it.toString() }, source)
                 exit shouldBe 0
                 val result = result()
                 result.outcome shouldBe ZModemOutcome.COMPLETED
@@ -121,7 +122,7 @@ class TelnetZModemSpec : FunSpec({
             results.clear()
             toSend = listOf(big)
             uploadFolder = fresh()
-            TelnetBridge(server.port, this).use { bridge ->
+            TelnetProgramBridge.connect("127.0.0.1", server.port).use { bridge ->
                 bridge.awaitText("zm> ")
                 val folder = fresh()
                 bridge.download(folder) shouldBe 0
@@ -129,7 +130,7 @@ class TelnetZModemSpec : FunSpec({
                 shouldBeIdentical(listOf(big), folder)
                 bridge.promptWorks("between")
                 bridge.sendLine("upload")
-                bridge.bridge(listOf("sz", "-q", big.toString()), source) shouldBe 0
+                bridge.runProgram(listOf("sz", "-q", big.toString()), source) shouldBe 0
                 result().outcome shouldBe ZModemOutcome.COMPLETED
                 shouldBeIdentical(listOf(big), uploadFolder)
                 bridge.promptWorks("after-big")

@@ -1,6 +1,7 @@
 package dev.telnetkit.zmodem
 
 import dev.telnetkit.dsl.telnetServer
+import dev.telnetkit.testkit.TelnetProgramBridge
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
 import java.nio.file.Files
@@ -13,7 +14,7 @@ import kotlin.time.Duration.Companion.minutes
  * Throughput figures for BENCHMARKS.md (printed, never asserted; excluded from the default test run
  * by its `StressTest` suffix): 50 MiB over loopback, (a) `sz` to `rz` through a pipe with socat, the
  * floor; our engines against lrzsz through pipes; (b) our sender over Telnet to `rz` through the
- * test bridge; (c) `sz` through the bridge to our receiver, on a just-started server (cold) and again
+ * testkit's TelnetProgramBridge; (c) `sz` through the bridge to our receiver, on a just-started server (cold) and again
  * (warm). Run: `mvn -o -q -pl telnet-zmodem -am test -Dtest=ZModemThroughputStressTest
  * -Dsurefire.failIfNoSpecifiedTests=false`.
  */
@@ -71,7 +72,7 @@ class ZModemThroughputStressTest : FunSpec({
         }
         server.start()
         try {
-            TelnetBridge(server.port, this).use { bridge ->
+            TelnetProgramBridge.connect("127.0.0.1", server.port).use { bridge ->
                 bridge.awaitText("zm> ")
                 for (label in listOf("cold", "warm", "warm")) {
                     uploadFolder = fresh()
@@ -79,7 +80,7 @@ class ZModemThroughputStressTest : FunSpec({
                         val from = bridge.text().length
                         bridge.sendLine("upload")
                         bridge.awaitText("B0100", from) // our receiver's ZRINIT
-                        bridge.bridge(listOf("sz", "-q", file.toString()), source) shouldBe 0
+                        bridge.runProgram(listOf("sz", "-q", file.toString()), source) shouldBe 0
                         results.poll(60, TimeUnit.SECONDS)!!.outcome shouldBe ZModemOutcome.COMPLETED
                     }
                     TestFiles.sha256(uploadFolder.resolve("bench.bin")) shouldBe TestFiles.sha256(file)
@@ -90,7 +91,7 @@ class ZModemThroughputStressTest : FunSpec({
                         val from = bridge.text().length
                         bridge.sendLine("download")
                         bridge.awaitText(ZModem.SENDER_HEADER, from)
-                        bridge.bridge(listOf("rz", "-q"), folder) shouldBe 0
+                        bridge.runProgram(listOf("rz", "-q"), folder) shouldBe 0
                         results.poll(60, TimeUnit.SECONDS)!!.outcome shouldBe ZModemOutcome.COMPLETED
                     }
                     TestFiles.sha256(folder.resolve("bench.bin")) shouldBe TestFiles.sha256(file)
