@@ -3,6 +3,7 @@ package dev.telnetkit.zmodem
 import dev.telnetkit.session.InputTrigger
 import dev.telnetkit.session.Session
 import io.github.oshai.kotlinlogging.KotlinLogging
+import kotlinx.coroutines.delay
 
 private val logger = KotlinLogging.logger {}
 
@@ -58,6 +59,8 @@ public class ZModemUploads private constructor(
             channel.write(CANCEL)
             channel.flush()
         }
+        // A terminal program shows text again once its receiver has gone: give it that moment.
+        delay(HINT_DELAY_MILLIS)
         session.writeLine()
         session.writeLine("No file is waiting to be sent: choose a download first, and your terminal's receiver starts by itself.")
     }
@@ -73,6 +76,7 @@ public class ZModemUploads private constructor(
     public companion object {
         // Eight CAN and eight backspaces: what ZModem programs send to cancel (five CAN suffice).
         private val CANCEL = ByteArray(8) { 0x18 } + ByteArray(8) { 0x08 }
+        private const val HINT_DELAY_MILLIS = 300L
 
         /** Uploads into [settings]' folder; [listener] (optional) hears every result. */
         @JvmStatic

@@ -7,6 +7,9 @@ import io.kotest.core.extensions.install
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.ints.shouldBeGreaterThan
 import io.kotest.matchers.shouldBe
+import kotlin.time.Duration.Companion.seconds
+import io.kotest.matchers.string.shouldNotContain
+import io.kotest.matchers.shouldNotBe
 import io.kotest.matchers.string.shouldContain
 import java.nio.file.Files
 import java.nio.file.Path
@@ -115,6 +118,21 @@ class TelnetZModemSpec : FunSpec({
                 bridge.awaitText("ZModem: transfer complete") 
                 bridge.promptWorks("after-auto-upload")
                 bridge.text() shouldContain "4 files"
+            }
+        }
+
+        test("rz at the prompt with nothing to receive is cancelled, and the prompt stays clean") {
+            TelnetProgramBridge.connect("127.0.0.1", server.port).use { bridge ->
+                bridge.awaitText("zm> ")
+                val folder = fresh()
+                // Unanswered, rz would wait out its timeouts (tens of seconds) and the test time out.
+                val exit = bridge.runProgram(listOf("rz", "-q"), folder, timeout = 30.seconds)
+                exit shouldNotBe 0
+                // The hint may have gone to rz as it was ending (a terminal shows it); the prompt comes back.
+                bridge.promptWorks("after-stray-rz")
+                // The receiver's header never reached the shell as a typed command line.
+                bridge.text() shouldNotContain "Unknown command"
+                Files.list(folder).use { it.count() } shouldBe 0L
             }
         }
 
