@@ -56,8 +56,13 @@ internal class LoginThrottle(
 
     /** Ends an attempt [begin] let go; records a failure unless [succeeded]. True if the address is locked out now. */
     fun finish(address: String, succeeded: Boolean): Boolean {
-        records[address]?.let { r -> synchronized(r) { if (r.inFlight > 0) r.inFlight-- } }
-        return if (succeeded) false else failed(address)
+        val r = records[address] ?: return if (succeeded) false else failed(address)
+        // One step under the record's lock: were the attempt's end and its failure two, a session
+        // starting between them would see neither in flight nor counted, and ask once too often.
+        synchronized(r) {
+            if (r.inFlight > 0) r.inFlight--
+            return if (succeeded) false else recordFailure(r)
+        }
     }
 
     private val records = ConcurrentHashMap<String, Record>()
@@ -99,20 +104,23 @@ internal class LoginThrottle(
     fun failed(address: String): Boolean {
         if (records.size >= maxAddresses && !records.containsKey(address)) evict()
         val r = records.computeIfAbsent(address) { Record(0, clock(), 0) }
-        synchronized(r) {
-            val now = clock()
-            if (r.lockedUntil > now) return true
-            if (now - r.firstFailure > windowMillis) { r.failures = 0; r.firstFailure = now }
-            r.failures++
-            if (r.failures >= threshold) {
-                r.lockedUntil = now + lockoutMillis
-                // A new count starts when the lockout ends.
-                r.failures = 0
-                r.firstFailure = r.lockedUntil
-                return true
-            }
-            return false
+        synchronized(r) { return recordFailure(r) }
+    }
+
+    /** Counts a failure on [r], whose lock the caller holds; true if the address is locked out now. */
+    private fun recordFailure(r: Record): Boolean {
+        val now = clock()
+        if (r.lockedUntil > now) return true
+        if (now - r.firstFailure > windowMillis) { r.failures = 0; r.firstFailure = now }
+        r.failures++
+        if (r.failures >= threshold) {
+            r.lockedUntil = now + lockoutMillis
+            // A new count starts when the lockout ends.
+            r.failures = 0
+            r.firstFailure = r.lockedUntil
+            return true
         }
+        return false
     }
 
     private fun evict() {
