@@ -1,6 +1,7 @@
 package dev.telnetkit.zmodem
 
 import dev.telnetkit.session.InputTrigger
+import dev.telnetkit.zmodem.protocol.ZModemAbort
 import dev.telnetkit.session.Session
 import io.github.oshai.kotlinlogging.KotlinLogging
 import kotlinx.coroutines.delay
@@ -56,7 +57,7 @@ public class ZModemUploads private constructor(
     private suspend fun refuseReceiver(session: Session) {
         logger.info { "session ${session.id}: a ZModem receiver started with nothing to send; cancelled" }
         session.binaryTransfer { channel ->
-            channel.write(CANCEL)
+            channel.write(ZModemAbort.SEQUENCE)
             channel.flush()
         }
         // A terminal program shows text again once its receiver has gone: give it that moment.
@@ -74,8 +75,6 @@ public class ZModemUploads private constructor(
     }
 
     public companion object {
-        // Eight CAN and eight backspaces: what ZModem programs send to cancel (five CAN suffice).
-        private val CANCEL = ByteArray(8) { 0x18 } + ByteArray(8) { 0x08 }
         private const val HINT_DELAY_MILLIS = 300L
 
         /** Uploads into [settings]' folder; [listener] (optional) hears every result. */

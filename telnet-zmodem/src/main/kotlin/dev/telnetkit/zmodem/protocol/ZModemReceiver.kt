@@ -234,20 +234,7 @@ internal class ZModemReceiver(
         stream.flush()
     }
 
-    /** Our abort: eight CAN then eight backspaces (to erase them from a terminal), as lrzsz does. */
-    private suspend fun abort() {
-        withContext(NonCancellable) {
-            try {
-                withTimeoutOrNull(OVER_AND_OUT_MILLIS) {
-                    val bytes = ByteArray(16) { if (it < 8) ZModemBytes.CAN.toByte() else ZModemBytes.BS.toByte() }
-                    stream.write(bytes, 0, bytes.size)
-                    stream.flush()
-                }
-            } catch (e: Exception) {
-                logger.debug { "ZModem upload: could not send the abort: ${e.message}" }
-            }
-        }
-    }
+    private suspend fun abort() = ZModemAbort.send(stream, "upload")
 
     private suspend fun drain() {
         try {

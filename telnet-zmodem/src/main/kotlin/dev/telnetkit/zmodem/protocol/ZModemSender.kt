@@ -6,7 +6,6 @@ import dev.telnetkit.zmodem.ZModemOutcome
 import dev.telnetkit.zmodem.ZModemResult
 import io.github.oshai.kotlinlogging.KotlinLogging
 import kotlinx.coroutines.Dispatchers
-import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.channels.BufferOverflow
 import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.coroutineScope
@@ -246,20 +245,7 @@ internal class ZModemSender(
         out.clear()
     }
 
-    /** Our abort: eight CAN then eight backspaces, as lrzsz does. */
-    private suspend fun abort() {
-        withContext(NonCancellable) {
-            try {
-                withTimeoutOrNull(ABORT_MILLIS) {
-                    val bytes = ByteArray(16) { if (it < 8) ZModemBytes.CAN.toByte() else ZModemBytes.BS.toByte() }
-                    stream.write(bytes, 0, bytes.size)
-                    stream.flush()
-                }
-            } catch (e: Exception) {
-                logger.debug { "ZModem download: could not send the abort: ${e.message}" }
-            }
-        }
-    }
+    private suspend fun abort() = ZModemAbort.send(stream, "download")
 
     private companion object {
         const val SUBPACKET = 1024
@@ -267,7 +253,6 @@ internal class ZModemSender(
         const val REPLY_CAPACITY = 64
         const val RETRIES = 5
         const val HANDSHAKE_RETRY_MILLIS = 5_000L
-        const val ABORT_MILLIS = 1_000L
         const val REOFFER_NANOS = 2_000_000_000L
         const val DEFAULT_MODE = 0b110_100_100 // 0644
     }
