@@ -26,9 +26,21 @@ import java.util.concurrent.Executor
  * @property maxLineLength the longest input line accepted; typing beyond it rings the bell.
  * @property areYouThereAnswer the line written when the client sends `IAC AYT`.
  * @property historySize the most lines kept in each session's history.
- * @property maxSessions sessions open at once; a connection over it is told [busyMessage] and closed.
- * @property maxSessionsPerAddress sessions open at once from one remote address; over it, the same.
+ * @property maxSessions sessions running at once; a connection over it is told [busyMessage] and
+ *   closed (at once when the limit is already reached, otherwise when its negotiation ends).
+ * @property maxSessionsPerAddress sessions running at once from one remote address; over it, the same.
  * @property busyMessage the line a connection over a session limit is shown before it is closed.
+ * @property maxStartups connections still opening (TLS handshake, Telnet negotiation) at once, all
+ *   addresses together. They are counted apart from sessions, as OpenSSH's `MaxStartups` is: churn
+ *   and clients that never finish negotiating use up these slots, never [maxSessions]. At the limit
+ *   the listener stops accepting for a moment and further connections wait in the operating
+ *   system's backlog (a reconnect storm is served at the pace the server can take, not refused);
+ *   transports that accept on their own refuse them with [busyMessage]. A connection whose client
+ *   has gone gives its slot back as soon as that is seen, and one that closed before it was
+ *   accepted never takes one.
+ * @property maxStartupsPerAddress connections still opening at once from one remote address (as
+ *   OpenSSH's `PerSourceMaxStartups`); over it, a connection waits up to a second for a slot (churn
+ *   from that address frees them fast), then is shown [busyMessage] and closed.
  * @property escapeTimeout how long a lone ESC waits for the rest of an escape sequence before it
  *   counts as the Escape key.
  * @property protocol charsets offered and protocol limits.
@@ -78,6 +90,8 @@ public class ServerSettings @JvmOverloads constructor(
     public val blockingExecutor: Executor? = null,
     public val tls: TlsSettings? = null,
     public val endpoints: List<ServerEndpoint> = emptyList(),
+    public val maxStartups: Int = 1_000,
+    public val maxStartupsPerAddress: Int = 100,
 ) {
     init {
         require(host.isNotBlank()) { "host must not be blank" }
@@ -89,6 +103,8 @@ public class ServerSettings @JvmOverloads constructor(
         require(maxLineLength in 1..(1 shl 20)) { "maxLineLength must be in 1..1048576, was $maxLineLength" }
         require(maxSessions >= 1) { "maxSessions must be at least 1, was $maxSessions" }
         require(maxSessionsPerAddress >= 1) { "maxSessionsPerAddress must be at least 1, was $maxSessionsPerAddress" }
+        require(maxStartups >= 1) { "maxStartups must be at least 1, was $maxStartups" }
+        require(maxStartupsPerAddress >= 1) { "maxStartupsPerAddress must be at least 1, was $maxStartupsPerAddress" }
         require(historySize in 0..100_000) { "historySize must be in 0..100000, was $historySize" }
         require(!escapeTimeout.isNegative && escapeTimeout <= Duration.ofSeconds(5)) { "escapeTimeout must be in 0..5 s, was $escapeTimeout" }
         require(eventLoops in 1..256) { "eventLoops must be in 1..256, was $eventLoops" }
@@ -102,6 +118,7 @@ public class ServerSettings @JvmOverloads constructor(
         host, port, connectMaxWait, idleTimeout, idleNotice, shutdownNotice, outputBufferLimit,
         outputStallTimeout, maxLineLength, areYouThereAnswer, protocol, historySize, escapeTimeout,
         maxSessions, maxSessionsPerAddress, busyMessage, eventLoops, transport, blockingExecutor, tls, endpoints,
+        maxStartups, maxStartupsPerAddress,
     )
 
     /** A copy with the given [port], the rest unchanged. */
@@ -109,5 +126,6 @@ public class ServerSettings @JvmOverloads constructor(
         host, port, connectMaxWait, idleTimeout, idleNotice, shutdownNotice, outputBufferLimit,
         outputStallTimeout, maxLineLength, areYouThereAnswer, protocol, historySize, escapeTimeout,
         maxSessions, maxSessionsPerAddress, busyMessage, eventLoops, transport, blockingExecutor, tls, endpoints,
+        maxStartups, maxStartupsPerAddress,
     )
 }

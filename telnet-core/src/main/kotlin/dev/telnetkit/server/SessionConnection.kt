@@ -43,6 +43,8 @@ internal class SessionConnection(
     limits: SessionLimits,
     id: Long,
     transportName: String,
+    private val admission: Admissions.Admission,
+    private val refusalText: (Admissions.Refusal) -> String,
 ) : ConnectionReader {
     private val output = OutputQueue(settings.outputBufferLimit)
     private val endSignal = CompletableDeferred<Unit>()
@@ -82,6 +84,22 @@ internal class SessionConnection(
                 ioScope = this
                 startReading()
                 wire.awaitReady()
+                if (inputEnding && !receivedInput) {
+                    // The client left during the opening without a word: nobody to serve.
+                    logger.debug { "session ${session.id} (${session.remoteAddress}): client gone before the session started" }
+                    background.cancel()
+                    return@coroutineScope
+                }
+                admission.establish()?.let { refusal ->
+                    logger.warn { "refused ${session.remoteAddress}: ${refusalText(refusal)}" }
+                    background.cancel()
+                    stopReading()
+                    connection.terminal?.exitStatus = 1
+                    output.offer((settings.busyMessage + "\r\n").toByteArray(Charsets.UTF_8))
+                    output.close()
+                    withTimeoutOrNull(FLUSH_TIMEOUT) { output.awaitDrained() }
+                    return@coroutineScope
+                }
                 runScope = this
                 if (endSignal.isCompleted) lingerAfterEnd()
                 try {
@@ -135,6 +153,9 @@ internal class SessionConnection(
     private val inputs = ArrayList<SessionInput>()
     // The client's input has ended; the end goes to the handler once the type-ahead has.
     private var inputEnding = false
+    // Anything for the handler has come (text, a key, an interrupt): a client that half-closes
+    // after typing still has its session run.
+    private var receivedInput = false
 
     private fun startReading() {
         reading = true
@@ -168,6 +189,8 @@ internal class SessionConnection(
     override fun onEnd() {
         stopReading()
         inputEnding = true
+        // Gone while opening, having typed nothing: its slot is free now, not when its coroutine ends.
+        if (!receivedInput) admission.releaseIfOpening()
         wire.inputEnded()
         // Type-ahead still waiting for room in the session's queue goes first: closing the queue
         // now would drop it (offerInput counts a closed queue as taken).
@@ -179,6 +202,7 @@ internal class SessionConnection(
         // Not an end of input but a broken connection (reset): nothing more can be read or
         // written, so end the session now rather than when a running command happens to finish.
         stopReading()
+        admission.releaseIfOpening()
         cutOff("read failed: ${LogText.escape(error.message ?: error.toString())}")
     }
 
@@ -245,6 +269,7 @@ internal class SessionConnection(
 
     /** Hands what the last read brought to the session, pausing reads while its queue is full. */
     private fun dispatchInputs() {
+        if (inputs.isNotEmpty()) receivedInput = true
         for (item in inputs) {
             if (pendingInputs.isEmpty() && offerInput(item)) continue
             // Typed text and transfer data are held back (reads pause); an excess of control events is dropped.

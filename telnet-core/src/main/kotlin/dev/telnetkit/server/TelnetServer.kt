@@ -81,8 +81,9 @@ public class TelnetServer(
     private val sessionJobs = SupervisorJob(supervisor)
     private val liveSessions = ConcurrentHashMap<Long, Session>()
     private val liveConnections = ConcurrentHashMap<Long, SessionConnection>()
-    private val liveCount = AtomicInteger()
-    private val perAddress = ConcurrentHashMap<String, Int>()
+    private val admissions = Admissions(settings)
+    // Connections waiting for a startup slot of their address (see accepted).
+    private val waitingForSlot = AtomicInteger()
     private val ids = AtomicLong()
     private val started = AtomicBoolean()
     private val stopping = AtomicBoolean()
@@ -186,6 +187,7 @@ public class TelnetServer(
         override val threads: Int get() = settings.eventLoops
         override val backlog: Int get() = BACKLOG
         override val loginLockout: LoginLockout get() = this@TelnetServer.loginLockout
+        override val acceptsMore: Boolean get() = admissions.acceptsMore
         override fun accepted(connection: Connection) = this@TelnetServer.accepted(connection, transportName)
     }
 
@@ -216,25 +218,57 @@ public class TelnetServer(
             connection.close()
             return
         }
-        val perHost = perAddress.compute(host) { _, n -> (n ?: 0) + 1 }!!
-        if (liveCount.incrementAndGet() > settings.maxSessions || perHost > settings.maxSessionsPerAddress) {
-            release(host)
-            logger.warn { "refused $remote: ${if (perHost > settings.maxSessionsPerAddress) "$perHost sessions from that address" else "${settings.maxSessions} sessions open"}" }
-            // ATOMIC: started even if a stop cancelled sessionJobs meanwhile, so the connection is closed.
-            scope.launch(sessionJobs + connection.dispatcher, start = CoroutineStart.ATOMIC) { refuseBusy(connection) }
+        val first = admissions.admit(host)
+        val refusal = (first as? Admissions.Result.Refused)?.reason
+        // Over the opening limit of its address, a connection waits a moment for a slot: churn from
+        // that address (clients that closed but whose end is not seen yet) frees slots soon. The
+        // waiting are bounded by maxStartups in all; over that, or over a session limit, refused now.
+        val waits = refusal == Admissions.Refusal.STARTUPS_PER_ADDRESS && waitingForSlot.incrementAndGet().let { n ->
+            n <= settings.maxStartups || run { waitingForSlot.decrementAndGet(); false }
+        }
+        if (refusal != null && !waits) {
+            refuse(connection, refusal)
             return
         }
         val id = ids.incrementAndGet()
         val context = SessionContext(blockingDispatcher, this)
         scope.launch(sessionJobs + connection.dispatcher + context, start = CoroutineStart.ATOMIC) {
             context.sessionJob = coroutineContext.job
-            runSession(connection, id, transportName) { release(host) }
+            val admission = (first as? Admissions.Result.Admitted)?.admission
+                ?: try { awaitStartupSlot(host) } finally { waitingForSlot.decrementAndGet() }
+            if (admission == null) {
+                logger.warn { "refused $remote: ${refusalText(Admissions.Refusal.STARTUPS_PER_ADDRESS)}" }
+                refuseBusy(connection)
+            } else {
+                runSession(connection, id, transportName, admission)
+            }
         }
     }
 
-    private fun release(host: String) {
-        liveCount.decrementAndGet()
-        perAddress.computeIfPresent(host) { _, n -> if (n <= 1) null else n - 1 }
+    private fun refuse(connection: Connection, reason: Admissions.Refusal) {
+        logger.warn { "refused ${connection.remoteAddress}: ${refusalText(reason)}" }
+        // ATOMIC: started even if a stop cancelled sessionJobs meanwhile, so the connection is closed.
+        scope.launch(sessionJobs + connection.dispatcher, start = CoroutineStart.ATOMIC) { refuseBusy(connection) }
+    }
+
+    /** Polls for a startup slot for [host] for up to a second; null if none came (or a session limit filled). */
+    private suspend fun awaitStartupSlot(host: String): Admissions.Admission? {
+        val deadline = System.nanoTime() + SLOT_WAIT.inWholeNanoseconds
+        while (System.nanoTime() < deadline) {
+            delay(SLOT_POLL)
+            when (val result = admissions.admit(host)) {
+                is Admissions.Result.Admitted -> return result.admission
+                is Admissions.Result.Refused -> if (result.reason != Admissions.Refusal.STARTUPS_PER_ADDRESS) return null
+            }
+        }
+        return null
+    }
+
+    private fun refusalText(reason: Admissions.Refusal): String = when (reason) {
+        Admissions.Refusal.SESSIONS -> "${settings.maxSessions} ${reason.logText}"
+        Admissions.Refusal.SESSIONS_PER_ADDRESS -> "${settings.maxSessionsPerAddress} ${reason.logText}"
+        Admissions.Refusal.STARTUPS -> "${settings.maxStartups} ${reason.logText}"
+        Admissions.Refusal.STARTUPS_PER_ADDRESS -> "${settings.maxStartupsPerAddress} ${reason.logText}"
     }
 
     /** Tells a connection over a session limit, briefly, and closes it. */
@@ -257,16 +291,16 @@ public class TelnetServer(
         }
     }
 
-    private suspend fun runSession(connection: Connection, id: Long, transportName: String, releaseSlot: () -> Unit) {
+    private suspend fun runSession(connection: Connection, id: Long, transportName: String, admission: Admissions.Admission) {
         val remote = connection.remoteAddress
         if (!open(connection)) {
-            releaseSlot()
+            admission.release()
             return
         }
         val session = try {
-            SessionConnection(connection, settings, sessionLimits, id, connection.transportName ?: transportName)
+            SessionConnection(connection, settings, sessionLimits, id, connection.transportName ?: transportName, admission, ::refusalText)
         } catch (e: Throwable) {
-            releaseSlot()
+            admission.release()
             connection.close()
             throw e
         }
@@ -277,7 +311,7 @@ public class TelnetServer(
             session.run(handler)
         } finally {
             // Free the slot before the session leaves the list, so a client that sees it gone can connect.
-            releaseSlot()
+            admission.release()
             liveSessions.remove(id)
             liveConnections.remove(id)
             logger.info { "session $id from $remote closed after ${session.session.duration.toMillis()} ms" }
@@ -500,6 +534,8 @@ public class TelnetServer(
         private val STUCK_SESSION_TIMEOUT = 5000.milliseconds
         private val BUSY_WRITE_TIMEOUT = 2000.milliseconds
         private const val BUSY_EXIT_STATUS = 1
+        private val SLOT_POLL = 10.milliseconds
+        private val SLOT_WAIT = 1000.milliseconds
         private val LISTENER_CLOSE_TIMEOUT = 5000.milliseconds
         // The lockout when the handler has no login of its own: as LoginSettings' defaults.
         private const val DEFAULT_LOCKOUT_THRESHOLD = 10

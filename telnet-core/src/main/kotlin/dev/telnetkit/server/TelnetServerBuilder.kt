@@ -61,6 +61,8 @@ public class TelnetServerBuilder internal constructor() {
     private var outputStallTimeout: Duration = SERVER.outputStallTimeout
     private var escapeTimeout: Duration = SERVER.escapeTimeout
     private var busyMessage = SERVER.busyMessage
+    private var maxStartups = SERVER.maxStartups
+    private var maxStartupsPerAddress = SERVER.maxStartupsPerAddress
     private var areYouThereAnswer = SERVER.areYouThereAnswer
     private var maxSubnegotiation = SERVER.protocol.maxSubnegotiation
     private var maxTerminalTypes = SERVER.protocol.maxTerminalTypes
@@ -136,6 +138,15 @@ public class TelnetServerBuilder internal constructor() {
 
     /** Sessions open at once from one remote address (default 100). */
     public fun maxSessionsPerAddress(count: Int): TelnetServerBuilder = apply { maxSessionsPerAddress = count }
+
+    /**
+     * Connections still opening (TLS, negotiation) at once, counted apart from sessions (default
+     * 1,000); at the limit further connections wait to be accepted. See [ServerSettings.maxStartups].
+     */
+    public fun maxStartups(count: Int): TelnetServerBuilder = apply { maxStartups = count }
+
+    /** Connections still opening at once from one remote address (default 100); over it, refused as busy. */
+    public fun maxStartupsPerAddress(count: Int): TelnetServerBuilder = apply { maxStartupsPerAddress = count }
 
     /**
      * Threads that run the sockets and the sessions (default: one per processor). Commands made
@@ -289,6 +300,7 @@ public class TelnetServerBuilder internal constructor() {
             blockingExecutor = blockingExecutor,
             tls = tls,
             endpoints = endpoints.toList(),
+            maxStartups = maxStartups, maxStartupsPerAddress = maxStartupsPerAddress,
             protocol = ProtocolSettings(
                 charsets = ProtocolSettings.charsetsPreferring(encoding), maxSubnegotiation = maxSubnegotiation,
                 maxTerminalTypes = maxTerminalTypes, maxEnvironmentVariables = maxEnvironmentVariables,

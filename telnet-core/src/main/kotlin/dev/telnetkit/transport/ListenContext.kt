@@ -22,6 +22,13 @@ public interface ListenContext {
      */
     public val loginLockout: LoginLockout
 
+    /**
+     * False while the server has as many connections still opening as it allows
+     * (`ServerSettings.maxStartups`): a transport that can should leave further connections
+     * unaccepted for a moment (they wait in the backlog) rather than accept and have them refused.
+     */
+    public val acceptsMore: Boolean get() = true
+
     /** A new connection: the server starts its session, or refuses it. Returns at once; never blocks. */
     public fun accepted(connection: Connection)
 }

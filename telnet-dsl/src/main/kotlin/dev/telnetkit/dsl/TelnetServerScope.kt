@@ -103,6 +103,15 @@ public class TelnetServerScope
     public var busyMessage: String = SERVER.busyMessage
 
     /**
+     * Connections still opening (TLS, negotiation) at once, counted apart from sessions; at the
+     * limit further connections wait to be accepted. See [ServerSettings.maxStartups].
+     */
+    public var maxStartups: Int = SERVER.maxStartups
+
+    /** Connections still opening at once from one remote address; over it, refused as busy. */
+    public var maxStartupsPerAddress: Int = SERVER.maxStartupsPerAddress
+
+    /**
      * Threads that run the sockets and the sessions' coroutines (one per processor by default).
      * Kotlin handlers, [prompt], [errorFormat] and completers run on them and must not block:
      * blocking work belongs in `CommandHandler.blocking` (`CommandBuilder.completeBlocking` for
@@ -333,6 +342,8 @@ public class TelnetServerScope
             blockingExecutor = blockingExecutor,
             tls = tls,
             endpoints = endpoints.toList(),
+            maxStartups = maxStartups,
+            maxStartupsPerAddress = maxStartupsPerAddress,
         )
         val sessionHandler = custom ?: CommandShell(
             ShellSettings(

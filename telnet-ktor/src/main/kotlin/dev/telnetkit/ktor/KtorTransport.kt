@@ -64,6 +64,8 @@ public class KtorTransport : Transport {
 
     private suspend fun acceptLoop(server: ServerSocket, context: ListenContext, sessions: CoroutineDispatcher, connections: Job) {
         while (currentCoroutineContext().isActive) {
+            // Enough connections are still opening (maxStartups): the rest wait in the backlog a moment.
+            while (!context.acceptsMore) delay(FULL_BACKOFF)
             val socket = try {
                 server.accept()
             } catch (e: CancellationException) {
@@ -88,6 +90,7 @@ public class KtorTransport : Transport {
         /** What [Transport.named] and `--transport` know this transport by. */
         public const val NAME: String = "ktor"
         private val ACCEPT_BACKOFF = 100.milliseconds
+        private val FULL_BACKOFF = 5.milliseconds
     }
 }
 

@@ -23,6 +23,17 @@ internal class LoopSocket(private val channel: SocketChannel, val loop: EventLoo
     /** Loop thread only: told when handling readiness threw, so the connection can end itself. */
     var onFailure: ((Throwable) -> Unit)? = null
 
+    // Bytes read when the connection was accepted (the check that its client is still there),
+    // served by readNow before anything the socket has; loop thread only once registered.
+    private var unread: ByteArray? = null
+    private var unreadAt = 0
+
+    /** Bytes already read from the socket, to be served first; set before the socket is registered. */
+    fun keepUnread(bytes: ByteArray) {
+        unread = bytes
+        unreadAt = 0
+    }
+
     /** True once [register] has been called. */
     val isRegistered: Boolean get() = key != null
 
@@ -46,6 +57,8 @@ internal class LoopSocket(private val channel: SocketChannel, val loop: EventLoo
         val ops = key.interestOps()
         val wanted = if (on) ops or SelectionKey.OP_READ else ops and SelectionKey.OP_READ.inv()
         if (wanted != ops) key.interestOps(wanted)
+        // The selector will not say so: bytes read at accept are waiting.
+        if (on && unread != null) readHandler?.let { loop.dispatchTask(it) }
     }
 
     /**
@@ -56,6 +69,14 @@ internal class LoopSocket(private val channel: SocketChannel, val loop: EventLoo
     fun readNow(max: Int): Int {
         val buffer = loop.readBuffer
         buffer.clear()
+        val early = unread
+        if (early != null) {
+            val n = minOf(max, buffer.capacity(), early.size - unreadAt)
+            buffer.put(early, unreadAt, n).flip()
+            unreadAt += n
+            if (unreadAt == early.size) unread = null
+            return n
+        }
         if (max < buffer.capacity()) buffer.limit(max)
         val n = channel.read(buffer)
         buffer.flip()

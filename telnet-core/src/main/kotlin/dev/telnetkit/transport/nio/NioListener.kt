@@ -54,6 +54,11 @@ internal class NioListener private constructor(
     /** On the acceptor loop: takes every pending connection (bounded per turn). */
     private fun acceptReady() {
         repeat(ACCEPTS_PER_TURN) {
+            if (!context.acceptsMore) {
+                // Enough connections are still opening: the rest wait in the backlog a moment.
+                pauseAccepting(FULL_BACKOFF)
+                return
+            }
             val client = try {
                 channel.accept() ?: return
             } catch (e: ClosedChannelException) {
@@ -62,18 +67,18 @@ internal class NioListener private constructor(
                 if (stopped) return
                 // Out of file descriptors and the like: stop accepting for a moment instead of spinning.
                 logger.warn { "accept failed: ${e.message}" }
-                pauseAccepting()
+                pauseAccepting(ACCEPT_BACKOFF)
                 return
             }
             accepted(client)
         }
     }
 
-    private fun pauseAccepting() {
+    private fun pauseAccepting(backoff: kotlin.time.Duration) {
         val key = acceptKey ?: return
         runCatching { key.interestOps(0) }
         context.scope.launch {
-            delay(ACCEPT_BACKOFF)
+            delay(backoff)
             loops[0].execute { if (!stopped && key.isValid) runCatching { key.interestOps(SelectionKey.OP_ACCEPT) } }
         }
     }
@@ -86,9 +91,11 @@ internal class NioListener private constructor(
             host.contains(':') -> "[$host]:${address.port}"
             else -> "$host:${address.port}"
         }
+        val early: ByteArray?
         try {
             client.configureBlocking(false)
             client.setOption(StandardSocketOptions.TCP_NODELAY, true)
+            early = readEarly(client)
         } catch (e: IOException) {
             logger.debug { "connection from $remote lost at once: ${e.message}" }
             runCatching { client.close() }
@@ -96,7 +103,24 @@ internal class NioListener private constructor(
         }
         val loop = loops[nextLoop]
         nextLoop = (nextLoop + 1) % loops.size
-        context.accepted(wrap(LoopSocket(client, loop), remote, host))
+        val socket = LoopSocket(client, loop)
+        if (early != null && early.isNotEmpty()) socket.keepUnread(early)
+        context.accepted(wrap(socket, remote, host))
+    }
+
+    /**
+     * One read straight after the accept, before the connection takes a slot: a client that has
+     * already closed (connect-and-close churn, a reset) is seen here and never becomes a session.
+     * Returns what the client already sent (empty for nothing yet); throws at its end or reset.
+     */
+    private fun readEarly(client: SocketChannel): ByteArray {
+        val buffer = loops[0].readBuffer // this runs on the acceptor, loops[0]
+        buffer.clear()
+        if (buffer.capacity() > EARLY_READ) buffer.limit(EARLY_READ)
+        val n = client.read(buffer)
+        if (n < 0) throw IOException("closed by the client before it was served")
+        buffer.flip()
+        return if (n == 0) EMPTY else ByteArray(n).also { buffer.get(it) }
     }
 
     override fun stopAccepting() {
@@ -115,6 +139,9 @@ internal class NioListener private constructor(
     companion object {
         private const val ACCEPTS_PER_TURN = 256
         private val ACCEPT_BACKOFF = 100.milliseconds
+        private val FULL_BACKOFF = 5.milliseconds
+        private const val EARLY_READ = 4096
+        private val EMPTY = ByteArray(0)
         private val SELECTOR_CLOSE_TIMEOUT = 2000.milliseconds
 
         /** Binds [host]:[port] and starts accepting on a new group of loops. */
