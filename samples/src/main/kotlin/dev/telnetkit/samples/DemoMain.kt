@@ -234,7 +234,7 @@ fun sampleServer(options: DemoOptions): TelnetServer = when (options.sample) {
     else -> demoServer(options)
 }
 
-private fun configureLogging(options: DemoOptions) {
+internal fun configureLogging(options: DemoOptions) {
     val context = LoggerFactory.getILoggerFactory() as? LoggerContext ?: return
     val root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
     root.level = Level.toLevel(options.logLevel)

@@ -4,7 +4,8 @@ import kotlin.system.exitProcess
 
 /**
  * Entry point of telnet-bench.jar: `run [options]` runs the load scenarios (see [RUN_USAGE]),
- * `jmh [JMH options]` runs the microbenchmarks.
+ * `cold [options]` reconnect storms against servers just started (see [COLD_USAGE]), `ssh` SSH beside
+ * Telnet, `jmh [JMH options]` runs the microbenchmarks.
  */
 fun main(args: Array<String>) {
     when (args.firstOrNull()) {
@@ -27,6 +28,25 @@ fun main(args: Array<String>) {
             }
             exitProcess(status)
         }
+        "cold" -> {
+            val cold = try {
+                ColdStart(args.drop(1))
+            } catch (e: IllegalArgumentException) {
+                System.err.println("telnet-bench: ${e.message}")
+                exitProcess(2)
+            }
+            if (cold.help) { println(COLD_USAGE); return }
+            val status = try {
+                cold.run()
+            } catch (e: IllegalStateException) {
+                System.err.println("telnet-bench: ${e.message}")
+                1
+            } catch (e: IllegalArgumentException) {
+                System.err.println("telnet-bench: ${e.message}")
+                1
+            }
+            exitProcess(status)
+        }
         "ssh" -> {
             val bench = try {
                 SshBench(args.drop(1))
@@ -38,7 +58,7 @@ fun main(args: Array<String>) {
             exitProcess(bench.run())
         }
         else -> {
-            System.err.println("usage: telnet-bench run [options] | telnet-bench ssh [options] | telnet-bench jmh [JMH options]  (run --help for more)")
+            System.err.println("usage: telnet-bench run [options] | telnet-bench cold [options] | telnet-bench ssh [options] | telnet-bench jmh [JMH options]  (run --help for more)")
             exitProcess(2)
         }
     }

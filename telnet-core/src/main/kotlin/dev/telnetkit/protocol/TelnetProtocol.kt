@@ -51,6 +51,10 @@ public class TelnetProtocol(
     private val decoder = TelnetDecoder(settings.maxSubnegotiation)
     private val negotiator = OptionNegotiator(OptionPolicy.SERVER)
     private var ttype: TerminalTypeCycle? = null
+    // TTYPE SENDs asked and not yet answered (the cycle is pipelined, two at a time).
+    private var ttypeAsked = 0
+    // The client has sent a negotiation: it speaks Telnet.
+    private var answered = false
     private var opened = false
     private var offered = false
     private var awaitingEnvironment = false
@@ -82,6 +86,7 @@ public class TelnetProtocol(
             is TelnetEvent.Data -> events.onEvent(ProtocolEvent.Data(event.bytes))
             is TelnetEvent.Command -> command(event.code)
             is TelnetEvent.Negotiation -> if (isExempt(event.verb, event.option) || withinBudget(event.option)) {
+                answered = true
                 negotiator.receive(event.verb, event.option, negotiationSink)
                 if (!offered) offerCharacterMode()
             }
@@ -103,13 +108,14 @@ public class TelnetProtocol(
             !awaitingEnvironment && !awaitingCharset && !awaitingSpeed && !awaitingDisplay
 
     /** True once the client has sent any negotiation, so it speaks Telnet. */
-    public val peerNegotiates: Boolean get() = offered
+    public val peerNegotiates: Boolean get() = answered
 
     /** Sends the opening request (`DO TTYPE`). Call once, right after the connection opens. */
     public fun open() {
         check(!opened) { "already opened" }
         opened = true
         negotiator.request(OptionSide.REMOTE, TelnetOption.TTYPE, true, negotiationSink)
+        if (ALL_AT_ONCE) offerCharacterMode()
     }
 
     /** Feeds received bytes; replies go to `output` and events to `events` before this returns. */
@@ -188,7 +194,7 @@ public class TelnetProtocol(
             when (option) {
                 TelnetOption.TTYPE -> {
                     ttype = TerminalTypeCycle(settings.maxTerminalTypes)
-                    sendSub(option, byteArrayOf(SEND))
+                    askTerminalTypes()
                 }
                 TelnetOption.NEW_ENVIRON -> {
                     awaitingEnvironment = true
@@ -261,8 +267,21 @@ public class TelnetProtocol(
     private fun terminalType(payload: ByteArray) {
         val cycle = ttype ?: return
         if (payload.firstOrNull()?.toInt() != IS || cycle.finished) return
-        if (cycle.accept(ascii(payload))) sendSub(TelnetOption.TTYPE, byteArrayOf(SEND))
-        else announceTerminalType(cycle)
+        if (ttypeAsked > 0) ttypeAsked--
+        if (!cycle.accept(ascii(payload))) announceTerminalType(cycle)
+        else if (ttypeAsked == 0) askTerminalTypes()
+    }
+
+    /**
+     * Asks the next TTYPE replies: two SENDs at once (one round trip tells a client that repeats
+     * its only name, the common case), never more than the cycle still takes. Each SEND gets its own
+     * IS, in order; replies to SENDs past the end of the cycle are ignored.
+     */
+    private fun askTerminalTypes() {
+        val cycle = ttype ?: return
+        val n = if (PIPELINE) minOf(2, maxOf(1, settings.maxTerminalTypes - cycle.names.size)) else 1
+        repeat(n) { sendSub(TelnetOption.TTYPE, byteArrayOf(SEND)) }
+        ttypeAsked += n
     }
 
     private fun announceTerminalType(cycle: TerminalTypeCycle) {
@@ -332,5 +351,7 @@ public class TelnetProtocol(
         const val IS = 0
         const val SEND: Byte = 1
         const val COMMON_OPTIONS = 48
+        val PIPELINE = System.getProperty("telnetkit.exp.pipeline", "true") == "true"
+        val ALL_AT_ONCE = System.getProperty("telnetkit.exp.allatonce", "false") == "true"
     }
 }

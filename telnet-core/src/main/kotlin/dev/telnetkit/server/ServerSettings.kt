@@ -40,7 +40,9 @@ import java.util.concurrent.Executor
  *   accepted never takes one.
  * @property maxStartupsPerAddress connections still opening at once from one remote address (as
  *   OpenSSH's `PerSourceMaxStartups`); over it, a connection waits up to a second for a slot (churn
- *   from that address frees them fast), then is shown [busyMessage] and closed.
+ *   from that address frees them fast), then is shown [busyMessage] and closed. By default the
+ *   same as [maxSessionsPerAddress], so raising that one for many clients behind one address
+ *   raises both.
  * @property escapeTimeout how long a lone ESC waits for the rest of an escape sequence before it
  *   counts as the Escape key.
  * @property protocol charsets offered and protocol limits.
@@ -91,7 +93,7 @@ public class ServerSettings @JvmOverloads constructor(
     public val tls: TlsSettings? = null,
     public val endpoints: List<ServerEndpoint> = emptyList(),
     public val maxStartups: Int = 1_000,
-    public val maxStartupsPerAddress: Int = 100,
+    public val maxStartupsPerAddress: Int = maxSessionsPerAddress,
 ) {
     init {
         require(host.isNotBlank()) { "host must not be blank" }

@@ -128,7 +128,8 @@ public class TelnetServer(
     }
 
     /** The sessions open right now. */
-    public val sessions: List<Session> get() = liveSessions.values.sortedBy { it.id }
+    // A copy first: sorting the live view directly can see a size that a session ending meanwhile makes stale.
+    public val sessions: List<Session> get() = ArrayList(liveSessions.values).sortedBy { it.id }
 
     /** Binds the port and starts accepting connections. Returns this server. */
     @JvmSynthetic

@@ -62,7 +62,7 @@ public class TelnetServerBuilder internal constructor() {
     private var escapeTimeout: Duration = SERVER.escapeTimeout
     private var busyMessage = SERVER.busyMessage
     private var maxStartups = SERVER.maxStartups
-    private var maxStartupsPerAddress = SERVER.maxStartupsPerAddress
+    private var maxStartupsPerAddress: Int? = null
     private var areYouThereAnswer = SERVER.areYouThereAnswer
     private var maxSubnegotiation = SERVER.protocol.maxSubnegotiation
     private var maxTerminalTypes = SERVER.protocol.maxTerminalTypes
@@ -145,7 +145,10 @@ public class TelnetServerBuilder internal constructor() {
      */
     public fun maxStartups(count: Int): TelnetServerBuilder = apply { maxStartups = count }
 
-    /** Connections still opening at once from one remote address (default 100); over it, refused as busy. */
+    /**
+     * Connections still opening at once from one remote address (default: the same as
+     * [maxSessionsPerAddress]); over it, one waits a second for a slot, then is refused as busy.
+     */
     public fun maxStartupsPerAddress(count: Int): TelnetServerBuilder = apply { maxStartupsPerAddress = count }
 
     /**
@@ -300,7 +303,7 @@ public class TelnetServerBuilder internal constructor() {
             blockingExecutor = blockingExecutor,
             tls = tls,
             endpoints = endpoints.toList(),
-            maxStartups = maxStartups, maxStartupsPerAddress = maxStartupsPerAddress,
+            maxStartups = maxStartups, maxStartupsPerAddress = maxStartupsPerAddress ?: maxSessionsPerAddress,
             protocol = ProtocolSettings(
                 charsets = ProtocolSettings.charsetsPreferring(encoding), maxSubnegotiation = maxSubnegotiation,
                 maxTerminalTypes = maxTerminalTypes, maxEnvironmentVariables = maxEnvironmentVariables,

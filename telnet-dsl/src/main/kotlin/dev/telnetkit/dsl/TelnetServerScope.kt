@@ -108,8 +108,11 @@ public class TelnetServerScope
      */
     public var maxStartups: Int = SERVER.maxStartups
 
-    /** Connections still opening at once from one remote address; over it, refused as busy. */
-    public var maxStartupsPerAddress: Int = SERVER.maxStartupsPerAddress
+    /**
+     * Connections still opening at once from one remote address; over it, one waits a second for a
+     * slot, then is refused as busy. Null (the default): the same as [maxSessionsPerAddress].
+     */
+    public var maxStartupsPerAddress: Int? = null
 
     /**
      * Threads that run the sockets and the sessions' coroutines (one per processor by default).
@@ -343,7 +346,7 @@ public class TelnetServerScope
             tls = tls,
             endpoints = endpoints.toList(),
             maxStartups = maxStartups,
-            maxStartupsPerAddress = maxStartupsPerAddress,
+            maxStartupsPerAddress = maxStartupsPerAddress ?: maxSessionsPerAddress,
         )
         val sessionHandler = custom ?: CommandShell(
             ShellSettings(

@@ -379,6 +379,7 @@ class FaultsSpec : FunSpec({
             shutdownNotice = notice,
             maxSessions = 2 * sessions,
             maxSessionsPerAddress = 2 * sessions,
+            maxStartupsPerAddress = 2 * sessions,
         )
         val server = fixture.startShell(shell(), settings)
         // 1,000 plain sockets (2,000 descriptors in this JVM with the server's ends): they read

@@ -37,7 +37,7 @@ class BlockingSessionsSpec : FunSpec({
 
     fun settings() = ServerSettings(
         host = "127.0.0.1", port = 0, connectMaxWait = Duration.ofMillis(100),
-        maxSessionsPerAddress = count + 10, shutdownNotice = "Stopping.",
+        maxSessionsPerAddress = count + 10, maxStartupsPerAddress = count + 10, shutdownNotice = "Stopping.",
     )
 
     suspend fun connectAll(server: TelnetServer): List<Socket> = withContext(clients) {

@@ -21,6 +21,7 @@ class EventLoopTransportSpec : FunSpec({
         connectMaxWait = connectMaxWait,
         eventLoops = eventLoops,
         maxSessionsPerAddress = 10_000,
+        maxStartupsPerAddress = 10_000,
     )
 
     test("handlers run on the server's event-loop threads, sessions spread over eventLoops of them") {
