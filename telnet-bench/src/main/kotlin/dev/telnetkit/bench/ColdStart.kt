@@ -10,7 +10,7 @@ import java.time.LocalDateTime
 const val COLD_USAGE: String = """usage: java -jar telnet-bench.jar cold [options]
 
 A server just started, as after a restart or a deploy: for each launch of the demo (and for
-limit-server, the floor), a fresh server process is started, left alone for --delay seconds, asked
+limit-server, the floor), a fresh server process is started, left alone for --delay seconds once it listens, asked
 one command by one client (the first command's latency), then sent --rounds reconnect storms of
 --sessions negotiating sessions each with telnet-load (hold mode, 256 connecting at once, an 80x24
 xterm that accepts ECHO, SGA, NAWS and TTYPE). Per round: sessions set up per second, time to
@@ -127,6 +127,7 @@ class ColdStart(args: List<String>) {
         // its first client. Its port is polled with connects only after the delay.
         val process = ProcessBuilder("sh", "-c", "ulimit -n \"\$(ulimit -Hn)\"; exec $full").redirectErrorStream(true).redirectOutput(log).start()
         try {
+            awaitListening(port, process)
             Thread.sleep((delaySeconds * 1000).toLong())
             val (firstPrompt, firstCommand) = firstCommand(port)
             say("${label(launch, pinned)}: first prompt ${firstPrompt?.let { "${it / 1000.0} ms" } ?: "-"} after connecting, first command answered ${firstCommand?.let { "${it / 1000.0} ms" } ?: "-"} after its prompt")
@@ -176,6 +177,20 @@ class ColdStart(args: List<String>) {
             prompt to (System.nanoTime() - sent) / 1000
         }
     }.getOrElse { null to null }
+
+    /** Waits until [port] is listening, read from /proc/net/tcp: a connect to see it would be the server's first client. */
+    private fun awaitListening(port: Int, process: Process) {
+        val hex = ":%04X ".format(port)
+        val deadline = System.nanoTime() + 120_000_000_000L
+        while (System.nanoTime() < deadline) {
+            check(process.isAlive) { "the server exited at start" }
+            val listening = runCatching { File("/proc/net/tcp").readLines() }.getOrDefault(emptyList())
+                .any { line -> line.trim().split(Regex("\\s+")).let { f -> f.size > 3 && f[1].endsWith(hex.trim()) && f[3] == "0A" } }
+            if (listening) return
+            Thread.sleep(20)
+        }
+        error("the server did not listen on port $port within 120 s")
+    }
 
     private fun label(launch: String, pinned: Boolean) = "$launch, ${if (pinned) "pinned" else "unpinned"}"
 
