@@ -31,6 +31,12 @@ public fun interface ProtocolEventSink {
  * answers anything, the server offers `WILL SGA`, `WILL ECHO` and asks `DO NAWS`, `DO NEW-ENVIRON`
  * and `DO CHARSET`. [isSettled] tells when nothing asked for is still awaited.
  *
+ * The TTYPE cycle is asked two `SEND`s at a time, so a client that repeats its only name (xterm,
+ * PuTTY, inetutils) has answered everything in two round trips: `DO TTYPE`, then the two `SEND`s
+ * together with the offers. Sending the offers with `DO TTYPE` too would not shorten that (the
+ * `SEND`s must wait for `WILL TTYPE`); it would spare a round trip only to clients that accept
+ * NEW-ENVIRON or CHARSET, at the price of six requests of noise on a netcat user's screen.
+ *
  * `DO TIMING-MARK` is answered as soon as it is decoded, so the `WILL TIMING-MARK` goes out behind
  * the output already queued but ahead of output the handler has yet to produce for input that came
  * before the mark (RFC 860 asks for it after that). Holding it back would tie it to the handler:
@@ -115,7 +121,6 @@ public class TelnetProtocol(
         check(!opened) { "already opened" }
         opened = true
         negotiator.request(OptionSide.REMOTE, TelnetOption.TTYPE, true, negotiationSink)
-        if (ALL_AT_ONCE) offerCharacterMode()
     }
 
     /** Feeds received bytes; replies go to `output` and events to `events` before this returns. */
@@ -279,7 +284,7 @@ public class TelnetProtocol(
      */
     private fun askTerminalTypes() {
         val cycle = ttype ?: return
-        val n = if (PIPELINE) minOf(2, maxOf(1, settings.maxTerminalTypes - cycle.names.size)) else 1
+        val n = minOf(2, maxOf(1, settings.maxTerminalTypes - cycle.names.size))
         repeat(n) { sendSub(TelnetOption.TTYPE, byteArrayOf(SEND)) }
         ttypeAsked += n
     }
@@ -351,7 +356,5 @@ public class TelnetProtocol(
         const val IS = 0
         const val SEND: Byte = 1
         const val COMMON_OPTIONS = 48
-        val PIPELINE = System.getProperty("telnetkit.exp.pipeline", "true") == "true"
-        val ALL_AT_ONCE = System.getProperty("telnetkit.exp.allatonce", "false") == "true"
     }
 }
