@@ -50,6 +50,23 @@ public class TelnetDecoder @JvmOverloads constructor(
     /** Decodes [length] bytes of [bytes] from [offset], reporting events to [sink] in order. */
     public fun decode(bytes: ByteArray, offset: Int, length: Int, sink: TelnetEventSink) {
         require(offset >= 0 && length >= 0 && offset + length <= bytes.size) { "offset/length outside the array" }
+        if (state == DATA) {
+            // The common case, what a user types: data alone, no IAC. It goes out as one array of
+            // exactly its size, with no scratch buffer to copy it from.
+            val kept = plainDataLength(bytes, offset, offset + length)
+            if (kept >= 0) {
+                dataBuffer = if (kept == 0) EMPTY else ByteArray(kept)
+                for (i in offset until offset + length) data(bytes[i].toInt() and 0xff)
+                if (dataLength > 0) {
+                    val run = dataBuffer
+                    dataLength = 0
+                    dataBuffer = EMPTY
+                    sink.onEvent(TelnetEvent.Data(run))
+                }
+                dataBuffer = EMPTY
+                return
+            }
+        }
         ensureDataCapacity(length)
         for (i in offset until offset + length) {
             val b = bytes[i].toInt() and 0xff
@@ -78,6 +95,28 @@ public class TelnetDecoder @JvmOverloads constructor(
 
     /** Decodes the whole of [bytes]. */
     public fun decode(bytes: ByteArray, sink: TelnetEventSink): Unit = decode(bytes, 0, bytes.size, sink)
+
+    /**
+     * How many data bytes [data] keeps of `bytes[from until to]` (an LF or NUL right after a CR is
+     * swallowed, unless [binaryInput]), or -1 if they hold an IAC. Changes no state.
+     */
+    private fun plainDataLength(bytes: ByteArray, from: Int, to: Int): Int {
+        var kept = 0
+        var swallow = swallowAfterCr
+        for (i in from until to) {
+            val b = bytes[i].toInt() and 0xff
+            if (b == TelnetCommand.IAC) return -1
+            if (!binaryInput) {
+                if (swallow) {
+                    swallow = false
+                    if (b == LF || b == NUL) continue
+                }
+                if (b == CR) swallow = true
+            }
+            kept++
+        }
+        return kept
+    }
 
     private fun data(b: Int) {
         if (!binaryInput) {

@@ -112,6 +112,31 @@ public class OutputQueue internal constructor(internal val limit: Int) {
         }
     }
 
+    /**
+     * For a drainer that copies (the NIO transport): moves whole chunks from the front of the queue
+     * into [target] while they fit, counting them as taken, as [takeBatch] does. Returns the bytes
+     * moved; 0 when the first chunk is larger than [target] has room for (take it with
+     * [takeBatch]); -1 when the queue is empty, which ends this drain as [takeBatch]'s null does.
+     */
+    internal fun takeInto(target: ByteBuffer): Int = synchronized(lock) {
+        val queue = chunks
+        if (queue.isNullOrEmpty()) {
+            drainScheduled = false
+            chunks = null
+            protocolChunks = null
+            return -1
+        }
+        var moved = 0
+        while (queue.isNotEmpty() && queue.first().size <= target.remaining()) {
+            val chunk = queue.removeFirst()
+            protocolChunks?.remove(chunk)
+            target.put(chunk)
+            moved += chunk.size
+        }
+        inFlight += moved
+        moved
+    }
+
     /** For the drainer: the client took [bytes] more bytes of the batches taken. */
     public fun written(bytes: Long) {
         if (bytes <= 0) return
@@ -135,7 +160,12 @@ public class OutputQueue internal constructor(internal val limit: Int) {
 
     /** Waits until [size] more bytes fit; false if the client read nothing for [stall]. */
     internal suspend fun awaitRoom(size: Int, stall: Duration): Boolean {
+        // Room already (nearly always): a tail call or none, so no continuation is made per write.
         if (count == 0L || count + size <= limit) return true
+        return awaitRoomSlowly(size, stall)
+    }
+
+    private suspend fun awaitRoomSlowly(size: Int, stall: Duration): Boolean {
         val queued = watched()
         while (true) {
             val now = queued.value

@@ -12,6 +12,7 @@ import dev.telnetkit.terminal.KeySink
 import dev.telnetkit.terminal.KeyText
 import dev.telnetkit.terminal.KillBuffer
 import dev.telnetkit.terminal.LineEditor
+import dev.telnetkit.terminal.TextEncoder
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.currentCoroutineContext
 import kotlinx.coroutines.ensureActive
@@ -1024,7 +1025,7 @@ public class Session internal constructor(
     /** Encodes and queues text; must hold screenLock. */
     private fun send(text: CharSequence) {
         if (text.isEmpty()) return
-        val wire = link.encode(crlf(text).toByteArray(encoding))
+        val wire = link.encode(TextEncoder.crlfBytes(text, encoding))
         if (!output.offer(wire)) cutOff("more than ${settings.outputBufferLimit} bytes of output unread")
     }
 

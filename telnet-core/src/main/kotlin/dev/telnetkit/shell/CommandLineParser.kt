@@ -32,8 +32,10 @@ public object CommandLineParser {
     /** Parses [text] (lines joined with `\n`). */
     @JvmStatic
     public fun parse(text: String): Result {
+        if (isPlain(text)) return Result.Complete(splitPlain(text))
         val words = ArrayList<String>()
-        val word = StringBuilder()
+        // No word is longer than the text: sized once, the builder never grows.
+        val word = StringBuilder(text.length)
         var inWord = false
         var quote = NONE
         var i = 0
@@ -78,6 +80,29 @@ public object CommandLineParser {
         if (quote == DOUBLE) return Result.Incomplete("a double quote is open")
         if (inWord) words.add(word.toString())
         return Result.Complete(words)
+    }
+
+    /** True if [text] has no quote and no backslash: its words are what whitespace separates. */
+    private fun isPlain(text: String): Boolean {
+        for (c in text) if (c == '\'' || c == '"' || c == '\\') return false
+        return true
+    }
+
+    /** The words of a [isPlain] text, cut straight out of it (no builder). */
+    private fun splitPlain(text: String): List<String> {
+        val words = ArrayList<String>()
+        var start = -1
+        for (i in text.indices) {
+            val c = text[i]
+            if (c == ' ' || c == '\t' || c == '\n') {
+                if (start >= 0) words.add(text.substring(start, i))
+                start = -1
+            } else if (start < 0) {
+                start = i
+            }
+        }
+        if (start >= 0) words.add(text.substring(start))
+        return words
     }
 
     /**

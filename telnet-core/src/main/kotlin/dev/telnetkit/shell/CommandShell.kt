@@ -17,6 +17,7 @@ import kotlinx.coroutines.ensureActive
 import kotlinx.coroutines.job
 import kotlinx.coroutines.currentCoroutineContext
 import kotlinx.coroutines.Job
+import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.withContext
 import kotlinx.coroutines.withTimeoutOrNull
 import kotlin.time.Duration.Companion.seconds
@@ -101,8 +102,11 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
     private suspend fun commandLoop(session: Session) {
         while (true) {
             val first = session.readLine(settings.prompt.promptFor(session), completer = completer) ?: break
-            val raw = StringBuilder(first)
-            var parsed = CommandLineParser.parse(raw.toString())
+            var parsed = CommandLineParser.parse(first)
+            // The whole command, its lines joined with `\n`: a line of its own, nearly always; a
+            // builder only for a command continued over several lines.
+            var joined = first
+            var raw: StringBuilder? = null
             var lines = 1
             var abandoned = false
             while (parsed is CommandLineParser.Result.Incomplete) {
@@ -121,9 +125,10 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
                     abandoned = true
                     break
                 }
-                raw.append('\n').append(next)
+                raw = (raw ?: StringBuilder(first)).append('\n').append(next)
+                joined = raw.toString()
                 lines++
-                parsed = CommandLineParser.parse(raw.toString())
+                parsed = CommandLineParser.parse(joined)
             }
             if (abandoned) continue
             if (parsed !is CommandLineParser.Result.Complete) {
@@ -133,10 +138,28 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
             }
             val words = parsed.words
             if (words.isEmpty()) continue
-            if (!dispatch(session, words, raw.toString())) return
+            // A plain command goes straight to run: no dispatch frame per command line.
+            val plain = plainCall(session, words, joined)
+            if (plain != null) run(session, plain) else if (!dispatch(session, words, joined)) return
         }
         // Ctrl-D or the client closing its input; not when the server ended the session.
         if (settings.goodbye.isNotEmpty() && !session.isClosing && session.isTerminal) session.writeLine(settings.goodbye)
+    }
+
+    /**
+     * The call for [words] when they name a plain command (not a built-in, no subcommands), with
+     * the session's exit status reset as [dispatch] does; null for anything else, which [dispatch]
+     * handles.
+     */
+    private fun plainCall(session: Session, words: List<String>, raw: String): CommandCall? {
+        val name = words[0]
+        when (CommandRegistry.key(name)) {
+            "bye", "exit", "quit", "help", "?" -> return null
+        }
+        val command = registry.find(name) ?: return null
+        if (command.subcommands.isNotEmpty() || command.handler == null) return null
+        session.exitStatus = 0
+        return CommandCall(session, command, name, words.drop(1), raw)
     }
 
     /**
@@ -181,15 +204,13 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
         // listener is in place before the handler runs: otherwise a Ctrl-C that arrives as soon as
         // the handler runs finds no listener, waits as type-ahead for the next prompt, and the
         // command is never cancelled.
-        val commandJob = Job(currentCoroutineContext().job)
-        var interrupted = false
-        val listener = InterruptListener {
-            interrupted = true
-            commandJob.cancel()
-        }
-        session.addInterruptListener(listener)
+        // The job is the scope's own (a coroutineScope, which is a child of the session's job): no
+        // separate Job and no context to combine per command.
+        val interrupt = CommandInterrupt()
         try {
-            withContext(commandJob) {
+            coroutineScope {
+                interrupt.job = coroutineContext.job
+                session.addInterruptListener(interrupt)
                 try {
                     call.command.handler!!.run(call)
                 } catch (e: CancellationException) {
@@ -208,12 +229,22 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
             // way only the command ends. The session itself being cancelled goes on up.
             currentCoroutineContext().ensureActive()
         } finally {
-            session.removeInterruptListener(listener)
-            commandJob.complete()
+            session.removeInterruptListener(interrupt)
         }
-        if (interrupted && commandJob.isCancelled) {
+        if (interrupt.interrupted && interrupt.job?.isCancelled == true) {
             session.exitStatus = EXIT_INTERRUPTED
             session.writeLine("^C")
+        }
+    }
+
+    /** Cancels the running command's [job] when the user interrupts (Ctrl-C, Telnet IP). */
+    private class CommandInterrupt : InterruptListener {
+        @Volatile var job: Job? = null
+        @Volatile var interrupted = false
+
+        override fun onInterrupt() {
+            interrupted = true
+            job?.cancel()
         }
     }
 

@@ -721,7 +721,7 @@ public class LineEditor @JvmOverloads constructor(
     }
 
     /** Row and column (from the prompt start) where the character at [index] of the text goes. */
-    private fun position(index: Int): Pair<Int, Int> {
+    private fun position(index: Int): Cell {
         val s = search
         if (s != null) {
             val match = shownText()
@@ -738,21 +738,21 @@ public class LineEditor @JvmOverloads constructor(
      * The cell of the character at [index] of [text] after [prompt]: where [layout] ends, except that
      * a wide character that does not fit at the end of a row is drawn, and so has the cursor, on the next.
      */
-    private fun cellOf(prompt: CharSequence, text: CharSequence, index: Int): Pair<Int, Int> {
+    private fun cellOf(prompt: CharSequence, text: CharSequence, index: Int): Cell {
         val (row, col) = layout(prompt, text, index)
-        if (index < text.length && col + CharacterWidth.of(Character.codePointAt(text, index)) > width) return row + 1 to 0
-        return row to col
+        if (index < text.length && col + CharacterWidth.of(Character.codePointAt(text, index)) > width) return Cell(row + 1, 0)
+        return Cell(row, col)
     }
 
     /** Row and column after [prompt] and the first [upTo] chars of [text], laid out as the terminal wraps them. */
-    private fun layout(prompt: CharSequence, text: CharSequence, upTo: Int): Pair<Int, Int> {
+    private fun layout(prompt: CharSequence, text: CharSequence, upTo: Int): Cell {
         val afterPrompt = promptLayout(prompt)
         var row = (afterPrompt ushr 32).toInt()
         var col = afterPrompt.toInt()
         // Printable ASCII, one cell each, just counts on: no per-character width lookups.
         if (isPrintableAscii(text, upTo)) {
             val total = col + upTo
-            return (row + total / width) to (total % width)
+            return Cell(row + total / width, total % width)
         }
         var i = 0
         while (i < upTo) {
@@ -763,7 +763,7 @@ public class LineEditor @JvmOverloads constructor(
             if (col >= width) { row++; col = 0 }
             i += Character.charCount(cp)
         }
-        return row to col
+        return Cell(row, col)
     }
 
     // The prompt's layout (row in the high half, column in the low), kept while prompt and width stay.
@@ -868,4 +868,16 @@ public class LineEditor @JvmOverloads constructor(
             return prefix
         }
     }
+}
+
+/** A screen cell (row and column from the start of the prompt row), packed in a Long: laying out allocates nothing. */
+@JvmInline
+private value class Cell(private val packed: Long) {
+    constructor(row: Int, col: Int) : this((row.toLong() shl 32) or (col.toLong() and 0xffffffffL))
+
+    val row: Int get() = (packed ushr 32).toInt()
+    val col: Int get() = packed.toInt()
+
+    operator fun component1(): Int = row
+    operator fun component2(): Int = col
 }

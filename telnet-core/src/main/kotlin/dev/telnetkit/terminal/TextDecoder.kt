@@ -3,6 +3,7 @@ package dev.telnetkit.terminal
 import java.nio.ByteBuffer
 import java.nio.CharBuffer
 import java.nio.charset.Charset
+import java.nio.charset.StandardCharsets
 import java.nio.charset.CharsetDecoder
 import java.nio.charset.CodingErrorAction
 
@@ -13,30 +14,45 @@ import java.nio.charset.CodingErrorAction
  */
 internal class TextDecoder(charset: Charset) {
     private var decoder: CharsetDecoder = newDecoder(charset)
-    private var pending = ByteArray(0)
+    private var pending = NONE
+    // True when bytes 0x00-0x7F decode to the same code points, so ASCII input needs no decoder.
+    private var asciiIdentity = isAsciiIdentity(charset)
 
     /** Switches the charset; bytes of an unfinished character in the old charset are dropped. */
     fun switchTo(charset: Charset) {
         if (decoder.charset() == charset) return
         decoder = newDecoder(charset)
-        pending = ByteArray(0)
+        asciiIdentity = isAsciiIdentity(charset)
+        pending = NONE
     }
 
     fun decode(bytes: ByteArray): String {
+        // ASCII in a charset that maps it to itself (what is typed at a prompt, nearly always): one
+        // string, with none of the decoder's buffers.
+        if (pending.isEmpty() && asciiIdentity && isAscii(bytes)) return String(bytes, StandardCharsets.ISO_8859_1)
         val input = if (pending.isEmpty()) ByteBuffer.wrap(bytes) else ByteBuffer.wrap(pending + bytes)
         val out = CharBuffer.allocate((input.remaining() * decoder.maxCharsPerByte().toDouble()).toInt() + 2)
         decoder.decode(input, out, false)
         // Whatever is left is the start of a character still arriving; it is short by construction,
         // but a broken decoder must not make us hold more than one character's worth.
-        pending = if (input.remaining() in 1..MAX_PENDING) ByteArray(input.remaining()).also { input.get(it) } else ByteArray(0)
+        pending = if (input.remaining() in 1..MAX_PENDING) ByteArray(input.remaining()).also { input.get(it) } else NONE
         out.flip()
         return out.toString()
     }
 
-    private companion object {
-        const val MAX_PENDING = 8
+    internal companion object {
+        private const val MAX_PENDING = 8
+        private val NONE = ByteArray(0)
 
-        fun newDecoder(charset: Charset): CharsetDecoder = charset.newDecoder()
+        fun isAsciiIdentity(charset: Charset): Boolean =
+            charset == StandardCharsets.UTF_8 || charset == StandardCharsets.US_ASCII || charset == StandardCharsets.ISO_8859_1
+
+        private fun isAscii(bytes: ByteArray): Boolean {
+            for (b in bytes) if (b < 0) return false
+            return true
+        }
+
+        private fun newDecoder(charset: Charset): CharsetDecoder = charset.newDecoder()
             .onMalformedInput(CodingErrorAction.REPLACE)
             .onUnmappableCharacter(CodingErrorAction.REPLACE)
     }

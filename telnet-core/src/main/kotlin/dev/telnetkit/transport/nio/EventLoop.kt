@@ -19,6 +19,7 @@ import java.util.PriorityQueue
 import java.util.concurrent.ConcurrentLinkedQueue
 import java.util.concurrent.ScheduledThreadPoolExecutor
 import java.util.concurrent.TimeUnit
+import java.util.function.Consumer
 import java.util.concurrent.atomic.AtomicBoolean
 import java.util.concurrent.atomic.AtomicInteger
 import kotlin.coroutines.CoroutineContext
@@ -70,6 +71,13 @@ internal class EventLoop(name: String) : CoroutineDispatcher(), Delay {
 
     /** Scratch space for socket reads; used only on the loop's thread, its contents copied at once. */
     val readBuffer: ByteBuffer = ByteBuffer.allocate(READ_BUFFER)
+
+    /**
+     * Scratch space for socket writes (direct: the socket takes it without another copy); used only
+     * on the loop's thread, and what the socket does not take at once is copied out before the
+     * loop goes on.
+     */
+    val writeBuffer: ByteBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER)
 
     fun start(): EventLoop = apply { thread.start() }
 
@@ -185,9 +193,10 @@ internal class EventLoop(name: String) : CoroutineDispatcher(), Delay {
                 val wait = runTimers()
                 if (closing && tasks.isEmpty() && localTasks.isEmpty()) break
                 selecting.set(true)
-                if (tasks.isEmpty() && localTasks.isEmpty() && !closing) selector.select(wait) else selector.selectNow()
+                // Ready keys go straight to their handlers, not through the selected-key set (which
+                // costs a set entry and an iterator per select).
+                if (tasks.isEmpty() && localTasks.isEmpty() && !closing) selector.select(onSelected, wait) else selector.selectNow(onSelected)
                 selecting.set(false)
-                processSelected()
             }
         } catch (_: ClosedSelectorException) {
             // closed under us: nothing left to serve
@@ -226,38 +235,38 @@ internal class EventLoop(name: String) : CoroutineDispatcher(), Delay {
         }
     }
 
-    private fun processSelected() {
-        val selected = selector.selectedKeys()
-        if (selected.isEmpty()) return
-        val iterator = selected.iterator()
-        while (iterator.hasNext()) {
-            val key = iterator.next()
-            iterator.remove()
-            val handler = key.attachment() as? IoReadiness ?: continue
-            if (!key.isValid) {
-                handler.onReady(-1)
-                continue
+    private val onSelected = Consumer<SelectionKey> { key ->
+        // Handlers run now: a task dispatched meanwhile is run after them, no wakeup needed.
+        selecting.set(false)
+        processReady(key)
+    }
+
+    /** Hands one ready key to its handler; a handler's failure ends only its own connection. */
+    private fun processReady(key: SelectionKey) {
+        val handler = key.attachment() as? IoReadiness ?: return
+        if (!key.isValid) {
+            handler.onReady(-1)
+            return
+        }
+        val ready = try {
+            key.readyOps()
+        } catch (_: java.nio.channels.CancelledKeyException) {
+            -1
+        }
+        try {
+            handler.onReady(ready)
+        } catch (e: IOException) {
+            logger.debug { "readiness handler failed: ${e.message}" }
+        } catch (e: Throwable) {
+            // One connection's failure (a key cancelled under us, an error, even an
+            // OutOfMemoryError from a single session) must not end the loop and every session on it.
+            logger.error(e) { "readiness handler failed on event loop ${thread.name}" }
+            val handled = try {
+                handler.failed(e)
+            } catch (_: Throwable) {
+                false
             }
-            val ready = try {
-                key.readyOps()
-            } catch (_: java.nio.channels.CancelledKeyException) {
-                -1
-            }
-            try {
-                handler.onReady(ready)
-            } catch (e: IOException) {
-                logger.debug { "readiness handler failed: ${e.message}" }
-            } catch (e: Throwable) {
-                // One connection's failure (a key cancelled under us, an error, even an
-                // OutOfMemoryError from a single session) must not end the loop and every session on it.
-                logger.error(e) { "readiness handler failed on event loop ${thread.name}" }
-                val handled = try {
-                    handler.failed(e)
-                } catch (_: Throwable) {
-                    false
-                }
-                if (!handled) runCatching { key.channel().close() }
-            }
+            if (!handled) runCatching { key.channel().close() }
         }
     }
 
@@ -273,6 +282,7 @@ internal class EventLoop(name: String) : CoroutineDispatcher(), Delay {
 
     companion object {
         const val READ_BUFFER = 64 * 1024
+        const val WRITE_BUFFER = 64 * 1024
         private const val MAX_DELAY_MILLIS = 100L * 365 * 24 * 3600 * 1000
 
         // Timers of coroutines left on a loop after it ended (a session that ignored cancellation):

@@ -106,19 +106,43 @@ internal class NioConnection(
         output.attach { socket.loop.dispatchTask(flushTask) }
     }
 
-    /** On the loop: writes batches until the queue is empty or the socket is full. */
+    /**
+     * On the loop: writes until the queue is empty or the socket is full. Queued chunks are copied
+     * into the loop's write buffer and written from there, with no batch built per write; a chunk
+     * too large for it goes as a batch ([OutputQueue.takeBatch]).
+     */
     private fun flush() {
         val output = output ?: return
         try {
             while (true) {
-                val batch = pending ?: output.takeBatch() ?: return
-                output.written(socket.writeAvailable(batch))
-                if (batch[batch.size - 1].hasRemaining()) {
-                    pending = batch
+                val batch = pending
+                if (batch != null) {
+                    output.written(socket.writeAvailable(batch))
+                    if (batch[batch.size - 1].hasRemaining()) {
+                        socket.whenWritable(flushTask)
+                        return
+                    }
+                    pending = null
+                    continue
+                }
+                val buffer = socket.loop.writeBuffer
+                buffer.clear()
+                val moved = output.takeInto(buffer)
+                if (moved < 0) return
+                if (moved == 0) {
+                    pending = output.takeBatch() ?: return
+                    continue
+                }
+                buffer.flip()
+                output.written(socket.writeAvailable(buffer).toLong())
+                if (buffer.hasRemaining()) {
+                    // The socket is full: the rest waits in an array of its own (the loop's buffer serves every connection).
+                    val rest = ByteArray(buffer.remaining())
+                    buffer.get(rest)
+                    pending = arrayOf(ByteBuffer.wrap(rest))
                     socket.whenWritable(flushTask)
                     return
                 }
-                pending = null
             }
         } catch (e: IOException) {
             pending = null
