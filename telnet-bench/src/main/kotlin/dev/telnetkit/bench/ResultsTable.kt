@@ -16,7 +16,8 @@ object ResultsTable {
         row("hold: RSS per session, bytes") { it.hold?.rssPerSession }
         row("hold: sessions dropped by the server") { it.hold?.dropped?.toDouble() }
         row("setup: sessions/s (best in-flight)") { it.setup?.best?.second?.rate }
-        row("setup: first prompt p99, ms", 1) { it.setup?.best?.second?.ttfpP99Micros?.div(1000.0) }
+        row("setup: time to prompt p50, ms", 1) { it.setup?.best?.second?.ttfpP50Micros?.div(1000.0) }
+        row("setup: time to prompt p99, ms", 1) { it.setup?.best?.second?.ttfpP99Micros?.div(1000.0) }
         row("setup: server CPU per session, us") { f -> f.setup?.best?.let { f.setup.serverCpuMicrosPerSession[it.first] } }
         row("setup: driver CPU per session, us") { f -> f.setup?.best?.let { f.setup.driverCpuMicrosPerSession[it.first] } }
         row("setup: failed sessions") { f -> f.setup?.trials?.sumOf { it.second.failures.total }?.toDouble() }
