@@ -25,6 +25,8 @@ internal class Admissions(private val settings: ServerSettings) {
         SESSIONS("sessions open"),
         SESSIONS_PER_ADDRESS("sessions open from that address"),
         STARTUPS("connections still opening"),
+        /** Not a limit: the connection's slot was already given back (its client left while it opened). */
+        GONE("client gone"),
         STARTUPS_PER_ADDRESS("connections still opening from that address"),
     }
 
@@ -79,11 +81,11 @@ internal class Admissions(private val settings: ServerSettings) {
 
         /**
          * The session is about to run: its startup slot becomes a session slot. Null if it did,
-         * otherwise why not (the session limits filled while it negotiated, or it already ended);
+         * otherwise why not (the session limits filled while it negotiated, or [Refusal.GONE]: it already ended);
          * then the startup slot has been given back.
          */
         fun establish(): Refusal? {
-            if (!state.compareAndSet(OPENING, RUNNING)) return Refusal.SESSIONS
+            if (!state.compareAndSet(OPENING, RUNNING)) return Refusal.GONE
             releaseStartup()
             if (sessions.incrementAndGet() > settings.maxSessions) {
                 sessions.decrementAndGet()

@@ -91,8 +91,9 @@ internal class SessionConnection(
                     return@coroutineScope
                 }
                 admission.establish()?.let { refusal ->
-                    logger.warn { "refused ${session.remoteAddress}: ${refusalText(refusal)}" }
                     background.cancel()
+                    if (refusal == Admissions.Refusal.GONE) return@coroutineScope
+                    logger.warn { "refused ${session.remoteAddress}: ${refusalText(refusal)}" }
                     stopReading()
                     connection.terminal?.exitStatus = 1
                     output.offer((settings.busyMessage + "\r\n").toByteArray(Charsets.UTF_8))

@@ -270,6 +270,7 @@ public class TelnetServer(
         Admissions.Refusal.SESSIONS_PER_ADDRESS -> "${settings.maxSessionsPerAddress} ${reason.logText}"
         Admissions.Refusal.STARTUPS -> "${settings.maxStartups} ${reason.logText}"
         Admissions.Refusal.STARTUPS_PER_ADDRESS -> "${settings.maxStartupsPerAddress} ${reason.logText}"
+        Admissions.Refusal.GONE -> reason.logText
     }
 
     /** Tells a connection over a session limit, briefly, and closes it. */

@@ -54,7 +54,7 @@ class AdmissionsSpec : FunSpec({
         b.release()
         b.release()
         admissions.sessionCount shouldBe 0
-        a.establish() shouldBe Admissions.Refusal.SESSIONS // ended: cannot become a session
+        a.establish() shouldBe Admissions.Refusal.GONE // ended: cannot become a session
         admissions.sessionCount shouldBe 0
     }
 
