@@ -79,8 +79,8 @@ public class TelnetServer(
     private val supervisor = SupervisorJob()
     private val scope = CoroutineScope(supervisor + Dispatchers.Default + CoroutineName("telnet-server"))
     private val sessionJobs = SupervisorJob(supervisor)
-    private val liveSessions = ConcurrentHashMap<Long, Session>()
-    private val liveConnections = ConcurrentHashMap<Long, SessionConnection>()
+    // The open sessions' connections (each knows its session and its id): a set, no boxed id per session.
+    private val liveConnections: MutableSet<SessionConnection> = ConcurrentHashMap.newKeySet()
     private val liveCount = AtomicInteger()
     private val perAddress = ConcurrentHashMap<String, Int>()
     private val ids = AtomicLong()
@@ -127,7 +127,7 @@ public class TelnetServer(
     }
 
     /** The sessions open right now. */
-    public val sessions: List<Session> get() = liveSessions.values.sortedBy { it.id }
+    public val sessions: List<Session> get() = liveConnections.map { it.session }.sortedBy { it.id }
 
     /** Binds the port and starts accepting connections. Returns this server. */
     @JvmSynthetic
@@ -197,7 +197,7 @@ public class TelnetServer(
         val period = (settings.idleTimeout.toMillis() / 10).coerceIn(10, 1000).milliseconds
         while (true) {
             delay(period)
-            for (connection in liveConnections.values) {
+            for (connection in liveConnections) {
                 // One session's failure must not end idle timeouts for every other.
                 try {
                     connection.closeIfIdle()
@@ -257,7 +257,8 @@ public class TelnetServer(
         }
     }
 
-    private suspend fun runSession(connection: Connection, id: Long, transportName: String, releaseSlot: () -> Unit) {
+    // Inline: the session's coroutine keeps no suspended frame of it, for as long as the session lasts.
+    private suspend inline fun runSession(connection: Connection, id: Long, transportName: String, releaseSlot: () -> Unit) {
         val remote = connection.remoteAddress
         if (!open(connection)) {
             releaseSlot()
@@ -270,16 +271,14 @@ public class TelnetServer(
             connection.close()
             throw e
         }
-        liveSessions[id] = session.session
-        liveConnections[id] = session
+        liveConnections.add(session)
         logger.info { "session $id opened from $remote" }
         try {
             session.run(handler)
         } finally {
             // Free the slot before the session leaves the list, so a client that sees it gone can connect.
             releaseSlot()
-            liveSessions.remove(id)
-            liveConnections.remove(id)
+            liveConnections.remove(session)
             logger.info { "session $id from $remote closed after ${session.session.duration.toMillis()} ms" }
         }
     }
@@ -359,13 +358,14 @@ public class TelnetServer(
         try {
             for ((_, listener) in listeners) listener.stopAccepting()
             acceptClosed.complete(Unit)
-            for (session in liveSessions.values) {
-                session.writeFarewell(settings.shutdownNotice)
+            for (connection in liveConnections) {
+                connection.session.writeFarewell(settings.shutdownNotice)
             }
             withTimeoutOrNull(grace.toKotlinDuration()) { sessionJobs.children.toList().joinAll() }
             sessionJobs.cancel()
             if (withTimeoutOrNull(STUCK_SESSION_TIMEOUT) { sessionJobs.join() } == null) {
-                for ((id, connection) in liveConnections) {
+                for (connection in liveConnections) {
+                    val id = connection.session.id
                     logger.warn { "session $id did not end when cancelled (its handler ignores interrupts?): closing its connection and leaving it" }
                     connection.abort()
                 }
@@ -440,7 +440,8 @@ public class TelnetServer(
     @JvmOverloads
     public fun broadcast(message: String, filter: SessionFilter = SessionFilter.ALL): Int {
         var count = 0
-        for (session in liveSessions.values) {
+        for (connection in liveConnections) {
+            val session = connection.session
             if (filter.accept(session)) {
                 session.writeMessage(message)
                 count++

@@ -13,13 +13,14 @@ import java.nio.charset.CodingErrorAction
  */
 internal class TextDecoder(charset: Charset) {
     private var decoder: CharsetDecoder = newDecoder(charset)
-    private var pending = ByteArray(0)
+    // Never written into: replaced whole, and the shared NONE when nothing is pending.
+    private var pending = NONE
 
     /** Switches the charset; bytes of an unfinished character in the old charset are dropped. */
     fun switchTo(charset: Charset) {
         if (decoder.charset() == charset) return
         decoder = newDecoder(charset)
-        pending = ByteArray(0)
+        pending = NONE
     }
 
     fun decode(bytes: ByteArray): String {
@@ -28,13 +29,14 @@ internal class TextDecoder(charset: Charset) {
         decoder.decode(input, out, false)
         // Whatever is left is the start of a character still arriving; it is short by construction,
         // but a broken decoder must not make us hold more than one character's worth.
-        pending = if (input.remaining() in 1..MAX_PENDING) ByteArray(input.remaining()).also { input.get(it) } else ByteArray(0)
+        pending = if (input.remaining() in 1..MAX_PENDING) ByteArray(input.remaining()).also { input.get(it) } else NONE
         out.flip()
         return out.toString()
     }
 
     private companion object {
         const val MAX_PENDING = 8
+        val NONE = ByteArray(0)
 
         fun newDecoder(charset: Charset): CharsetDecoder = charset.newDecoder()
             .onMalformedInput(CodingErrorAction.REPLACE)
