@@ -6,6 +6,7 @@ import dev.telnetkit.session.Session
 import dev.telnetkit.session.SessionHandler
 import dev.telnetkit.session.SessionInput
 import dev.telnetkit.session.SessionLimits
+import dev.telnetkit.session.SessionOwner
 import dev.telnetkit.transport.Connection
 import dev.telnetkit.transport.ConnectionReader
 import dev.telnetkit.wire.PlainTerminalWire
@@ -13,18 +14,17 @@ import dev.telnetkit.wire.TelnetWire
 import dev.telnetkit.wire.Wire
 import io.github.oshai.kotlinlogging.KotlinLogging
 import kotlinx.coroutines.CancellationException
-import kotlinx.coroutines.CompletableDeferred
+import kotlinx.coroutines.CompletableJob
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.NonCancellable
-import kotlinx.coroutines.SupervisorJob
-import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.currentCoroutineContext
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.job
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 import kotlinx.coroutines.withTimeoutOrNull
+import kotlin.coroutines.CoroutineContext
 import kotlin.time.Duration.Companion.milliseconds
 import kotlin.time.toKotlinDuration
 
@@ -45,10 +45,12 @@ internal class SessionConnection(
     transportName: String,
     private val admission: Admissions.Admission,
     private val refusalText: (Admissions.Refusal) -> String,
-) : ConnectionReader {
+) : ConnectionReader, SessionOwner {
     private val output = OutputQueue(settings.outputBufferLimit)
-    private val endSignal = CompletableDeferred<Unit>()
-    @Volatile private var runScope: CoroutineScope? = null
+    // Set once the session was asked to end (Session.close); changed under this object's lock.
+    @Volatile private var endSignaled = false
+    // Set once the handler starts (the terminal is ready).
+    @Volatile private var handlerRunning = false
     @Volatile private var lingerJob: Job? = null
     private var sessionJob: Job? = null
     @Volatile private var cutOffReason: String? = null
@@ -56,10 +58,10 @@ internal class SessionConnection(
     val session = Session(
         id, connection.remoteAddress, connection.remoteHost, transportName,
         limits,
-        output, ::cutOff, ::endRequested, connection.peerCertificates,
+        output, this, connection.peerCertificates,
     )
     private val wire: Wire = connection.terminal?.let { PlainTerminalWire(session, it) }
-        ?: TelnetWire(session, settings.protocol, output, settings.connectMaxWait, settings.areYouThereAnswer, ::cutOff)
+        ?: TelnetWire(session, settings.protocol, output, settings.connectMaxWait, settings.areYouThereAnswer) { cutOff(it) }
 
     init {
         session.link = wire
@@ -73,36 +75,20 @@ internal class SessionConnection(
 
     /** Runs the session to its end, over a connection already opened; never throws except for cancellation. */
     suspend fun run(handler: SessionHandler) {
-        sessionJob = currentCoroutineContext().job
+        val context = currentCoroutineContext()
+        sessionJob = context.job
+        runContext = context
+        var ended = false
         try {
             connection.attachOutput(output)
-            coroutineScope {
-                // Background jobs of the session (timers and the like) end with its handler.
-                val background = SupervisorJob(coroutineContext.job)
-                session.scope = CoroutineScope(coroutineContext + background)
-                wire.open()
-                ioScope = this
-                startReading()
-                wire.awaitReady()
-                if (inputEnding && !receivedInput) {
-                    // The client left during the opening without a word: nobody to serve.
-                    logger.debug { "session ${session.id} (${session.remoteAddress}): client gone before the session started" }
-                    background.cancel()
-                    return@coroutineScope
-                }
-                admission.establish()?.let { refusal ->
-                    background.cancel()
-                    if (refusal == Admissions.Refusal.GONE) return@coroutineScope
-                    logger.warn { "refused ${session.remoteAddress}: ${refusalText(refusal)}" }
-                    stopReading()
-                    connection.terminal?.exitStatus = 1
-                    output.offer((settings.busyMessage + "\r\n").toByteArray(Charsets.UTF_8))
-                    output.close()
-                    withTimeoutOrNull(FLUSH_TIMEOUT) { output.awaitDrained() }
-                    return@coroutineScope
-                }
-                runScope = this
-                if (endSignal.isCompleted) lingerAfterEnd()
+            // Background jobs of the session (timers and the like) end with its handler.
+            session.startBackground(context)
+            wire.open()
+            startReading()
+            wire.awaitReady()
+            if (admitted()) {
+                handlerRunning = true
+                if (endSignaled) lingerAfterEnd()
                 try {
                     handler.handle(session)
                 } catch (e: CancellationException) {
@@ -113,14 +99,19 @@ internal class SessionConnection(
                     logger.error(LogText.safe(e)) { "session ${session.id} (${session.remoteAddress}): handler failed" }
                     session.writeMessage("Internal error; closing the session.")
                 }
-                background.cancel()
-                lingerJob?.cancel()
-                stopReading()
-                output.close()
-                withTimeoutOrNull(FLUSH_TIMEOUT) { output.awaitDrained() }
             }
+            session.endBackground()
+            lingerJob?.cancel()
+            stopReading()
+            output.close()
+            withTimeoutOrNull(FLUSH_TIMEOUT) { output.awaitDrained() }
+            endChildren(cancel = false)
+            ended = true
         } finally {
+            session.endBackground()
+            val abnormal = !ended
             withContext(NonCancellable) {
+                if (abnormal) endChildren(cancel = true)
                 output.close()
                 // A cancelled session (a server stop past its grace, close()) may have left queued
                 // output the writer never sent, such as the shutdown notice: send it before closing.
@@ -134,10 +125,59 @@ internal class SessionConnection(
         }
     }
 
+    /**
+     * After the opening: true if the handler is to run. A client that left during the opening
+     * without a word is not served (nobody is there); one over a session limit filled meanwhile is
+     * shown the busy line.
+     */
+    private fun admitted(): Boolean {
+        if (inputEnding && !receivedInput) {
+            logger.debug { "session ${session.id} (${session.remoteAddress}): client gone before the session started" }
+            return false
+        }
+        val refusal = admission.establish() ?: return true
+        if (refusal != Admissions.Refusal.GONE) {
+            logger.warn { "refused ${session.remoteAddress}: ${refusalText(refusal)}" }
+            connection.terminal?.exitStatus = 1
+            output.offer((settings.busyMessage + "\r\n").toByteArray(Charsets.UTF_8))
+        }
+        return false
+    }
+
+    // The session's own jobs besides its handler (a pause in reading, the linger after an end
+    // request): children of one job, made when first needed (an idle session has none), that end
+    // with run as the children of a coroutineScope around it would: waited for, and cancelled first
+    // when run ends abnormally. Guarded by this object's lock.
+    private lateinit var runContext: CoroutineContext
+    private var childJob: CompletableJob? = null
+    private var childScope: CoroutineScope? = null
+    private var childrenEnded = false
+
+    /** The scope for the session's own jobs; null once run has ended them (nothing new may start). */
+    private fun childScope(): CoroutineScope? = synchronized(this) {
+        if (childrenEnded) return null
+        childScope?.let { return it }
+        val job = Job(runContext.job)
+        childJob = job
+        CoroutineScope(runContext + job).also { childScope = it }
+    }
+
+    /** Ends the session's own jobs and its background jobs, and waits until they have. */
+    private suspend fun endChildren(cancel: Boolean) {
+        val job = synchronized(this) {
+            childrenEnded = true
+            childJob
+        }
+        if (job != null) {
+            if (cancel) job.cancel() else job.complete()
+            job.join()
+        }
+        session.joinBackground()
+    }
+
     // ---- reading: driven by the transport, no coroutine waits for input ----
     // All of this runs on the connection's dispatcher thread, except the flag the handler's side reads.
 
-    private lateinit var ioScope: CoroutineScope
     private var reading = false
     private var pausedForOutput = false
     private var pausedForInput = false
@@ -147,7 +187,8 @@ internal class SessionConnection(
     // other item (an IAC EC, EL or IP each). Text past the limit pauses reading; an EC, EL or IP past
     // it is dropped instead (nothing a user types needs 16 K of them), so reading goes on and the
     // end of the connection is still seen.
-    private val pendingInputs = ArrayDeque<SessionInput>()
+    // Created with the first item held back: most sessions never type ahead that far.
+    private var pendingInputs: ArrayDeque<SessionInput>? = null
     private var pendingChars = 0
     @Volatile private var hasPending = false
     private val drainTask = Runnable { drainPendingInputs() }
@@ -160,8 +201,12 @@ internal class SessionConnection(
 
     private fun startReading() {
         reading = true
-        session.onInputTaken = Runnable { if (hasPending) connection.dispatcher.dispatch(session.scope.coroutineContext, drainTask) }
         connection.startReading(this)
+    }
+
+    // From the handler's side (any thread): room in the session's input for type-ahead held back.
+    override fun inputTaken() {
+        if (hasPending) connection.dispatcher.dispatch(session.scope.coroutineContext, drainTask)
     }
 
     private fun stopReading() {
@@ -195,7 +240,7 @@ internal class SessionConnection(
         wire.inputEnded()
         // Type-ahead still waiting for room in the session's queue goes first: closing the queue
         // now would drop it (offerInput counts a closed queue as taken).
-        if (pendingInputs.isEmpty()) session.input.close()
+        if (pendingInputs.isNullOrEmpty()) session.input.close()
     }
 
     override fun onFailure(error: Throwable) {
@@ -210,7 +255,7 @@ internal class SessionConnection(
     private fun pauseForOutput() {
         pausedForOutput = true
         connection.setReading(false)
-        ioScope.launch {
+        childScope()?.launch {
             if (output.awaitBelow(readPauseThreshold, settings.outputStallTimeout.toKotlinDuration())) {
                 pausedForOutput = false
                 resumeReading()
@@ -226,13 +271,15 @@ internal class SessionConnection(
     }
 
     private fun drainPendingInputs() {
-        while (true) {
+        val pendingInputs = pendingInputs
+        while (pendingInputs != null) {
             val item = pendingInputs.firstOrNull() ?: break
             if (!offerInput(item)) break
             pendingInputs.removeFirst()
             pendingChars -= pendingUnits(item)
         }
-        hasPending = pendingInputs.isNotEmpty()
+        hasPending = !pendingInputs.isNullOrEmpty()
+        if (!hasPending) this.pendingInputs = null
         if (inputEnding) {
             if (!hasPending) session.input.close()
             return
@@ -244,6 +291,7 @@ internal class SessionConnection(
     }
 
     private fun addPending(item: SessionInput) {
+        val pendingInputs = pendingInputs ?: ArrayDeque<SessionInput>().also { this.pendingInputs = it }
         val last = pendingInputs.lastOrNull()
         if (item is SessionInput.Text && last is SessionInput.Text) {
             pendingInputs[pendingInputs.size - 1] = SessionInput.Text(last.text + item.text)
@@ -263,16 +311,13 @@ internal class SessionConnection(
     }
 
     /** Queues [item] for the handler; false if the queue is full (input nobody will read is dropped). */
-    private fun offerInput(item: SessionInput): Boolean {
-        val result = session.input.trySend(item)
-        return result.isSuccess || result.isClosed
-    }
+    private fun offerInput(item: SessionInput): Boolean = session.input.trySend(item)
 
     /** Hands what the last read brought to the session, pausing reads while its queue is full. */
     private fun dispatchInputs() {
         if (inputs.isNotEmpty()) receivedInput = true
         for (item in inputs) {
-            if (pendingInputs.isEmpty() && offerInput(item)) continue
+            if (pendingInputs.isNullOrEmpty() && offerInput(item)) continue
             // Typed text and transfer data are held back (reads pause); an excess of control events is dropped.
             if (item !is SessionInput.Text && item !is SessionInput.Bytes && pendingChars >= PENDING_INPUT_LIMIT) continue
             addPending(item)
@@ -288,7 +333,7 @@ internal class SessionConnection(
      * (the server's idle sweep calls this for every session, from its own thread).
      */
     fun closeIfIdle() {
-        if (runScope == null || endSignal.isCompleted || cutOffReason != null) return
+        if (!handlerRunning || endSignaled || cutOffReason != null) return
         if (session.idle < settings.idleTimeout) return
         logger.info { "session ${session.id} (${session.remoteAddress}) idle for ${settings.idleTimeout.seconds} s: closing" }
         session.writeFarewell(settings.idleNotice)
@@ -304,7 +349,7 @@ internal class SessionConnection(
         runCatching { connection.close() }
     }
 
-    private fun cutOff(reason: String) {
+    override fun cutOff(reason: String) {
         if (cutOffReason != null) return
         cutOffReason = reason
         session.requestEnd()
@@ -313,16 +358,20 @@ internal class SessionConnection(
         sessionJob?.cancel()
     }
 
-    private fun endRequested() {
-        if (endSignal.complete(Unit)) lingerAfterEnd()
+    override fun endRequested() {
+        synchronized(this) {
+            if (endSignaled) return
+            endSignaled = true
+        }
+        lingerAfterEnd()
     }
 
     /** The session was asked to end: give the handler a moment to return, then cancel it. */
     private fun lingerAfterEnd() {
-        val scope = runScope ?: return
-        synchronized(endSignal) {
+        if (!handlerRunning) return
+        synchronized(this) {
             if (lingerJob != null) return
-            lingerJob = scope.launch {
+            lingerJob = (childScope() ?: return).launch {
                 delay(IDLE_GRACE)
                 sessionJob?.cancel()
             }

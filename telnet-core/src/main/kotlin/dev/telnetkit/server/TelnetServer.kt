@@ -79,8 +79,8 @@ public class TelnetServer(
     private val supervisor = SupervisorJob()
     private val scope = CoroutineScope(supervisor + Dispatchers.Default + CoroutineName("telnet-server"))
     private val sessionJobs = SupervisorJob(supervisor)
-    private val liveSessions = ConcurrentHashMap<Long, Session>()
-    private val liveConnections = ConcurrentHashMap<Long, SessionConnection>()
+    // The open sessions' connections (each knows its session and its id): a set, no boxed id per session.
+    private val liveConnections: MutableSet<SessionConnection> = ConcurrentHashMap.newKeySet()
     private val admissions = Admissions(settings)
     // Connections waiting for a startup slot of their address (see accepted).
     private val waitingForSlot = AtomicInteger()
@@ -128,8 +128,8 @@ public class TelnetServer(
     }
 
     /** The sessions open right now. */
-    // A copy first: sorting the live view directly can see a size that a session ending meanwhile makes stale.
-    public val sessions: List<Session> get() = ArrayList(liveSessions.values).sortedBy { it.id }
+    // A copy first: sorting a live view directly can see a size that a session ending meanwhile makes stale.
+    public val sessions: List<Session> get() = ArrayList(liveConnections).map { it.session }.sortedBy { it.id }
 
     /** Binds the port and starts accepting connections. Returns this server. */
     @JvmSynthetic
@@ -200,7 +200,7 @@ public class TelnetServer(
         val period = (settings.idleTimeout.toMillis() / 10).coerceIn(10, 1000).milliseconds
         while (true) {
             delay(period)
-            for (connection in liveConnections.values) {
+            for (connection in liveConnections) {
                 // One session's failure must not end idle timeouts for every other.
                 try {
                     connection.closeIfIdle()
@@ -293,7 +293,8 @@ public class TelnetServer(
         }
     }
 
-    private suspend fun runSession(connection: Connection, id: Long, transportName: String, admission: Admissions.Admission) {
+    // Inline: the session's coroutine keeps no suspended frame of it, for as long as the session lasts.
+    private suspend inline fun runSession(connection: Connection, id: Long, transportName: String, admission: Admissions.Admission) {
         val remote = connection.remoteAddress
         if (!open(connection)) {
             admission.release()
@@ -306,16 +307,14 @@ public class TelnetServer(
             connection.close()
             throw e
         }
-        liveSessions[id] = session.session
-        liveConnections[id] = session
+        liveConnections.add(session)
         logger.info { "session $id opened from $remote" }
         try {
             session.run(handler)
         } finally {
             // Free the slot before the session leaves the list, so a client that sees it gone can connect.
             admission.release()
-            liveSessions.remove(id)
-            liveConnections.remove(id)
+            liveConnections.remove(session)
             logger.info { "session $id from $remote closed after ${session.session.duration.toMillis()} ms" }
         }
     }
@@ -395,13 +394,14 @@ public class TelnetServer(
         try {
             for ((_, listener) in listeners) listener.stopAccepting()
             acceptClosed.complete(Unit)
-            for (session in liveSessions.values) {
-                session.writeFarewell(settings.shutdownNotice)
+            for (connection in liveConnections) {
+                connection.session.writeFarewell(settings.shutdownNotice)
             }
             withTimeoutOrNull(grace.toKotlinDuration()) { sessionJobs.children.toList().joinAll() }
             sessionJobs.cancel()
             if (withTimeoutOrNull(STUCK_SESSION_TIMEOUT) { sessionJobs.join() } == null) {
-                for ((id, connection) in liveConnections) {
+                for (connection in liveConnections) {
+                    val id = connection.session.id
                     logger.warn { "session $id did not end when cancelled (its handler ignores interrupts?): closing its connection and leaving it" }
                     connection.abort()
                 }
@@ -476,7 +476,8 @@ public class TelnetServer(
     @JvmOverloads
     public fun broadcast(message: String, filter: SessionFilter = SessionFilter.ALL): Int {
         var count = 0
-        for (session in liveSessions.values) {
+        for (connection in liveConnections) {
+            val session = connection.session
             if (filter.accept(session)) {
                 session.writeMessage(message)
                 count++

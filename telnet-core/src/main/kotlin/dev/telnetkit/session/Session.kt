@@ -22,10 +22,13 @@ import kotlinx.coroutines.CoroutineName
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Job
+import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.cancel
+import kotlinx.coroutines.job
+import kotlin.coroutines.CoroutineContext
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
 import io.github.oshai.kotlinlogging.KotlinLogging
-import kotlinx.coroutines.channels.Channel
 import java.nio.charset.Charset
 import java.security.cert.X509Certificate
 import java.time.Duration
@@ -63,8 +66,7 @@ public class Session internal constructor(
     public val transport: String,
     private val settings: SessionLimits,
     private val output: OutputQueue,
-    private val cutOff: (String) -> Unit,
-    private val endRequested: () -> Unit,
+    private val owner: SessionOwner,
     /**
      * The client's certificate chain, leaf first, when the transport verified one before the session
      * started (TLS with client certificates: `ClientAuth.REQUIRED`, or `WANTED` and the client sent
@@ -75,27 +77,28 @@ public class Session internal constructor(
 ) {
     /** The wire layer below: set by the connection before anything is written or read. */
     internal lateinit var link: TerminalLink
-    // What a cancelled read had already taken from [input] comes back here, to be read first: reads
-    // are cancellation-safe (a withTimeoutOrNull around readKey or a binary read loses nothing).
-    private val takenBack = java.util.concurrent.ConcurrentLinkedDeque<SessionInput>()
-    internal val input = Channel<SessionInput>(INPUT_CAPACITY) {
-        takenBack.addFirst(it)
-        // It did leave the queue: a connection waiting for room must hear of it.
-        onInputTaken?.run()
-    }
-    private val inputTriggers = CopyOnWriteArrayList<Pair<String, InputTrigger>>()
+    // Reads are cancellation-safe (a withTimeoutOrNull around readKey or a binary read loses
+    // nothing): a reader waits for input without taking it, and what it took but did not use goes
+    // back in front of the queue (putBack), to be read first.
+    internal val input = SessionInputQueue(INPUT_CAPACITY, this)
+    // Created with the first trigger: most sessions have none.
+    @Volatile private var inputTriggers: CopyOnWriteArrayList<Pair<String, InputTrigger>>? = null
     // Set by nextKey when the input held a trigger: the reader runs it, then reads on.
     private var firedTrigger: InputTrigger? = null
     // Raw transfer under way: messages wait, so they cannot land inside the transfer's bytes.
     @Volatile private var transferring = false
-    private val heldMessages = ArrayDeque<String>()
+    // Created with the first message held back (screenLock).
+    private var heldMessages: ArrayDeque<String>? = null
     @Volatile private var interruptsAsInput = 0
 
     private val screenLock = Any()
+    // Guards the creation of the listener and trigger lists (never held while calling out).
+    private val listenerLock: Any get() = input
     private val startNanos = System.nanoTime()
     @Volatile private var lastInputNanos = startNanos
-    private val resizeListeners = CopyOnWriteArrayList<ResizeListener>()
-    private val interruptListeners = CopyOnWriteArrayList<InterruptListener>()
+    // Created with the first listener (most sessions at a prompt have none): see listenerList.
+    @Volatile private var resizeListeners: CopyOnWriteArrayList<ResizeListener>? = null
+    @Volatile private var interruptListeners: CopyOnWriteArrayList<InterruptListener>? = null
     private val keyDecoder = KeyDecoder()
     private val keys = ArrayDeque<Key>()
     private val typeAhead = KeySink { keys.addLast(it) }
@@ -105,7 +108,17 @@ public class Session internal constructor(
     @Volatile private var ending = false
 
     /** When the connection was accepted. */
-    public val startTime: Instant = Instant.now()
+    public val startTime: Instant get() = Instant.ofEpochSecond(startSecond, startNano.toLong())
+
+    // startTime, kept as numbers rather than an Instant object.
+    private val startSecond: Long
+    private val startNano: Int
+
+    init {
+        val now = Instant.now()
+        startSecond = now.epochSecond
+        startNano = now.nano
+    }
 
     /** How long the session has lasted so far. */
     public val duration: Duration get() = Duration.ofNanos(System.nanoTime() - startNanos)
@@ -180,12 +193,14 @@ public class Session internal constructor(
      * next prompt does not see a stray Ctrl-C); otherwise it abandons the line being typed.
      */
     public fun addInterruptListener(listener: InterruptListener) {
-        interruptListeners.add(listener)
+        (interruptListeners ?: synchronized(listenerLock) {
+            interruptListeners ?: CopyOnWriteArrayList<InterruptListener>().also { interruptListeners = it }
+        }).add(listener)
     }
 
     /** Stops calling [listener]. */
     public fun removeInterruptListener(listener: InterruptListener) {
-        interruptListeners.remove(listener)
+        interruptListeners?.remove(listener)
     }
 
     /**
@@ -277,12 +292,14 @@ public class Session internal constructor(
 
     /** Calls [listener] on every window resize until removed. */
     public fun addResizeListener(listener: ResizeListener) {
-        resizeListeners.add(listener)
+        (resizeListeners ?: synchronized(listenerLock) {
+            resizeListeners ?: CopyOnWriteArrayList<ResizeListener>().also { resizeListeners = it }
+        }).add(listener)
     }
 
     /** Stops calling [listener]. */
     public fun removeResizeListener(listener: ResizeListener) {
-        resizeListeners.remove(listener)
+        resizeListeners?.remove(listener)
     }
 
     /**
@@ -296,7 +313,7 @@ public class Session internal constructor(
         currentCoroutineContext().ensureActive()
         if (text.isEmpty()) return
         if (!output.awaitRoom(text.length, settings.outputStallTimeout.toKotlinDuration())) {
-            cutOff("client read nothing for ${settings.outputStallTimeout.toMillis()} ms")
+            owner.cutOff("client read nothing for ${settings.outputStallTimeout.toMillis()} ms")
             return
         }
         synchronized(screenLock) { send(text) }
@@ -405,11 +422,11 @@ public class Session internal constructor(
         currentCoroutineContext().ensureActive()
         if (bytes.isEmpty()) return
         if (!output.awaitRoom(bytes.size, settings.outputStallTimeout.toKotlinDuration())) {
-            cutOff("client read nothing for ${settings.outputStallTimeout.toMillis()} ms")
+            owner.cutOff("client read nothing for ${settings.outputStallTimeout.toMillis()} ms")
             return
         }
         synchronized(screenLock) {
-            if (!output.offer(link.encode(bytes))) cutOff("more than ${settings.outputBufferLimit} bytes of output unread")
+            if (!output.offer(link.encode(bytes))) owner.cutOff("more than ${settings.outputBufferLimit} bytes of output unread")
         }
     }
 
@@ -427,8 +444,9 @@ public class Session internal constructor(
         synchronized(screenLock) {
             if (transferring) {
                 // Shown once the transfer is over; a bounded number, the oldest dropped first.
-                if (heldMessages.size >= HELD_MESSAGES_LIMIT) heldMessages.removeFirst()
-                heldMessages.addLast(text)
+                val held = heldMessages ?: ArrayDeque<String>().also { heldMessages = it }
+                if (held.size >= HELD_MESSAGES_LIMIT) held.removeFirst()
+                held.addLast(text)
                 return
             }
             val editor = activeEditor
@@ -484,12 +502,27 @@ public class Session internal constructor(
         // In line mode the client echoes what is typed; for a hidden read, the wire layer asks it to
         // stop (Telnet: WILL ECHO) and gives echoing back afterwards, where it can.
         val hideLocally = hidden && !serverEchoes && link.hideTypedInput()
+        val field: LineField
+        val shownPrompt: String
         try {
-            val field = LineField(!hidden, history && mask == null, mask.takeUnless { hidden }, minOf(maxLength, settings.maxLineLength), initial)
+            field = LineField(!hidden, history && mask == null, mask.takeUnless { hidden }, minOf(maxLength, settings.maxLineLength), initial)
             // No terminal (a pipe): no prompt, as a shell without one writes none.
-            return readEditedLine(if (link.showsPrompts) prompt else "", field, completer, interruptible)
-        } finally {
+            shownPrompt = if (link.showsPrompts) prompt else ""
+        } catch (e: Throwable) {
             if (hideLocally) link.restoreTypedInput()
+            throw e
+        }
+        // Tail calls only: a read waiting at its prompt keeps no suspended frame of readLine's.
+        return if (hideLocally) readHiddenLine(shownPrompt, field, completer, interruptible)
+        else readEditedLine(shownPrompt, field, completer, interruptible)
+    }
+
+    /** [readEditedLine] for a hidden read in line mode: the client's echo is given back afterwards. */
+    private suspend fun readHiddenLine(prompt: String, field: LineField, completer: Completer?, interruptible: Boolean): String? {
+        try {
+            return readEditedLine(prompt, field, completer, interruptible)
+        } finally {
+            link.restoreTypedInput()
         }
     }
 
@@ -503,6 +536,9 @@ public class Session internal constructor(
         val editor = startEditor(prompt, field, completer) ?: return null
         try {
             while (true) {
+                // Waiting for input here, not inside nextKey and the queue: an idle session at its
+                // prompt is parked with one suspended frame of the read, this one.
+                if (keys.isEmpty() && !keyDecoder.hasPending && !ending) input.awaitAvailable()
                 val key: Key = nextKey() ?: return inputEnded(editor)
                 if (key === TRIGGER_FIRED) {
                     runTriggerDuringLine(editor, prompt)
@@ -674,20 +710,16 @@ public class Session internal constructor(
     }
 
     /** The next input event, taken-back ones first; null once the input has ended. */
-    private suspend fun takeInput(): SessionInput? {
-        takenBack.pollFirst()?.let { return it }
-        val event = input.receiveCatching().getOrNull() ?: return null
-        onInputTaken?.run()
-        return event
-    }
+    private suspend fun takeInput(): SessionInput? = input.receive()
 
     /**
      * True if [text] holds a registered trigger: then [firedTrigger] is set, and the text and any
      * key decoding under way are dropped (the trigger's owner takes over the input).
      */
     private fun triggered(text: String): Boolean {
-        if (inputTriggers.isEmpty()) return false
-        for ((trigger, action) in inputTriggers) {
+        val triggers = inputTriggers
+        if (triggers.isNullOrEmpty()) return false
+        for ((trigger, action) in triggers) {
             if (text.contains(trigger)) {
                 keyDecoder.flush {}
                 firedTrigger = action
@@ -722,16 +754,17 @@ public class Session internal constructor(
     @EngineApi
     public fun addInputTrigger(trigger: String, action: InputTrigger) {
         require(trigger.isNotEmpty()) { "an input trigger must not be empty" }
-        synchronized(inputTriggers) {
-            inputTriggers.removeIf { it.first == trigger }
-            inputTriggers.add(trigger to action)
+        synchronized(listenerLock) {
+            val triggers = inputTriggers ?: CopyOnWriteArrayList<Pair<String, InputTrigger>>().also { inputTriggers = it }
+            triggers.removeIf { it.first == trigger }
+            triggers.add(trigger to action)
         }
     }
 
     /** Stops watching for [trigger]. */
     @EngineApi
     public fun removeInputTrigger(trigger: String) {
-        synchronized(inputTriggers) { inputTriggers.removeIf { it.first == trigger } }
+        synchronized(listenerLock) { inputTriggers?.removeIf { it.first == trigger } }
     }
 
     /**
@@ -745,6 +778,7 @@ public class Session internal constructor(
     @JvmSynthetic
     public suspend fun readKey(): Key? {
         while (true) {
+            if (keys.isEmpty() && !keyDecoder.hasPending && !ending) input.awaitAvailable()
             val key = nextKey() ?: return null
             if (key === TRIGGER_FIRED) { runFiredTrigger(); continue }
             touched()
@@ -759,7 +793,7 @@ public class Session internal constructor(
      */
     @JvmSynthetic
     public suspend fun awaitInput(timeout: kotlin.time.Duration): Boolean {
-        if (keys.isNotEmpty() || takenBack.isNotEmpty() || ending) return true
+        if (keys.isNotEmpty() || input.hasTakenBack || ending) return true
         var event: SessionInput? = null
         var ended = false
         withTimeoutOrNull(timeout) {
@@ -767,7 +801,7 @@ public class Session internal constructor(
             val taken = takeInput()
             if (taken == null) ended = true else event = taken
         }
-        event?.let { takenBack.addFirst(it); return true }
+        event?.let { input.putBack(it); return true }
         return ended
     }
 
@@ -853,10 +887,10 @@ public class Session internal constructor(
 
     private fun endTransfer(channel: SessionBinaryChannel?) {
         link.endBinary()
-        channel?.leftOver()?.let { takenBack.addFirst(SessionInput.Bytes(it)) }
+        channel?.leftOver()?.let { input.putBack(SessionInput.Bytes(it)) }
         val held = synchronized(screenLock) {
             transferring = false
-            heldMessages.toList().also { heldMessages.clear() }
+            heldMessages?.toList().also { heldMessages = null }.orEmpty()
         }
         held.forEach(::writeMessage)
     }
@@ -913,12 +947,12 @@ public class Session internal constructor(
                 currentCoroutineContext().ensureActive()
                 val n = minOf(end - at, BINARY_WRITE_CHUNK)
                 if (!output.awaitRoom(n, settings.outputStallTimeout.toKotlinDuration())) {
-                    cutOff("client read nothing for ${settings.outputStallTimeout.toMillis()} ms")
+                    owner.cutOff("client read nothing for ${settings.outputStallTimeout.toMillis()} ms")
                     throw CancellationException("the client stopped reading")
                 }
                 val wire = link.encodeBinary(bytes.copyOfRange(at, at + n))
                 synchronized(screenLock) {
-                    if (!output.offer(wire)) cutOff("more than ${settings.outputBufferLimit} bytes of output unread")
+                    if (!output.offer(wire)) owner.cutOff("more than ${settings.outputBufferLimit} bytes of output unread")
                 }
                 at += n
             }
@@ -926,7 +960,7 @@ public class Session internal constructor(
 
         override suspend fun flush() {
             if (!output.awaitBelow(1, settings.outputStallTimeout.toKotlinDuration())) {
-                cutOff("client read nothing for ${settings.outputStallTimeout.toMillis()} ms")
+                owner.cutOff("client read nothing for ${settings.outputStallTimeout.toMillis()} ms")
             }
         }
 
@@ -1019,14 +1053,14 @@ public class Session internal constructor(
     /** Ends the session: the handler's reads return null and the connection closes once it returns. */
     public fun close() {
         requestEnd()
-        endRequested()
+        owner.endRequested()
     }
 
     /** Encodes and queues text; must hold screenLock. */
     private fun send(text: CharSequence) {
         if (text.isEmpty()) return
         val wire = link.encode(TextEncoder.crlfBytes(text, encoding))
-        if (!output.offer(wire)) cutOff("more than ${settings.outputBufferLimit} bytes of output unread")
+        if (!output.offer(wire)) owner.cutOff("more than ${settings.outputBufferLimit} bytes of output unread")
     }
 
     // ---- called by the connection and the wire layer ----
@@ -1041,21 +1075,58 @@ public class Session internal constructor(
                 send(editor.takeOutput())
             }
         }
-        resizeListeners.forEach { runCatching { it.onResize(newSize) } }
+        resizeListeners?.forEach { runCatching { it.onResize(newSize) } }
     }
 
     /** Tells the interrupt listeners; false if there were none (the interrupt goes to the line editor). */
     internal fun interruptRequested(): Boolean {
-        if (interruptListeners.isEmpty() || interruptsAsInput > 0) return false
-        interruptListeners.forEach { runCatching { it.onInterrupt() } }
+        val listeners = interruptListeners
+        if (listeners.isNullOrEmpty() || interruptsAsInput > 0) return false
+        listeners.forEach { runCatching { it.onInterrupt() } }
         return true
     }
 
-    /** The session's scope; set by the connection before the handler runs. */
-    internal lateinit var scope: CoroutineScope
+    // The coroutine the connection runs the session in; set before the handler runs.
+    private lateinit var runContext: CoroutineContext
+    @Volatile private var backgroundScope: CoroutineScope? = null
+    @Volatile private var backgroundEnded = false
+
+    /** Called by the connection before the handler runs: background jobs become children of [context]'s job. */
+    internal fun startBackground(context: CoroutineContext) {
+        runContext = context
+    }
+
+    /**
+     * The session's scope for background jobs (timers and the like), which end with its handler;
+     * made on first use, as most sessions never start one.
+     */
+    internal val scope: CoroutineScope
+        get() = backgroundScope ?: synchronized(listenerLock) {
+            backgroundScope ?: CoroutineScope(runContext + SupervisorJob(runContext.job)).also {
+                // Asked for after the handler ended: what it starts is cancelled at once, as before.
+                if (backgroundEnded) it.cancel()
+                backgroundScope = it
+            }
+        }
+
+    /** Waits until the background jobs, once cancelled ([endBackground]), have ended. */
+    internal suspend fun joinBackground() {
+        backgroundScope?.coroutineContext?.job?.join()
+    }
+
+    /** The handler has returned: background jobs are cancelled, and any started later too. */
+    internal fun endBackground() {
+        val scope = synchronized(listenerLock) {
+            backgroundEnded = true
+            backgroundScope
+        }
+        scope?.cancel()
+    }
 
     /** Called after the handler takes input from [input], so a reader paused on a full queue goes on. */
-    @Volatile internal var onInputTaken: Runnable? = null
+    internal fun inputTaken() {
+        owner.inputTaken()
+    }
 
     internal fun touched() {
         lastInputNanos = System.nanoTime()
@@ -1106,4 +1177,16 @@ private fun Duration.toNanosSaturated(): Long =
 /** Suspends for [nanos] nanoseconds; nothing when not positive. */
 private suspend fun delayNanos(nanos: Long) {
     if (nanos > 0) delay(nanos.nanoseconds)
+}
+
+/** What a session asks of the connection that runs it. */
+internal interface SessionOwner {
+    /** Ends the session at once: the client is gone or will not read (the reason is logged). */
+    fun cutOff(reason: String)
+
+    /** The session was asked to end ([Session.close]). */
+    fun endRequested()
+
+    /** The handler took input from [Session.input]: a connection waiting for room there may go on. */
+    fun inputTaken()
 }

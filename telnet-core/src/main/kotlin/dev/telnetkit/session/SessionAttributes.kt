@@ -16,22 +16,26 @@ public class AttributeKey<T : Any>(
  * Thread-safe; gone with the session.
  */
 public class SessionAttributes internal constructor() {
-    private val values = ConcurrentHashMap<AttributeKey<*>, Any>()
+    // Created with the first value: most sessions keep none.
+    @Volatile private var map: ConcurrentHashMap<AttributeKey<*>, Any>? = null
+
+    private fun values(): ConcurrentHashMap<AttributeKey<*>, Any> =
+        map ?: synchronized(this) { map ?: ConcurrentHashMap<AttributeKey<*>, Any>().also { map = it } }
 
     /** The value for [key], or null. */
     @Suppress("UNCHECKED_CAST")
-    public operator fun <T : Any> get(key: AttributeKey<T>): T? = values[key] as T?
+    public operator fun <T : Any> get(key: AttributeKey<T>): T? = map?.get(key) as T?
 
     /** Sets the value for [key]. */
     public operator fun <T : Any> set(key: AttributeKey<T>, value: T) {
-        values[key] = value
+        values()[key] = value
     }
 
     /** Removes the value for [key]; returns it, or null. */
     @Suppress("UNCHECKED_CAST")
-    public fun <T : Any> remove(key: AttributeKey<T>): T? = values.remove(key) as T?
+    public fun <T : Any> remove(key: AttributeKey<T>): T? = map?.remove(key) as T?
 
     /** The value for [key], created by [create] the first time. */
     @Suppress("UNCHECKED_CAST")
-    public fun <T : Any> computeIfAbsent(key: AttributeKey<T>, create: Supplier<T>): T = values.computeIfAbsent(key) { create.get() } as T
+    public fun <T : Any> computeIfAbsent(key: AttributeKey<T>, create: Supplier<T>): T = values().computeIfAbsent(key) { create.get() } as T
 }

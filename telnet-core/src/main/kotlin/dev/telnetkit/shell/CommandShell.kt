@@ -99,7 +99,9 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
         }
     }
 
-    private suspend fun commandLoop(session: Session) {
+    // Inline: a session idle at its prompt keeps no suspended frame of it, only handle's.
+    @Suppress("NOTHING_TO_INLINE")
+    private suspend inline fun commandLoop(session: Session) {
         while (true) {
             val first = session.readLine(settings.prompt.promptFor(session), completer = completer) ?: break
             var parsed = CommandLineParser.parse(first)

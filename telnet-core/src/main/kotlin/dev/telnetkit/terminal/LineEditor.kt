@@ -84,7 +84,9 @@ public class LineEditor @JvmOverloads constructor(
     }
 
     private val out = StringBuilder(INITIAL_CAPACITY)
-    private val buf = StringBuilder(INITIAL_CAPACITY)
+    // The line typed so far: the shared empty NO_TEXT until something is typed (an editor waiting
+    // at its prompt holds no buffer). Never written to: every change goes through edit().
+    private var buf: StringBuilder = NO_TEXT
     private var cursor = 0
     // Where the terminal's cursor is, relative to the start of the prompt row.
     private var cursorRow = 0
@@ -103,6 +105,18 @@ public class LineEditor @JvmOverloads constructor(
     private var searchMatchAt = 0 // where the query is in the match
     private var searchFailed = false
     private var searchSaved = ""
+
+    /** The line, to change: a buffer of its own (no longer the shared empty one). */
+    private fun edit(): StringBuilder {
+        if (buf === NO_TEXT) buf = StringBuilder(INITIAL_CAPACITY)
+        return buf
+    }
+
+    /** Empties the line. */
+    private fun clearLine(): StringBuilder {
+        if (buf !== NO_TEXT) buf.setLength(0)
+        return buf
+    }
 
     /** The text typed so far. */
     public val text: String get() = buf.toString()
@@ -131,8 +145,8 @@ public class LineEditor @JvmOverloads constructor(
 
     /** Puts [text] on the line (cut to the longest allowed), the cursor at its end: call before [begin]. */
     public fun preset(text: String) {
-        buf.setLength(0)
-        buf.append(fitted(text))
+        clearLine()
+        edit().append(fitted(text))
         bufStamp++
         cursor = buf.length
     }
@@ -256,7 +270,7 @@ public class LineEditor @JvmOverloads constructor(
     }
 
     private fun eraseLine() {
-        buf.setLength(0).also { bufStamp++ }
+        clearLine().also { bufStamp++ }
         cursor = 0
         refresh()
     }
@@ -300,7 +314,7 @@ public class LineEditor @JvmOverloads constructor(
             row = r
             col = c2
         }
-        buf.insert(cursor, c).also { bufStamp++ }
+        edit().insert(cursor, c).also { bufStamp++ }
         cursor += 1
         val cells = CharacterWidth.of(c.code)
         val echoAtEnd = render && echo && mask == null && atEnd && search == null && row == cursorRow
@@ -342,7 +356,7 @@ public class LineEditor @JvmOverloads constructor(
         if (buf.length + s.length > maxLength) { bell(); return }
         val atEnd = cursor == buf.length
         val (row, col) = position(cursor)
-        buf.insert(cursor, s).also { bufStamp++ }
+        edit().insert(cursor, s).also { bufStamp++ }
         cursor += s.length
         val cells = CharacterWidth.of(s)
         val markFirst = CharacterWidth.of(Character.codePointAt(s, 0)) == 0 // at column 0 it needs its base: redraw
@@ -360,7 +374,7 @@ public class LineEditor @JvmOverloads constructor(
         val removed = buf.substring(from, cursor)
         val atEnd = cursor == buf.length
         val (_, colBefore) = position(cursor)
-        buf.delete(from, cursor).also { bufStamp++ }
+        edit().delete(from, cursor).also { bufStamp++ }
         cursor = from
         val cells = CharacterWidth.of(removed)
         val (row, col) = position(cursor)
@@ -374,7 +388,7 @@ public class LineEditor @JvmOverloads constructor(
 
     private fun deleteForward() {
         if (cursor == buf.length) return
-        buf.delete(cursor, next(cursor)).also { bufStamp++ }
+        edit().delete(cursor, next(cursor)).also { bufStamp++ }
         refresh()
     }
 
@@ -387,7 +401,7 @@ public class LineEditor @JvmOverloads constructor(
         thisIsKill = true
         if (from >= to) return
         if (textMayLeave) killBuffer.add(buf.substring(from, to), continuing = lastWasKill, forward = forward)
-        buf.delete(from, to).also { bufStamp++ }
+        edit().delete(from, to).also { bufStamp++ }
         cursor = from
         refresh()
     }
@@ -398,7 +412,7 @@ public class LineEditor @JvmOverloads constructor(
         val before = previous(at)
         val a = buf.substring(before, at)
         val b = buf.substring(at, next(at))
-        buf.replace(before, next(at), b + a).also { bufStamp++ }
+        edit().replace(before, next(at), b + a).also { bufStamp++ }
         cursor = before + a.length + b.length
         refresh()
     }
@@ -430,7 +444,7 @@ public class LineEditor @JvmOverloads constructor(
     }
 
     private fun resetLine() {
-        buf.setLength(0).also { bufStamp++ }
+        clearLine().also { bufStamp++ }
         cursor = 0
         cursorRow = 0
         cursorCol = 0
@@ -458,8 +472,8 @@ public class LineEditor @JvmOverloads constructor(
     }
 
     private fun replaceLine(line: String) {
-        buf.setLength(0).also { bufStamp++ }
-        buf.append(fitted(line)).also { bufStamp++ }
+        clearLine().also { bufStamp++ }
+        edit().append(fitted(line)).also { bufStamp++ }
         cursor = buf.length
         refresh()
     }
@@ -509,8 +523,8 @@ public class LineEditor @JvmOverloads constructor(
             key == Key.Escape -> endSearch(entries)
             key == Key.Control('G') -> {
                 search = null
-                buf.setLength(0).also { bufStamp++ }
-                buf.append(searchSaved).also { bufStamp++ }
+                clearLine().also { bufStamp++ }
+                edit().append(searchSaved).also { bufStamp++ }
                 cursor = buf.length
             }
             else -> {
@@ -543,8 +557,8 @@ public class LineEditor @JvmOverloads constructor(
         val match = entries.getOrNull(searchMatch)
         search = null
         if (match != null) {
-            buf.setLength(0).also { bufStamp++ }
-            buf.append(fitted(match)).also { bufStamp++ }
+            clearLine().also { bufStamp++ }
+            edit().append(fitted(match)).also { bufStamp++ }
             cursor = searchMatchAt.coerceIn(0, buf.length)
         }
     }
@@ -607,7 +621,7 @@ public class LineEditor @JvmOverloads constructor(
 
     private fun replaceWord(request: CompletionRequest, replacement: String) {
         if (buf.length - request.word.length + replacement.length > maxLength) return bell()
-        buf.replace(request.wordStart, cursor, replacement).also { bufStamp++ }
+        edit().replace(request.wordStart, cursor, replacement).also { bufStamp++ }
         cursor = request.wordStart + replacement.length
         refresh()
     }
@@ -854,6 +868,9 @@ public class LineEditor @JvmOverloads constructor(
         const val MIN_WIDTH = 4
         // Room for a typical command line and its echo without growing the builders while typing.
         const val INITIAL_CAPACITY = 80
+
+        // The line of every editor with nothing typed yet: empty, and never written to (see edit()).
+        val NO_TEXT = StringBuilder(0)
 
         fun previousIn(text: CharSequence, index: Int): Int {
             if (index <= 0) return 0
