@@ -126,12 +126,12 @@ internal class SessionConnection(
     }
 
     /**
-     * After the opening: true if the handler is to run. A client that left during the opening
-     * without a word is not served (nobody is there); one over a session limit filled meanwhile is
+     * After the opening: true if the handler is to run. A Telnet client that left during the
+     * opening without a word is not served (nobody is there); one over a session limit filled meanwhile is
      * shown the busy line.
      */
     private fun admitted(): Boolean {
-        if (inputEnding && !receivedInput) {
+        if (abandonable && inputEnding && !receivedInput) {
             logger.debug { "session ${session.id} (${session.remoteAddress}): client gone before the session started" }
             return false
         }
@@ -198,6 +198,9 @@ internal class SessionConnection(
     // Anything for the handler has come (text, a key, an interrupt): a client that half-closes
     // after typing still has its session run.
     private var receivedInput = false
+    // A Telnet connection whose input ends before it typed anything has nobody behind it. Not so
+    // over SSH or a WebSocket: `ssh host cmd` runs its command with its input already ended.
+    private val abandonable = connection.terminal == null
 
     private fun startReading() {
         reading = true
@@ -236,7 +239,7 @@ internal class SessionConnection(
         stopReading()
         inputEnding = true
         // Gone while opening, having typed nothing: its slot is free now, not when its coroutine ends.
-        if (!receivedInput) admission.releaseIfOpening()
+        if (abandonable && !receivedInput) admission.releaseIfOpening()
         wire.inputEnded()
         // Type-ahead still waiting for room in the session's queue goes first: closing the queue
         // now would drop it (offerInput counts a closed queue as taken).
