@@ -178,13 +178,14 @@ class ColdStart(args: List<String>) {
         }
     }.getOrElse { null to null }
 
-    /** Waits until [port] is listening, read from /proc/net/tcp: a connect to see it would be the server's first client. */
+    /** Waits until [port] is listening, read from /proc/net/tcp and tcp6: a connect to see it would be the server's first client. */
     private fun awaitListening(port: Int, process: Process) {
         val hex = ":%04X ".format(port)
         val deadline = System.nanoTime() + 120_000_000_000L
         while (System.nanoTime() < deadline) {
             check(process.isAlive) { "the server exited at start" }
-            val listening = runCatching { File("/proc/net/tcp").readLines() }.getOrDefault(emptyList())
+            // A JVM's 127.0.0.1 socket is often an IPv6 one (::ffff:127.0.0.1): tcp6 as well as tcp.
+            val listening = listOf("/proc/net/tcp", "/proc/net/tcp6").flatMap { runCatching { File(it).readLines() }.getOrDefault(emptyList()) }
                 .any { line -> line.trim().split(Regex("\\s+")).let { f -> f.size > 3 && f[1].endsWith(hex.trim()) && f[3] == "0A" } }
             if (listening) return
             Thread.sleep(20)
