@@ -17,16 +17,7 @@ fun main(args: Array<String>) {
                 System.err.println("telnet-bench: ${e.message}")
                 exitProcess(2)
             }
-            val status = try {
-                BenchRunner(options).run()
-            } catch (e: IllegalStateException) {
-                System.err.println("telnet-bench: ${e.message}")
-                1
-            } catch (e: IllegalArgumentException) {
-                System.err.println("telnet-bench: ${e.message}")
-                1
-            }
-            exitProcess(status)
+            exitProcess(reportingFailures { BenchRunner(options).run() })
         }
         "cold" -> {
             val cold = try {
@@ -36,16 +27,7 @@ fun main(args: Array<String>) {
                 exitProcess(2)
             }
             if (cold.help) { println(COLD_USAGE); return }
-            val status = try {
-                cold.run()
-            } catch (e: IllegalStateException) {
-                System.err.println("telnet-bench: ${e.message}")
-                1
-            } catch (e: IllegalArgumentException) {
-                System.err.println("telnet-bench: ${e.message}")
-                1
-            }
-            exitProcess(status)
+            exitProcess(reportingFailures { cold.run() })
         }
         "ssh" -> {
             val bench = try {
@@ -62,4 +44,15 @@ fun main(args: Array<String>) {
             exitProcess(2)
         }
     }
+}
+
+/** Runs [block]; a failure it reports (bad options, a server that would not start) is one line and exit status 1. */
+private inline fun reportingFailures(block: () -> Int): Int = try {
+    block()
+} catch (e: IllegalStateException) {
+    System.err.println("telnet-bench: ${e.message}")
+    1
+} catch (e: IllegalArgumentException) {
+    System.err.println("telnet-bench: ${e.message}")
+    1
 }

@@ -336,7 +336,7 @@ public class Session internal constructor(
         val line = errorFormatter.formatError(this, text)
         if (!link.separateErrors) return writeLine(line)
         currentCoroutineContext().ensureActive()
-        if (!link.writeError(link.encode(crlf(line + "\n").toByteArray(encoding)))) {
+        if (!link.writeError(link.encode(TextEncoder.crlfBytes(line + "\n", encoding)))) {
             logger.debug { "session $id: an error line was dropped, the client reads nothing" }
         }
     }
@@ -1152,18 +1152,6 @@ public class Session internal constructor(
 
         /** What nextKey returns when the input held a trigger: never handed to an editor or a caller. */
         val TRIGGER_FIRED: Key = Key.Control('\u0000')
-
-        /** `\n` without a `\r` before it becomes `\r\n`, so lines break right even in BINARY. */
-        fun crlf(text: CharSequence): String {
-            if (text.indexOf('\n') < 0) return text.toString()
-            val out = StringBuilder(text.length + 8)
-            for (i in text.indices) {
-                val c = text[i]
-                if (c == '\n' && (i == 0 || text[i - 1] != '\r')) out.append('\r')
-                out.append(c)
-            }
-            return out.toString()
-        }
     }
 }
 
