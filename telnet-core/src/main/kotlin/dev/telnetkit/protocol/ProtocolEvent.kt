@@ -57,6 +57,14 @@ public sealed class ProtocolEvent {
     /** XDISPLOC: the client's X display location, such as `host:0.0`. */
     public data class DisplayLocation(val location: String) : ProtocolEvent()
 
+    /**
+     * A subnegotiation of an option left to [OptionExtensions], received while the option is
+     * enabled on either side; [payload] is what came between `IAC SB option` and `IAC SE`.
+     */
+    public class Subnegotiation(public val option: Int, public val payload: ByteArray) : ProtocolEvent() {
+        override fun toString(): String = "Subnegotiation(${TelnetOption.name(option)}, ${payload.size} bytes)"
+    }
+
     /** An option settled as [enabled] on [side]. */
     public data class OptionChanged(val side: OptionSide, val option: Int, val enabled: Boolean) : ProtocolEvent()
 

@@ -6,6 +6,8 @@ package dev.telnetkit.protocol
  * Every command on the wire is preceded by [IAC]; a data byte of value 255 is sent as `IAC IAC`.
  */
 public object TelnetCommand {
+    /** End of record, RFC 885: marks the end of a record (MUD servers: of a prompt) once EOR is agreed. */
+    public const val EOR: Int = 239
     /** End of subnegotiation parameters. */
     public const val SE: Int = 240
     /** No operation. */
@@ -42,7 +44,7 @@ public object TelnetCommand {
     /** A readable name for a command byte, such as `"AYT"`, or the number for unknown bytes. */
     @JvmStatic
     public fun name(code: Int): String = when (code) {
-        SE -> "SE"; NOP -> "NOP"; DM -> "DM"; BRK -> "BRK"; IP -> "IP"; AO -> "AO"; AYT -> "AYT"
+        EOR -> "EOR"; SE -> "SE"; NOP -> "NOP"; DM -> "DM"; BRK -> "BRK"; IP -> "IP"; AO -> "AO"; AYT -> "AYT"
         EC -> "EC"; EL -> "EL"; GA -> "GA"; SB -> "SB"; WILL -> "WILL"; WONT -> "WONT"; DO -> "DO"
         DONT -> "DONT"; IAC -> "IAC"
         else -> code.toString()

@@ -11,8 +11,13 @@ import dev.telnetkit.annotations.EngineApi
  * lone `LF` arrives as `LF`. Consumers treat either as the end of a line, so every line ends
  * exactly once. With [binaryInput] set (the peer has BINARY enabled), data passes unchanged.
  *
- * Memory is bounded: a subnegotiation longer than [maxSubnegotiation] bytes is discarded (the
- * decoder keeps skipping until `IAC SE`) and reported as [TelnetEvent.SubnegotiationError].
+ * Memory is bounded: a subnegotiation longer than [maxSubnegotiation] bytes (or the option's own
+ * bound, [subnegotiationLimit]) is discarded (the decoder keeps skipping until `IAC SE`) and
+ * reported as [TelnetEvent.SubnegotiationError].
+ *
+ * A sink may call [stop] while it handles an event: [decode] then returns right after that event,
+ * telling how many bytes it used, so the caller can treat the rest differently (MCCP3: what follows
+ * `IAC SB MCCP3 IAC SE` is compressed).
  * So is an `IAC SB` with an IAC where its option code belongs; that IAC then starts the next command.
  *
  * Not thread-safe: one decoder belongs to one connection and is fed from one place.
@@ -44,12 +49,33 @@ public class TelnetDecoder @JvmOverloads constructor(
     private var dataBuffer = EMPTY
     private var dataLength = 0
 
+    /**
+     * The payload bound of each option's subnegotiations, where it differs from `maxSubnegotiation`
+     * (which applies when this is null). Values are clamped to 16..16 MiB.
+     */
+    public var subnegotiationLimit: SubnegotiationLimit? = null
+
+    private var sbLimit = maxSubnegotiation
+    private var stopRequested = false
+
     /** Bytes held for a subnegotiation in progress; bounded by `maxSubnegotiation`. */
     public val bufferedSubnegotiationBytes: Int get() = sbLength
 
-    /** Decodes [length] bytes of [bytes] from [offset], reporting events to [sink] in order. */
-    public fun decode(bytes: ByteArray, offset: Int, length: Int, sink: TelnetEventSink) {
+    /**
+     * Called by a sink while it handles an event: the [decode] under way returns right after it,
+     * leaving the rest of its bytes undecoded.
+     */
+    public fun stop() {
+        stopRequested = true
+    }
+
+    /**
+     * Decodes [length] bytes of [bytes] from [offset], reporting events to [sink] in order. Returns
+     * how many bytes it used: [length], unless the sink called [stop].
+     */
+    public fun decode(bytes: ByteArray, offset: Int, length: Int, sink: TelnetEventSink): Int {
         require(offset >= 0 && length >= 0 && offset + length <= bytes.size) { "offset/length outside the array" }
+        stopRequested = false
         if (state == DATA) {
             // The common case, what a user types: data alone, no IAC. It goes out as one array of
             // exactly its size, with no scratch buffer to copy it from.
@@ -64,11 +90,17 @@ public class TelnetDecoder @JvmOverloads constructor(
                     sink.onEvent(TelnetEvent.Data(run))
                 }
                 dataBuffer = EMPTY
-                return
+                return length
             }
         }
         ensureDataCapacity(length)
         for (i in offset until offset + length) {
+            if (stopRequested) {
+                stopRequested = false
+                flushData(sink)
+                dataBuffer = EMPTY
+                return i - offset
+            }
             val b = bytes[i].toInt() and 0xff
             when (state) {
                 DATA -> if (b == TelnetCommand.IAC) state = IAC else data(b)
@@ -82,19 +114,22 @@ public class TelnetDecoder @JvmOverloads constructor(
                     sbOption = b
                     sbLength = 0
                     sbOverflow = false
+                    sbLimit = subnegotiationLimit?.let { it.maxPayload(b).coerceIn(16, 1 shl 24) } ?: maxSubnegotiation
                     state = SB_DATA
                 }
                 SB_DATA -> if (b == TelnetCommand.IAC) state = SB_IAC else sbByte(b, sink)
                 SB_IAC -> sbIac(b, sink)
             }
         }
+        stopRequested = false
         flushData(sink)
         // Scratch for one call only: an idle connection keeps no buffer.
         dataBuffer = EMPTY
+        return length
     }
 
-    /** Decodes the whole of [bytes]. */
-    public fun decode(bytes: ByteArray, sink: TelnetEventSink): Unit = decode(bytes, 0, bytes.size, sink)
+    /** Decodes the whole of [bytes]; returns how many it used (see [stop]). */
+    public fun decode(bytes: ByteArray, sink: TelnetEventSink): Int = decode(bytes, 0, bytes.size, sink)
 
     /**
      * How many data bytes [data] keeps of `bytes[from until to]` (an LF or NUL right after a CR is
@@ -157,14 +192,14 @@ public class TelnetDecoder @JvmOverloads constructor(
 
     private fun sbByte(b: Int, sink: TelnetEventSink) {
         if (sbOverflow) return
-        if (sbLength == maxSubnegotiation) {
+        if (sbLength == sbLimit) {
             sbOverflow = true
             releaseSubnegotiationBuffer()
-            emit(TelnetEvent.SubnegotiationError(sbOption, "longer than $maxSubnegotiation bytes"), sink)
+            emit(TelnetEvent.SubnegotiationError(sbOption, "longer than $sbLimit bytes"), sink)
             return
         }
         if (sbLength == sbBuffer.size) {
-            sbBuffer = sbBuffer.copyOf(minOf(maxSubnegotiation, maxOf(64, sbBuffer.size * 2)))
+            sbBuffer = sbBuffer.copyOf(minOf(sbLimit, maxOf(64, sbBuffer.size * 2)))
         }
         sbBuffer[sbLength++] = b.toByte()
     }
@@ -229,4 +264,11 @@ public class TelnetDecoder @JvmOverloads constructor(
         private const val SB_DATA = 7
         private const val SB_IAC = 8
     }
+}
+
+/** The payload bound of an option's subnegotiations, for [TelnetDecoder.subnegotiationLimit]. */
+@EngineApi
+public fun interface SubnegotiationLimit {
+    /** The largest payload of [option]'s subnegotiations to keep, in bytes. */
+    public fun maxPayload(option: Int): Int
 }

@@ -36,6 +36,16 @@ public object TelnetOption {
     public const val NEW_ENVIRON: Int = 39
     /** Charset, RFC 2066. */
     public const val CHARSET: Int = 42
+    /** MUD Server Data Protocol (not built in; see the telnet-mud module). */
+    public const val MSDP: Int = 69
+    /** MUD Server Status Protocol (not built in; see the telnet-mud module). */
+    public const val MSSP: Int = 70
+    /** MUD Client Compression Protocol v2: the server's output compressed (not built in). */
+    public const val MCCP2: Int = 86
+    /** MUD Client Compression Protocol v3: the client's input compressed (not built in). */
+    public const val MCCP3: Int = 87
+    /** Generic MUD Communication Protocol (not built in; see the telnet-mud module). */
+    public const val GMCP: Int = 201
 
     /** A readable name for an option code, such as `"NAWS"`, or the number for unknown options. */
     @JvmStatic
@@ -44,6 +54,7 @@ public object TelnetOption {
         TTYPE -> "TTYPE"; EOR -> "EOR"; NAWS -> "NAWS"; TSPEED -> "TSPEED"; LFLOW -> "LFLOW"
         LINEMODE -> "LINEMODE"; XDISPLOC -> "XDISPLOC"; OLD_ENVIRON -> "OLD-ENVIRON"
         AUTHENTICATION -> "AUTHENTICATION"; ENCRYPT -> "ENCRYPT"; NEW_ENVIRON -> "NEW-ENVIRON"; CHARSET -> "CHARSET"
+        MSDP -> "MSDP"; MSSP -> "MSSP"; MCCP2 -> "MCCP2"; MCCP3 -> "MCCP3"; GMCP -> "GMCP"
         else -> option.toString()
     }
 }

@@ -43,19 +43,39 @@ public fun interface ProtocolEventSink {
  * a running command could delay it without bound, and line-mode clients that discard output until
  * the answer (inetutils on Ctrl-C) would lose the prompt drawn meanwhile.
  *
+ * Options it does not speak itself may be left to [extensions] (an application's option handlers):
+ * they are negotiated here all the same, asked for with the opening offers where the extensions
+ * say so, and reported as [ProtocolEvent.OptionChanged] and [ProtocolEvent.Subnegotiation]; after
+ * such a subnegotiation [receive] returns at once (see its doc). Requests on their behalf go through
+ * [requestForExtension], which bounds them per option, so an extension answering every change with
+ * the opposite request cannot start a loop with the client.
+ *
  * Not thread-safe: the owner serialises calls.
  *
  * Engine API ([EngineApi]): Kotlin callers must opt in; Java callers are not checked by the compiler,
  * and the same caveat holds for them: it may change in any release.
  */
 @EngineApi
-public class TelnetProtocol(
+public class TelnetProtocol @JvmOverloads constructor(
     private val settings: ProtocolSettings,
     private val output: ProtocolOutput,
     private val events: ProtocolEventSink,
+    private val extensions: OptionExtensions? = null,
 ) {
-    private val decoder = TelnetDecoder(settings.maxSubnegotiation)
-    private val negotiator = OptionNegotiator(OptionPolicy.SERVER)
+    private val decoder = TelnetDecoder(settings.maxSubnegotiation).also { decoder ->
+        if (extensions != null) decoder.subnegotiationLimit = SubnegotiationLimit { option ->
+            if (extensions.handles(option)) extensions.maxSubnegotiation(option) else settings.maxSubnegotiation
+        }
+    }
+    private val negotiator = OptionNegotiator(
+        if (extensions == null) OptionPolicy.SERVER
+        else OptionPolicy { side, option ->
+            if (!OptionExtensions.isBuiltIn(option) && extensions.handles(option)) extensions.allows(side, option)
+            else OptionPolicy.SERVER.allows(side, option)
+        },
+    )
+    // Requests made for extensions, per option, saturating; made on first use.
+    private var extensionRequests: ByteArray? = null
     private var ttype: TerminalTypeCycle? = null
     // TTYPE SENDs asked and not yet answered (the cycle is pipelined, two at a time).
     private var ttypeAsked = 0
@@ -96,7 +116,8 @@ public class TelnetProtocol(
                 negotiator.receive(event.verb, event.option, negotiationSink)
                 if (!offered) offerCharacterMode()
             }
-            is TelnetEvent.Subnegotiation -> subnegotiation(event.option, event.payload)
+            is TelnetEvent.Subnegotiation -> if (isExtension(event.option)) extensionSubnegotiation(event.option, event.payload)
+                else subnegotiation(event.option, event.payload)
             is TelnetEvent.SubnegotiationError ->
                 events.onEvent(ProtocolEvent.Warning("subnegotiation ${TelnetOption.name(event.option)} dropped: ${event.reason}"))
         }
@@ -123,14 +144,52 @@ public class TelnetProtocol(
         negotiator.request(OptionSide.REMOTE, TelnetOption.TTYPE, true, negotiationSink)
     }
 
-    /** Feeds received bytes; replies go to `output` and events to `events` before this returns. */
-    public fun receive(bytes: ByteArray, offset: Int = 0, length: Int = bytes.size) {
+    /**
+     * Feeds received bytes; replies go to `output` and events to `events` before this returns.
+     * Returns how many bytes were used: all of them, except after a subnegotiation of an extension's
+     * option, where it returns right after it so its handler can act before the next byte is read
+     * (MCCP3 compresses what follows); feed the rest again afterwards.
+     */
+    @JvmOverloads
+    public fun receive(bytes: ByteArray, offset: Int = 0, length: Int = bytes.size): Int =
         decoder.decode(bytes, offset, length, eventSink)
-    }
 
     /** Asks for [option] to be enabled or disabled on [side] (see [OptionNegotiator.request]). */
     public fun request(side: OptionSide, option: Int, enable: Boolean) {
         negotiator.request(side, option, enable, negotiationSink)
+    }
+
+    /**
+     * [request] on behalf of an extension: at most `maxNegotiationsPerOption` requests per option
+     * in a session, so an extension that answers each change with the opposite request cannot keep
+     * a loop going with the client. False (and a warning) once that many were made; also false for
+     * an option no extension handles, or one the extensions do not allow on [side].
+     */
+    public fun requestForExtension(side: OptionSide, option: Int, enable: Boolean): Boolean {
+        if (!isExtension(option)) return false
+        if (enable && !negotiator.isEnabled(side, option) && extensions?.allows(side, option) != true) return false
+        val counts = extensionRequests ?: ByteArray(256).also { extensionRequests = it }
+        val n = counts[option].toInt() and 0xff
+        if (n >= settings.maxNegotiationsPerOption) {
+            if (n == settings.maxNegotiationsPerOption) {
+                counts[option] = (n + 1).toByte()
+                events.onEvent(ProtocolEvent.Warning("more than ${settings.maxNegotiationsPerOption} requests for ${TelnetOption.name(option)}: ignoring them"))
+            }
+            return false
+        }
+        counts[option] = (n + 1).toByte()
+        negotiator.request(side, option, enable, negotiationSink)
+        return true
+    }
+
+    private fun isExtension(option: Int): Boolean =
+        extensions != null && !OptionExtensions.isBuiltIn(option) && extensions.handles(option)
+
+    /** An extension's subnegotiation, taken only while its option is enabled on either side. */
+    private fun extensionSubnegotiation(option: Int, payload: ByteArray) {
+        if (!negotiator.isEnabled(OptionSide.LOCAL, option) && !negotiator.isEnabled(OptionSide.REMOTE, option)) return
+        events.onEvent(ProtocolEvent.Subnegotiation(option, payload))
+        decoder.stop()
     }
 
     // Unsolicited negotiation messages received per option, saturating, allocated on first use: the
@@ -181,6 +240,10 @@ public class TelnetProtocol(
         negotiator.request(OptionSide.REMOTE, TelnetOption.NAWS, true, negotiationSink)
         negotiator.request(OptionSide.REMOTE, TelnetOption.NEW_ENVIRON, true, negotiationSink)
         negotiator.request(OptionSide.REMOTE, TelnetOption.CHARSET, true, negotiationSink)
+        extensions?.let { ext ->
+            for (option in ext.openingRequests(OptionSide.LOCAL)) if (isExtension(option)) negotiator.request(OptionSide.LOCAL, option, true, negotiationSink)
+            for (option in ext.openingRequests(OptionSide.REMOTE)) if (isExtension(option)) negotiator.request(OptionSide.REMOTE, option, true, negotiationSink)
+        }
     }
 
     private fun command(code: Int) {

@@ -1,5 +1,8 @@
 package dev.telnetkit.server
 
+import dev.telnetkit.wire.TelnetOptionFactory
+import dev.telnetkit.wire.TelnetOptionHandler
+
 import dev.telnetkit.protocol.ProtocolSettings
 import dev.telnetkit.transport.Transport
 import dev.telnetkit.transport.tls.TlsMode
@@ -69,6 +72,10 @@ import java.util.concurrent.Executor
  * @property endpoints more places to listen, beside [port]: SSH (`SshSettings` from `telnet-ssh`),
  *   or another transport on another port ([ServerEndpoint.of]). The same handler, limits and
  *   messages serve them all; [maxSessions] and [maxSessionsPerAddress] count them together.
+ * @property telnetOptions the application's Telnet options: each factory makes one option's
+ *   handler for every Telnet session (not for SSH or other plain-terminal transports). The core
+ *   negotiates them; see [TelnetOptionHandler]. No two may handle the same option, and none an
+ *   option the core speaks itself.
  */
 public class ServerSettings @JvmOverloads constructor(
     public val host: String = "127.0.0.1",
@@ -94,6 +101,7 @@ public class ServerSettings @JvmOverloads constructor(
     public val endpoints: List<ServerEndpoint> = emptyList(),
     public val maxStartups: Int = 1_000,
     public val maxStartupsPerAddress: Int = maxSessionsPerAddress,
+    public val telnetOptions: List<TelnetOptionFactory> = emptyList(),
 ) {
     init {
         require(host.isNotBlank()) { "host must not be blank" }
@@ -120,7 +128,7 @@ public class ServerSettings @JvmOverloads constructor(
         host, port, connectMaxWait, idleTimeout, idleNotice, shutdownNotice, outputBufferLimit,
         outputStallTimeout, maxLineLength, areYouThereAnswer, protocol, historySize, escapeTimeout,
         maxSessions, maxSessionsPerAddress, busyMessage, eventLoops, transport, blockingExecutor, tls, endpoints,
-        maxStartups, maxStartupsPerAddress,
+        maxStartups, maxStartupsPerAddress, telnetOptions,
     )
 
     /** A copy with the given [port], the rest unchanged. */
@@ -128,6 +136,6 @@ public class ServerSettings @JvmOverloads constructor(
         host, port, connectMaxWait, idleTimeout, idleNotice, shutdownNotice, outputBufferLimit,
         outputStallTimeout, maxLineLength, areYouThereAnswer, protocol, historySize, escapeTimeout,
         maxSessions, maxSessionsPerAddress, busyMessage, eventLoops, transport, blockingExecutor, tls, endpoints,
-        maxStartups, maxStartupsPerAddress,
+        maxStartups, maxStartupsPerAddress, telnetOptions,
     )
 }

@@ -61,7 +61,7 @@ internal class SessionConnection(
         output, this, connection.peerCertificates,
     )
     private val wire: Wire = connection.terminal?.let { PlainTerminalWire(session, it) }
-        ?: TelnetWire(session, settings.protocol, output, settings.connectMaxWait, settings.areYouThereAnswer) { cutOff(it) }
+        ?: TelnetWire(session, settings.protocol, output, settings.connectMaxWait, settings.areYouThereAnswer, settings.telnetOptions) { cutOff(it) }
 
     init {
         session.link = wire
@@ -120,6 +120,7 @@ internal class SessionConnection(
                     connection.shutdownOutput()
                 }
                 connection.close()
+                wire.closed()
             }
             cutOffReason?.let { logger.warn { "session ${session.id} (${session.remoteAddress}) cut off: $it" } }
         }

@@ -1,5 +1,7 @@
 package dev.telnetkit.server
 
+import dev.telnetkit.wire.TelnetOptionFactory
+
 import dev.telnetkit.session.BlockingSessionHandler
 import dev.telnetkit.transport.Transport
 import dev.telnetkit.session.ErrorFormatter
@@ -63,6 +65,7 @@ public class TelnetServerBuilder internal constructor() {
     private var busyMessage = SERVER.busyMessage
     private var maxStartups = SERVER.maxStartups
     private var maxStartupsPerAddress: Int? = null
+    private val telnetOptions = ArrayList<TelnetOptionFactory>()
     private var areYouThereAnswer = SERVER.areYouThereAnswer
     private var maxSubnegotiation = SERVER.protocol.maxSubnegotiation
     private var maxTerminalTypes = SERVER.protocol.maxTerminalTypes
@@ -150,6 +153,13 @@ public class TelnetServerBuilder internal constructor() {
      * [maxSessionsPerAddress]); over it, one waits a second for a slot, then is refused as busy.
      */
     public fun maxStartupsPerAddress(count: Int): TelnetServerBuilder = apply { maxStartupsPerAddress = count }
+
+    /**
+     * Adds a Telnet option of the application's (GMCP, compression, one of its own): [factory]
+     * makes its handler for each Telnet session. See [ServerSettings.telnetOptions] and
+     * [dev.telnetkit.wire.TelnetOptionHandler].
+     */
+    public fun telnetOption(factory: TelnetOptionFactory): TelnetServerBuilder = apply { telnetOptions += factory }
 
     /**
      * Threads that run the sockets and the sessions (default: one per processor). Commands made
@@ -304,6 +314,7 @@ public class TelnetServerBuilder internal constructor() {
             tls = tls,
             endpoints = endpoints.toList(),
             maxStartups = maxStartups, maxStartupsPerAddress = maxStartupsPerAddress ?: maxSessionsPerAddress,
+            telnetOptions = telnetOptions.toList(),
             protocol = ProtocolSettings(
                 charsets = ProtocolSettings.charsetsPreferring(encoding), maxSubnegotiation = maxSubnegotiation,
                 maxTerminalTypes = maxTerminalTypes, maxEnvironmentVariables = maxEnvironmentVariables,

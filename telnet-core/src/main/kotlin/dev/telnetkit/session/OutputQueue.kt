@@ -22,11 +22,20 @@ import kotlin.time.Duration
  * Protocol chunks (Telnet negotiation replies, offered with `protocol = true`) are data's equals in
  * order and in the bound, but Telnet AO ([discardData]) drops only data: a `WILL TIMING-MARK` or a
  * CHARSET `ACCEPTED` still goes out, or the client would wait for it forever.
+ *
+ * An [OutputTransform] (MCCP2 compression) can be put in from a point in the stream on
+ * ([startTransform]) and taken out again ([stopTransform]); it applies to what the drainer takes,
+ * batch by batch, so queued data not yet taken can still be dropped by [discardData].
  */
 @EngineApi
 public class OutputQueue internal constructor(internal val limit: Int) {
     private val lock = Any()
-    private var chunks: ArrayDeque<ByteArray>? = null
+    // ByteArray chunks, and StageSwitch marks where an output transform starts or stops.
+    private var chunks: ArrayDeque<Any>? = null
+    // The output transform in force for what the drainer takes next, and the switches still queued.
+    private var stage: OutputTransform? = null
+    private var switchesQueued = 0
+    private var transformsClosed = false
     // The protocol chunks among [chunks], by identity; made on first use, emptied with the queue.
     private var protocolChunks: MutableSet<ByteArray>? = null
     // Bytes of batches taken that the transport has not yet reported written, under the lock.
@@ -73,13 +82,63 @@ public class OutputQueue internal constructor(internal val limit: Int) {
             if (closed) return true
             val now = count
             if (now > 0 && now + bytes.size > limit) return false
-            (chunks ?: ArrayDeque<ByteArray>(4).also { chunks = it }).addLast(bytes)
+            (chunks ?: ArrayDeque<Any>(4).also { chunks = it }).addLast(bytes)
             if (protocol) (protocolChunks ?: Collections.newSetFromMap(IdentityHashMap<ByteArray, Boolean>()).also { protocolChunks = it }).add(bytes)
             setCount(now + bytes.size)
             scheduleDrain()
         }
         toWake?.run()
         return true
+    }
+
+    /**
+     * Queues [announcement] (a protocol chunk, such as `IAC SB MCCP2 IAC SE`; may be empty) and,
+     * right behind it with nothing between, the start of [transform]: every byte offered after
+     * this goes through it. A transform already in force is finished first. False if the session's
+     * output is closed (the transform is then closed at once).
+     */
+    internal fun startTransform(announcement: ByteArray, transform: OutputTransform): Boolean =
+        queueSwitch(announcement, StageSwitch(transform))
+
+    /** Ends the transform in force (its stream's trailer goes out) from this point on; later bytes go as they are. */
+    internal fun stopTransform(): Boolean = queueSwitch(EMPTY, StageSwitch(null))
+
+    private fun queueSwitch(announcement: ByteArray, switch: StageSwitch): Boolean {
+        val toWake = synchronized(lock) {
+            if (closed || transformsClosed) {
+                switch.transform?.let { runCatching { it.close() } }
+                return false
+            }
+            val queue = chunks ?: ArrayDeque<Any>(4).also { chunks = it }
+            if (announcement.isNotEmpty()) {
+                queue.addLast(announcement)
+                (protocolChunks ?: Collections.newSetFromMap(IdentityHashMap<ByteArray, Boolean>()).also { protocolChunks = it }).add(announcement)
+                setCount(count + announcement.size)
+            }
+            queue.addLast(switch)
+            switchesQueued++
+            scheduleDrain()
+        }
+        toWake?.run()
+        return true
+    }
+
+    /** True while an output transform is in force or queued to start. */
+    internal val transforming: Boolean get() = synchronized(lock) { stage != null || switchesQueued > 0 }
+
+    /**
+     * The session is over: closes the transform in force and any still queued (their native
+     * memory). Output taken from now on goes as it is.
+     */
+    internal fun closeTransforms() {
+        synchronized(lock) {
+            transformsClosed = true
+            stage?.let { runCatching { it.close() } }
+            stage = null
+            chunks?.forEach { if (it is StageSwitch) runCatching { it.transform?.close() } }
+            chunks?.removeAll { it is StageSwitch }
+            switchesQueued = 0
+        }
     }
 
     /** Under the lock: the wake to run once the lock is let go (the transport's wake may take its own locks), or null. */
@@ -104,12 +163,58 @@ public class OutputQueue internal constructor(internal val limit: Int) {
             protocolChunks = null
             return null
         }
-        var size = 0L
-        Array(queue.size) { size += queue[it].size; ByteBuffer.wrap(queue[it]) }.also {
-            queue.clear()
-            protocolChunks?.clear()
-            inFlight += size
+        if (stage == null && switchesQueued == 0) {
+            var size = 0L
+            return Array(queue.size) { size += (queue[it] as ByteArray).size; ByteBuffer.wrap(queue[it] as ByteArray) }.also {
+                queue.clear()
+                protocolChunks?.clear()
+                inFlight += size
+            }
         }
+        transformedBatch(queue)
+    }
+
+    /** Under the lock: the queue taken as one batch through the transforms in force and queued. */
+    private fun transformedBatch(queue: ArrayDeque<Any>): Array<ByteBuffer> {
+        val out = ArrayList<ByteBuffer>(4)
+        var offered = 0L
+        var sent = 0L
+        var pending: java.io.ByteArrayOutputStream? = null
+        fun emit(bytes: ByteArray) {
+            if (bytes.isEmpty()) return
+            out.add(ByteBuffer.wrap(bytes))
+            sent += bytes.size
+        }
+        fun flushPending() {
+            val run = pending ?: return
+            pending = null
+            val current = stage ?: return
+            emit(current.transform(run.toByteArray(), 0, run.size()))
+        }
+        for (item in queue) {
+            if (item is ByteArray) {
+                offered += item.size
+                if (stage == null) emit(item)
+                else (pending ?: java.io.ByteArrayOutputStream(item.size).also { pending = it }).write(item, 0, item.size)
+            } else if (item is StageSwitch) {
+                switchesQueued--
+                flushPending()
+                stage?.let { old ->
+                    emit(old.finish())
+                    runCatching { old.close() }
+                }
+                stage = item.transform
+            }
+        }
+        flushPending()
+        queue.clear()
+        protocolChunks?.clear()
+        // What was counted at offer becomes what goes on the wire.
+        setCount((count - offered + sent).coerceAtLeast(0))
+        inFlight += sent
+        // Drainers look at the last buffer of a batch: never hand out an empty one.
+        if (out.isEmpty()) out.add(ByteBuffer.wrap(EMPTY))
+        return out.toTypedArray()
     }
 
     /**
@@ -126,9 +231,12 @@ public class OutputQueue internal constructor(internal val limit: Int) {
             protocolChunks = null
             return -1
         }
+        if (stage != null) return 0
         var moved = 0
-        while (queue.isNotEmpty() && queue.first().size <= target.remaining()) {
-            val chunk = queue.removeFirst()
+        while (queue.isNotEmpty()) {
+            val chunk = queue.first() as? ByteArray ?: break
+            if (chunk.size > target.remaining()) break
+            queue.removeFirst()
             protocolChunks?.remove(chunk)
             target.put(chunk)
             moved += chunk.size
@@ -151,6 +259,8 @@ public class OutputQueue internal constructor(internal val limit: Int) {
         synchronized(lock) {
             drainScheduled = false
             closed = true
+            chunks?.forEach { if (it is StageSwitch) runCatching { it.transform?.close() } }
+            switchesQueued = 0
             chunks = null
             protocolChunks = null
             inFlight = 0
@@ -197,6 +307,8 @@ public class OutputQueue internal constructor(internal val limit: Int) {
     /** Drops everything not yet taken by the drainer (the client is being cut off). */
     internal fun discard() {
         synchronized(lock) {
+            chunks?.forEach { if (it is StageSwitch) runCatching { it.transform?.close() } }
+            switchesQueued = 0
             chunks?.clear()
             protocolChunks?.clear()
             // A batch already taken keeps going (its bytes may be on the wire); it is not counted.
@@ -212,9 +324,10 @@ public class OutputQueue internal constructor(internal val limit: Int) {
         synchronized(lock) {
             val queue = chunks ?: return
             val keep = protocolChunks
-            if (keep.isNullOrEmpty()) queue.clear() else queue.retainAll { it in keep }
+            if (keep.isNullOrEmpty() && switchesQueued == 0) queue.clear()
+            else queue.retainAll { it !is ByteArray || (keep != null && it in keep) }
             var kept = inFlight
-            for (chunk in queue) kept += chunk.size
+            for (chunk in queue) if (chunk is ByteArray) kept += chunk.size
             setCount(kept)
         }
     }
@@ -222,5 +335,12 @@ public class OutputQueue internal constructor(internal val limit: Int) {
     /** No more offers; what is queued still goes out. */
     internal fun close() {
         synchronized(lock) { closed = true }
+    }
+
+    // A point in the queue where the output transform changes (null: none from here on).
+    private class StageSwitch(val transform: OutputTransform?)
+
+    private companion object {
+        val EMPTY = ByteArray(0)
     }
 }

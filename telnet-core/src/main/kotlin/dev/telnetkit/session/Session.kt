@@ -456,6 +456,8 @@ public class Session internal constructor(
                 editor.render = serverEchoes
                 editor.showMessage(text)
                 send(editor.takeOutput())
+                // The prompt stands alone again below the message: mark it again (EOR, GA).
+                if (editor.text.isEmpty() && link.showsPrompts) link.promptShown()
             }
         }
     }
@@ -618,6 +620,7 @@ public class Session internal constructor(
             activeEditor = editor
             editor.begin(prompt)
             send(editor.takeOutput())
+            if (prompt.isNotEmpty() && link.showsPrompts) link.promptShown()
             return editor
         }
     }

@@ -35,6 +35,9 @@ internal interface TerminalLink {
     /** Sends one error line, already through [encode], apart from the output; false if it was dropped. */
     fun writeError(line: ByteArray): Boolean = false
 
+    /** A prompt was drawn and the session waits for a line (Telnet option handlers may mark it: EOR, GA). */
+    fun promptShown() {}
+
     /** The session's exit status changed: the transport reports the last one when the session ends. */
     fun exitStatusChanged(status: Int) {}
 

@@ -1,3 +1,5 @@
+@file:JvmName("TelnetOptions")
+
 package dev.telnetkit.wire
 
 import dev.telnetkit.protocol.OptionSide
@@ -15,3 +17,12 @@ public fun interface TelnetOptionState {
  */
 public val Session.telnetOptions: TelnetOptionState?
     get() = link as? TelnetWire
+
+/**
+ * This session's handler of type [type] (made by a factory given to the server's `telnetOption`),
+ * or null when the session has none: not over Telnet, or the factory made none for it.
+ */
+public fun <T : TelnetOptionHandler> Session.telnetOption(type: Class<T>): T? = (link as? TelnetWire)?.optionHandler(type)
+
+/** This session's option handler of type [T], or null; see [telnetOption]. */
+public inline fun <reified T : TelnetOptionHandler> Session.telnetOption(): T? = telnetOption(T::class.java)

@@ -10,6 +10,7 @@ import dev.telnetkit.protocol.TelnetProtocol
 import dev.telnetkit.session.BinaryModes
 import dev.telnetkit.session.LogText
 import dev.telnetkit.session.OutputQueue
+import dev.telnetkit.session.OutputTransform
 import dev.telnetkit.session.Session
 import dev.telnetkit.session.SessionInput
 import dev.telnetkit.session.TerminalSize
@@ -48,10 +49,18 @@ internal class TelnetWire(
     private val output: OutputQueue,
     private val connectMaxWait: Duration,
     private val areYouThereAnswer: String,
+    optionFactories: List<TelnetOptionFactory>,
     private val cutOff: (String) -> Unit,
 ) : Wire, TelnetOptionState {
     private val protocolLock = Any()
-    private val protocol = TelnetProtocol(settings, ::sendReply) { collected.add(it) }
+    // The application's option handlers for this session (GMCP, MCCP...), or null: most servers have none.
+    private val optionHandlers = OptionHandlers.create(session, optionFactories)
+    private val protocol = TelnetProtocol(settings, ::sendReply, { collected.add(it) }, optionHandlers)
+    // MCCP3 and the like: what the client's bytes pass through before they are decoded; dispatcher only.
+    private var inputTransform: InputTransform? = null
+    // The handler whose subnegotiation is being handled (it may start an input transform); dispatcher only.
+    private var handlingSubnegotiation: TelnetOptionHandler? = null
+    @Volatile private var wireClosed = false
     private val textDecoder = TextDecoder(session.encoding)
     // Settled option states, one bit per side and option, readable from any thread without a lock.
     private val enabledOptions = AtomicLongArray(8)
@@ -71,6 +80,13 @@ internal class TelnetWire(
     // Set once CHARSET agreed on a charset: a CP437 terminal type then no longer decides it.
     private var charsetNegotiated = false
     private var gatheredReplies: ByteArrayOutputStream? = null
+
+    init {
+        optionHandlers?.each { it.attach(OptionContext(it)) }
+    }
+
+    /** The handler of type [type] in this session, or null. */
+    fun <T : TelnetOptionHandler> optionHandler(type: Class<T>): T? = optionHandlers?.find(type)
 
     override fun isEnabled(side: OptionSide, option: Int): Boolean {
         require(option in 0..255) { "option out of range: $option" }
@@ -155,11 +171,46 @@ internal class TelnetWire(
     }
 
     override fun receive(bytes: ByteArray, offset: Int, length: Int, inputs: MutableList<SessionInput>) {
+        var at = offset
+        val end = offset + length
+        while (at < end && !wireClosed) {
+            val transform = inputTransform
+            if (transform == null) {
+                at += decode(bytes, at, end - at, inputs)
+                continue
+            }
+            val used = try {
+                transform.transform(bytes, at, end - at) { plain, from, n -> decodeAll(plain, from, n, inputs) }
+            } catch (e: Exception) {
+                endInputTransform(transform)
+                logger.info { "session ${session.id}: ${LogText.escape(e.message ?: e.toString())}" }
+                cutOff("unreadable compressed input: ${LogText.escape(e.message ?: e.toString())}")
+                return
+            }
+            at += used.coerceIn(0, end - at)
+            // Fewer bytes used than given: the stream ended there, and what follows is plain Telnet.
+            if (at < end && inputTransform === transform) endInputTransform(transform)
+        }
+    }
+
+    private fun endInputTransform(transform: InputTransform) {
+        if (inputTransform === transform) inputTransform = null
+        runCatching { transform.close() }
+    }
+
+    private fun decodeAll(bytes: ByteArray, offset: Int, length: Int, inputs: MutableList<SessionInput>) {
+        var at = offset
+        while (at < offset + length && !wireClosed) at += decode(bytes, at, offset + length - at, inputs)
+    }
+
+    /** Decodes as far as the protocol goes in one call (to the end, or just past an option handler's subnegotiation). */
+    private fun decode(bytes: ByteArray, offset: Int, length: Int, inputs: MutableList<SessionInput>): Int {
+        var used = length
         val negotiated = synchronized(protocolLock) {
             val before = protocol.negotiationsReceived
             gatheringReplies = true
             try {
-                protocol.receive(bytes, offset, length)
+                used = protocol.receive(bytes, offset, length)
             } finally {
                 gatheringReplies = false
                 gatheredReplies?.let { gatheredReplies = null; queueReply(it.toByteArray()) }
@@ -175,6 +226,18 @@ internal class TelnetWire(
         // Only negotiation re-arms the opening wait: data typed or pasted meanwhile (netcat) must
         // not hold the prompt back.
         if (negotiated) progress?.trySend(Unit)
+        return used.coerceAtLeast(1)
+    }
+
+    override fun promptShown() {
+        optionHandlers?.each { it.onPrompt() }
+    }
+
+    override fun closed() {
+        wireClosed = true
+        inputTransform?.let { endInputTransform(it) }
+        optionHandlers?.each { it.onClose() }
+        output.closeTransforms()
     }
 
     override fun inputEnded() {
@@ -247,7 +310,20 @@ internal class TelnetWire(
             }
             is ProtocolEvent.TerminalSpeed -> session.terminalSpeed = "${event.transmit},${event.receive}"
             is ProtocolEvent.DisplayLocation -> session.displayLocation = event.location
-            is ProtocolEvent.OptionChanged -> optionChanged(event.side, event.option, event.enabled)
+            is ProtocolEvent.OptionChanged -> {
+                optionChanged(event.side, event.option, event.enabled)
+                optionHandlers?.get(event.option)?.let { h ->
+                    optionHandlers.guarded(h) { if (event.enabled) h.onEnabled(event.side) else h.onDisabled(event.side) }
+                }
+            }
+            is ProtocolEvent.Subnegotiation -> optionHandlers?.get(event.option)?.let { h ->
+                handlingSubnegotiation = h
+                try {
+                    optionHandlers.guarded(h) { h.onSubnegotiation(event.payload) }
+                } finally {
+                    handlingSubnegotiation = null
+                }
+            }
             is ProtocolEvent.Warning -> logger.debug { "session ${session.id}: ${LogText.escape(event.message)}" }
         }
     }
@@ -276,5 +352,50 @@ internal class TelnetWire(
         merge(userVars, event.userVariables)
         session.environment = vars
         session.userEnvironment = userVars
+    }
+
+    /** What one option handler of this session can do: [TelnetOptionContext]. */
+    private inner class OptionContext(private val handler: TelnetOptionHandler) : TelnetOptionContext {
+        override val session: Session get() = this@TelnetWire.session
+        override val option: Int get() = handler.option
+        override val options: TelnetOptionState get() = this@TelnetWire
+
+        override fun isEnabled(side: OptionSide): Boolean = this@TelnetWire.isEnabled(side, option)
+
+        override fun request(side: OptionSide, enable: Boolean): Boolean = synchronized(protocolLock) {
+            if (wireClosed || !protocol.peerNegotiates) return false
+            protocol.requestForExtension(side, option, enable)
+        }
+
+        override fun sendSubnegotiation(payload: ByteArray): Boolean {
+            if (wireClosed) return false
+            if (!isEnabled(OptionSide.LOCAL, option) && !isEnabled(OptionSide.REMOTE, option)) return false
+            return offer(TelnetEncoder.subnegotiation(option, payload))
+        }
+
+        override fun sendCommand(command: Int): Boolean {
+            require(command in 0..255) { "command out of range: $command" }
+            if (wireClosed) return false
+            return offer(TelnetEncoder.command(command))
+        }
+
+        private fun offer(bytes: ByteArray): Boolean {
+            if (output.offer(bytes, protocol = true)) return true
+            cutOff("more than ${output.limit} bytes of output unread")
+            return false
+        }
+
+        override fun startOutputTransform(announcement: ByteArray, transform: OutputTransform): Boolean {
+            if (wireClosed) { runCatching { transform.close() }; return false }
+            return output.startTransform(TelnetEncoder.subnegotiation(option, announcement), transform)
+        }
+
+        override fun stopOutputTransform(): Boolean = !wireClosed && output.stopTransform()
+
+        override fun startInputTransform(transform: InputTransform) {
+            check(handlingSubnegotiation === handler) { "an input transform starts only while the option's subnegotiation is handled" }
+            check(inputTransform == null) { "another input transform is in force" }
+            inputTransform = transform
+        }
     }
 }

@@ -24,4 +24,7 @@ internal interface Wire : TerminalLink {
 
     /** Suspends until the terminal is ready for the handler (Telnet: the opening negotiation is done or given up). */
     suspend fun awaitReady()
+
+    /** The session is over: release what the wire holds (option handlers, compression). */
+    fun closed() {}
 }

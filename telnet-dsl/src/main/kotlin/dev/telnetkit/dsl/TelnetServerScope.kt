@@ -1,5 +1,6 @@
 package dev.telnetkit.dsl
 
+import dev.telnetkit.wire.TelnetOptionFactory
 import dev.telnetkit.annotations.EngineApi
 import dev.telnetkit.transport.Transport
 import dev.telnetkit.server.ServerEndpoint
@@ -169,6 +170,7 @@ public class TelnetServerScope
     private var errorFormatter: ErrorFormatter = ErrorFormatter.PLAIN
     private val commands = ArrayList<Command>()
     private val endpoints = ArrayList<ServerEndpoint>()
+    private val telnetOptions = ArrayList<TelnetOptionFactory>()
 
     /**
      * The prompt as a function of the session, computed each time it is shown, on the session's
@@ -189,6 +191,15 @@ public class TelnetServerScope
      */
     public fun tls(certificate: Path, key: Path, mode: TlsMode = TlsMode.TLS_ONLY) {
         tls = TlsSettings(TlsIdentity.pem(certificate, key), mode = mode)
+    }
+
+    /**
+     * Adds a Telnet option of the application's (GMCP, compression, one of its own): [factory]
+     * makes its handler for each Telnet session. See `ServerSettings.telnetOptions` and
+     * `TelnetOptionHandler`.
+     */
+    public fun telnetOption(factory: TelnetOptionFactory) {
+        telnetOptions += factory
     }
 
     /**
@@ -347,6 +358,7 @@ public class TelnetServerScope
             endpoints = endpoints.toList(),
             maxStartups = maxStartups,
             maxStartupsPerAddress = maxStartupsPerAddress ?: maxSessionsPerAddress,
+            telnetOptions = telnetOptions.toList(),
         )
         val sessionHandler = custom ?: CommandShell(
             ShellSettings(
