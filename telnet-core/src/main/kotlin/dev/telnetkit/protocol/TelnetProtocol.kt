@@ -96,6 +96,12 @@ public class TelnetProtocol @JvmOverloads constructor(
     private val negotiationSink = object : NegotiationSink {
         override fun send(verb: Int, option: Int) = output.send(TelnetEncoder.negotiation(verb, option))
         override fun changed(side: OptionSide, option: Int, enabled: Boolean) = optionChanged(side, option, enabled)
+
+        // An extension's handler is told of a refusal too (onDisabled), as TelnetOptionHandler says:
+        // PromptMarks sends GA only to a client that answered its offer.
+        override fun refused(side: OptionSide, option: Int) {
+            if (isExtension(option)) events.onEvent(ProtocolEvent.OptionChanged(side, option, false))
+        }
     }
 
     /**
