@@ -31,8 +31,12 @@ public fun interface MsdpListener {
  * and again on each [set]), `UNREPORT`, `SEND` and `RESET` (forgets every report). A variable may
  * be reported or sent if it is one of the factory's `reportable` names or has been [set]; a REPORT
  * of any other, one beyond `maxReported`, or one already reported changes nothing and sends nothing.
- * Other variables the client sets go to the [MsdpListener]. A malformed message is ignored whole
- * (logged); see the module's documentation for the rule.
+ * Other variables the client sets go to the [MsdpListener].
+ *
+ * A malformed message is ignored whole, with a warning in the log: a `VAL` without its `VAR`, a
+ * `VAR` without a `VAL`, an unbalanced or stray table/array open or close, nesting deeper than 16,
+ * or more than 8192 names and values. One longer than the factory's `maxMessageBytes` is dropped
+ * whole by the core. A REPORT of a variable already reported sends nothing (SEND asks again).
  *
  * ```java
  * Msdp msdp = MudSessions.getMsdp(session);

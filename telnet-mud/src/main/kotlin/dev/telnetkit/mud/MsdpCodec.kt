@@ -82,8 +82,8 @@ internal class MsdpCodec(val maxDepth: Int = DEFAULT_MAX_DEPTH, val maxElements:
                 pos++
                 MsdpValue.Array(items)
             }
-            TABLE_CLOSE, ARRAY_CLOSE, VAR -> MsdpValue.Text("").also { count() }
-            VAL -> throw Malformed("VAL without VAR")
+            // An empty text: the next structure byte follows the VAL at once.
+            VAR, VAL, TABLE_CLOSE, ARRAY_CLOSE -> MsdpValue.Text("").also { count() }
             else -> MsdpValue.Text(text())
         }
     }

@@ -2,6 +2,7 @@ package dev.telnetkit.mud
 
 import dev.telnetkit.dsl.telnetServer
 import dev.telnetkit.server.TelnetServer
+import dev.telnetkit.session.Session
 import dev.telnetkit.wire.TelnetOptionFactory
 import kotlinx.coroutines.runBlocking
 import java.time.Duration
@@ -16,6 +17,9 @@ import java.util.concurrent.ConcurrentHashMap
  */
 class MudTestServer(options: Set<String>) : AutoCloseable {
     private val received = ConcurrentHashMap<Long, MutableList<String>>()
+
+    /** The sessions started so far, by id, for tests that call the handlers from other threads. */
+    val sessions = ConcurrentHashMap<Long, Session>()
     private fun note(id: Long, text: String) {
         received.computeIfAbsent(id) { Collections.synchronizedList(ArrayList()) }.add(text)
     }
@@ -39,6 +43,7 @@ class MudTestServer(options: Set<String>) : AutoCloseable {
             connectMaxWait = kotlin.time.Duration.parse("2s")
             for (f in factories) telnetOption(f)
             session {
+                sessions[id] = this
                 while (true) {
                     val line = readLine("> ") ?: break
                     val words = line.trim().split(" ", limit = 3)
