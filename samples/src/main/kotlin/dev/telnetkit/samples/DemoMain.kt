@@ -29,7 +29,7 @@ private const val USAGE = """Usage: java -jar telnetkit-samples.jar [options]
 
 Starts a TelnetKit sample server (the demo unless --sample says otherwise).
 
-  --sample NAME           demo (default), java, chat, counter or bbs
+  --sample NAME           demo (default), java, chat, counter, bbs or mud
   --host HOST             address to listen on (default 127.0.0.1; Telnet is clear text)
   --port PORT             TCP port, 0 for any free one (default 2323)
   --login                 ask for a user name and password (demo: any non-empty pair;
@@ -94,7 +94,7 @@ data class DemoOptions(
     val osShellUser: String? = null,
 )
 
-private val SAMPLES = listOf("demo", "java", "chat", "counter", "bbs")
+private val SAMPLES = listOf("demo", "java", "chat", "counter", "bbs", "mud")
 private val LEVELS = listOf("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF")
 
 /** Parses [args]; null for `--help`; throws [IllegalArgumentException] with a message for the user. */
@@ -224,6 +224,7 @@ fun sampleServer(options: DemoOptions): TelnetServer = when (options.sample) {
     "java" -> JavaSample.create(options.host, options.port, options.login, options.idleTimeout, options.connectMaxWait, options.encoding, options.transport, options.tls, options.sshPort, options.sshHostKey)
     "chat" -> ChatRoom().server(options)
     "counter" -> ConnectionCounter().server(options)
+    "mud" -> MudWorld().server(options)
     "bbs" -> Bbs(
         options.bbsData,
         options.osShell?.let { program ->

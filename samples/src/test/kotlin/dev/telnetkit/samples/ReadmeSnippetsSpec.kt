@@ -5,6 +5,7 @@ import dev.telnetkit.samples.readme.readmeKotlinServer
 import dev.telnetkit.samples.readme.ReadmeAccounts
 import dev.telnetkit.samples.readme.readmeSshServer
 import dev.telnetkit.samples.readme.readmeTlsServer
+import dev.telnetkit.samples.readme.zmpServer
 import dev.telnetkit.testkit.InteropClients
 import io.kotest.core.test.Enabled
 import dev.telnetkit.testkit.TelnetTestClient
@@ -52,6 +53,7 @@ class ReadmeSnippetsSpec : FunSpec({
             region("samples/outside-project/src/main/java/app/JavaMain.java", "java-main"),
             region("samples/src/main/kotlin/dev/telnetkit/samples/Bbs.kt", "bbs-server"),
             region("samples/src/main/kotlin/dev/telnetkit/samples/Bbs.kt", "bbs-menu"),
+            region("samples/src/main/kotlin/dev/telnetkit/samples/readme/ReadmeOption.kt", "option"),
         )
         (blocks("kotlin") + blocks("java")).filterNot { it in known } shouldBe emptyList()
     }
@@ -142,4 +144,34 @@ class ReadmeSnippetsSpec : FunSpec({
                 server.stop()
             }
         }
+
+    test("the README's option runs: the client's DO ZMP enables it and zmp.ping is answered with zmp.time") {
+        val server = zmpServer(0).start()
+        try {
+            java.net.Socket("127.0.0.1", server.port).use { socket ->
+                socket.soTimeout = 5000
+                val input = socket.getInputStream()
+                val out = socket.getOutputStream()
+                fun b(vararg v: Int) = ByteArray(v.size) { v[it].toByte() }
+                input.readNBytes(3).toList() shouldBe b(255, 253, 24).toList()
+                out.write(b(255, 252, 24))
+                // The core's offers, then WILL ZMP.
+                val offers = input.readNBytes(18)
+                offers.copyOfRange(15, 18).toList() shouldBe b(255, 251, 93).toList()
+                out.write(b(255, 253, 3, 255, 253, 1, 255, 252, 31, 255, 252, 39, 255, 252, 42, 255, 253, 93))
+                out.write(b(255, 250, 93) + "zmp.ping\u0000".toByteArray() + b(255, 240))
+                // Other output (the prompt) may come before or after it: look for the reply in the stream.
+                val seen = StringBuilder()
+                val reply = Regex("\u00ff\u00fa]zmp\\.time\u0000\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\u0000\u00ff\u00f0")
+                val buffer = ByteArray(256)
+                while (!reply.containsMatchIn(seen)) {
+                    val n = input.read(buffer)
+                    check(n > 0) { "closed before zmp.time; got: $seen" }
+                    seen.append(String(buffer, 0, n, Charsets.ISO_8859_1))
+                }
+            }
+        } finally {
+            server.stop()
+        }
+    }
 })

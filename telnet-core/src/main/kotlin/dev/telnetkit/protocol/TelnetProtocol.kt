@@ -168,7 +168,7 @@ public class TelnetProtocol @JvmOverloads constructor(
     /**
      * [request] on behalf of an extension: at most `maxNegotiationsPerOption` requests per option
      * in a session, so an extension that answers each change with the opposite request cannot keep
-     * a loop going with the client. False (and a warning) once that many were made; also false for
+     * a loop going with the client. False once that many were made; also false for
      * an option no extension handles, or one the extensions do not allow on [side].
      */
     public fun requestForExtension(side: OptionSide, option: Int, enable: Boolean): Boolean {
@@ -176,13 +176,8 @@ public class TelnetProtocol @JvmOverloads constructor(
         if (enable && !negotiator.isEnabled(side, option) && extensions?.allows(side, option) != true) return false
         val counts = extensionRequests ?: ByteArray(256).also { extensionRequests = it }
         val n = counts[option].toInt() and 0xff
-        if (n >= settings.maxNegotiationsPerOption) {
-            if (n == settings.maxNegotiationsPerOption) {
-                counts[option] = (n + 1).toByte()
-                events.onEvent(ProtocolEvent.Warning("more than ${settings.maxNegotiationsPerOption} requests for ${TelnetOption.name(option)}: ignoring them"))
-            }
-            return false
-        }
+        // No event for the refusal: this may be called from any thread, and events belong to receive's caller.
+        if (n >= settings.maxNegotiationsPerOption) return false
         counts[option] = (n + 1).toByte()
         negotiator.request(side, option, enable, negotiationSink)
         return true
@@ -268,6 +263,7 @@ public class TelnetProtocol @JvmOverloads constructor(
             when (option) {
                 TelnetOption.TTYPE -> {
                     ttype = TerminalTypeCycle(settings.maxTerminalTypes)
+                    ttypeAsked = 0
                     askTerminalTypes()
                 }
                 TelnetOption.NEW_ENVIRON -> {
@@ -360,6 +356,8 @@ public class TelnetProtocol @JvmOverloads constructor(
 
     private fun announceTerminalType(cycle: TerminalTypeCycle) {
         cycle.chosen?.let { events.onEvent(ProtocolEvent.TerminalTypes(it, cycle.names.toList())) }
+        // The cycle is over: an idle session keeps none of it (late IS replies are ignored).
+        if (ttype === cycle) ttype = null
     }
 
     private fun environment(payload: ByteArray) {

@@ -5,8 +5,6 @@ import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.withTimeoutOrNull
 import java.nio.ByteBuffer
-import java.util.Collections
-import java.util.IdentityHashMap
 import kotlin.time.Duration
 
 /**
@@ -30,14 +28,14 @@ import kotlin.time.Duration
 @EngineApi
 public class OutputQueue internal constructor(internal val limit: Int) {
     private val lock = Any()
-    // ByteArray chunks, and StageSwitch marks where an output transform starts or stops.
+    // Data chunks (ByteArray), protocol chunks (ProtocolChunk: they survive discardData), and
+    // StageSwitch marks where an output transform starts or stops.
     private var chunks: ArrayDeque<Any>? = null
+    private var protocolQueued = 0
     // The output transform in force for what the drainer takes next, and the switches still queued.
     private var stage: OutputTransform? = null
     private var switchesQueued = 0
     private var transformsClosed = false
-    // The protocol chunks among [chunks], by identity; made on first use, emptied with the queue.
-    private var protocolChunks: MutableSet<ByteArray>? = null
     // Bytes of batches taken that the transport has not yet reported written, under the lock.
     private var inFlight = 0L
     private var closed = false
@@ -82,8 +80,8 @@ public class OutputQueue internal constructor(internal val limit: Int) {
             if (closed) return true
             val now = count
             if (now > 0 && now + bytes.size > limit) return false
-            (chunks ?: ArrayDeque<Any>(4).also { chunks = it }).addLast(bytes)
-            if (protocol) (protocolChunks ?: Collections.newSetFromMap(IdentityHashMap<ByteArray, Boolean>()).also { protocolChunks = it }).add(bytes)
+            (chunks ?: ArrayDeque<Any>(4).also { chunks = it }).addLast(if (protocol) ProtocolChunk(bytes) else bytes)
+            if (protocol) protocolQueued++
             setCount(now + bytes.size)
             scheduleDrain()
         }
@@ -111,8 +109,8 @@ public class OutputQueue internal constructor(internal val limit: Int) {
             }
             val queue = chunks ?: ArrayDeque<Any>(4).also { chunks = it }
             if (announcement.isNotEmpty()) {
-                queue.addLast(announcement)
-                (protocolChunks ?: Collections.newSetFromMap(IdentityHashMap<ByteArray, Boolean>()).also { protocolChunks = it }).add(announcement)
+                queue.addLast(ProtocolChunk(announcement))
+                protocolQueued++
                 setCount(count + announcement.size)
             }
             queue.addLast(switch)
@@ -160,14 +158,14 @@ public class OutputQueue internal constructor(internal val limit: Int) {
             drainScheduled = false
             // An idle session keeps no queue.
             chunks = null
-            protocolChunks = null
+            protocolQueued = 0
             return null
         }
         if (stage == null && switchesQueued == 0) {
             var size = 0L
-            return Array(queue.size) { size += (queue[it] as ByteArray).size; ByteBuffer.wrap(queue[it] as ByteArray) }.also {
+            return Array(queue.size) { val chunk = bytesOf(queue[it]); size += chunk.size; ByteBuffer.wrap(chunk) }.also {
                 queue.clear()
-                protocolChunks?.clear()
+                protocolQueued = 0
                 inFlight += size
             }
         }
@@ -192,7 +190,8 @@ public class OutputQueue internal constructor(internal val limit: Int) {
             emit(current.transform(run.toByteArray(), 0, run.size()))
         }
         for (item in queue) {
-            if (item is ByteArray) {
+            if (item is ByteArray || item is ProtocolChunk) {
+                val item = bytesOf(item)
                 offered += item.size
                 if (stage == null) emit(item)
                 else (pending ?: java.io.ByteArrayOutputStream(item.size).also { pending = it }).write(item, 0, item.size)
@@ -208,7 +207,7 @@ public class OutputQueue internal constructor(internal val limit: Int) {
         }
         flushPending()
         queue.clear()
-        protocolChunks?.clear()
+        protocolQueued = 0
         // What was counted at offer becomes what goes on the wire.
         setCount((count - offered + sent).coerceAtLeast(0))
         inFlight += sent
@@ -228,16 +227,21 @@ public class OutputQueue internal constructor(internal val limit: Int) {
         if (queue.isNullOrEmpty()) {
             drainScheduled = false
             chunks = null
-            protocolChunks = null
+            protocolQueued = 0
             return -1
         }
         if (stage != null) return 0
         var moved = 0
         while (queue.isNotEmpty()) {
-            val chunk = queue.first() as? ByteArray ?: break
+            val item = queue.first()
+            val chunk = when (item) {
+                is ByteArray -> item
+                is ProtocolChunk -> item.bytes
+                else -> break
+            }
             if (chunk.size > target.remaining()) break
             queue.removeFirst()
-            protocolChunks?.remove(chunk)
+            if (item is ProtocolChunk) protocolQueued--
             target.put(chunk)
             moved += chunk.size
         }
@@ -262,7 +266,7 @@ public class OutputQueue internal constructor(internal val limit: Int) {
             chunks?.forEach { if (it is StageSwitch) runCatching { it.transform?.close() } }
             switchesQueued = 0
             chunks = null
-            protocolChunks = null
+            protocolQueued = 0
             inFlight = 0
             setCount(0)
         }
@@ -310,7 +314,7 @@ public class OutputQueue internal constructor(internal val limit: Int) {
             chunks?.forEach { if (it is StageSwitch) runCatching { it.transform?.close() } }
             switchesQueued = 0
             chunks?.clear()
-            protocolChunks?.clear()
+            protocolQueued = 0
             // A batch already taken keeps going (its bytes may be on the wire); it is not counted.
             setCount(0)
         }
@@ -323,11 +327,10 @@ public class OutputQueue internal constructor(internal val limit: Int) {
     internal fun discardData() {
         synchronized(lock) {
             val queue = chunks ?: return
-            val keep = protocolChunks
-            if (keep.isNullOrEmpty() && switchesQueued == 0) queue.clear()
-            else queue.retainAll { it !is ByteArray || (keep != null && it in keep) }
+            if (protocolQueued == 0 && switchesQueued == 0) queue.clear()
+            else queue.retainAll { it !is ByteArray }
             var kept = inFlight
-            for (chunk in queue) if (chunk is ByteArray) kept += chunk.size
+            for (chunk in queue) if (chunk is ProtocolChunk) kept += chunk.bytes.size
             setCount(kept)
         }
     }
@@ -339,6 +342,11 @@ public class OutputQueue internal constructor(internal val limit: Int) {
 
     // A point in the queue where the output transform changes (null: none from here on).
     private class StageSwitch(val transform: OutputTransform?)
+
+    // A negotiation reply or an option's message: kept by discardData (Telnet AO), unlike data.
+    private class ProtocolChunk(val bytes: ByteArray)
+
+    private fun bytesOf(item: Any): ByteArray = if (item is ProtocolChunk) item.bytes else item as ByteArray
 
     private companion object {
         val EMPTY = ByteArray(0)

@@ -62,13 +62,17 @@ internal class TelnetWire(
     private var handlingSubnegotiation: TelnetOptionHandler? = null
     @Volatile private var wireClosed = false
     private val textDecoder = TextDecoder(session.encoding)
-    // Settled option states, one bit per side and option, readable from any thread without a lock.
-    private val enabledOptions = AtomicLongArray(8)
+    // Settled option states, one bit per option, readable from any thread without a lock. Written
+    // only on the dispatcher (one writer), so a volatile read-modify-write is enough. Options 0..63
+    // (all the core speaks, and EOR) live in two longs; the rest in an array made on first use.
+    @Volatile private var localLow = 0L
+    @Volatile private var remoteLow = 0L
+    @Volatile private var highOptions: AtomicLongArray? = null
     // Wakes the opening wait on every read that brought negotiation; dropped once the session has started.
     @Volatile private var progress: Channel<Unit>? = Channel(Channel.CONFLATED)
     // Events are collected under the protocol lock and handled after it is released: handling may
     // take the session's screen lock (never held while taking the protocol lock).
-    private val collected = ArrayList<ProtocolEvent>()
+    private val collected = ArrayList<ProtocolEvent>(4)
     // Replies made while one read is decoded (under the protocol lock), queued as one chunk: a flood
     // of requests that each want a 3-byte answer (DO TIMING-MARK) must not queue an object per answer.
     // Raw transfer (Session.binaryTransfer): data goes to the session as bytes, not text.
@@ -90,14 +94,23 @@ internal class TelnetWire(
 
     override fun isEnabled(side: OptionSide, option: Int): Boolean {
         require(option in 0..255) { "option out of range: $option" }
+        if (option < 64) return (if (side == OptionSide.LOCAL) localLow else remoteLow) and (1L shl option) != 0L
+        val high = highOptions ?: return false
         val bit = side.ordinal * 256 + option
-        return enabledOptions.get(bit ushr 6) and (1L shl (bit and 63)) != 0L
+        return high.get(bit ushr 6) and (1L shl (bit and 63)) != 0L
     }
 
     private fun optionChanged(side: OptionSide, option: Int, enabled: Boolean) {
+        if (option < 64) {
+            val mask = 1L shl option
+            if (side == OptionSide.LOCAL) localLow = if (enabled) localLow or mask else localLow and mask.inv()
+            else remoteLow = if (enabled) remoteLow or mask else remoteLow and mask.inv()
+            return
+        }
+        val high = highOptions ?: AtomicLongArray(8).also { highOptions = it }
         val bit = side.ordinal * 256 + option
         val mask = 1L shl (bit and 63)
-        enabledOptions.getAndUpdate(bit ushr 6) { if (enabled) it or mask else it and mask.inv() }
+        high.getAndUpdate(bit ushr 6) { if (enabled) it or mask else it and mask.inv() }
     }
 
     // ---- TerminalLink: called by the session from any thread ----
@@ -362,9 +375,13 @@ internal class TelnetWire(
 
         override fun isEnabled(side: OptionSide): Boolean = this@TelnetWire.isEnabled(side, option)
 
-        override fun request(side: OptionSide, enable: Boolean): Boolean = synchronized(protocolLock) {
-            if (wireClosed || !protocol.peerNegotiates) return false
-            protocol.requestForExtension(side, option, enable)
+        override fun request(side: OptionSide, enable: Boolean): Boolean {
+            val asked = synchronized(protocolLock) {
+                if (wireClosed || !protocol.peerNegotiates) return false
+                protocol.requestForExtension(side, option, enable)
+            }
+            if (!asked) logger.debug { "session ${session.id}: request for option $option on $side not made (refused side or request budget spent)" }
+            return asked
         }
 
         override fun sendSubnegotiation(payload: ByteArray): Boolean {

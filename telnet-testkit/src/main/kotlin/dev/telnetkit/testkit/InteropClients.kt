@@ -94,6 +94,14 @@ public object InteropClients {
     /** lrzsz's ZModem receiver `rz`, which tests run through a [TelnetProgramBridge]. */
     public val rz: Program by lazy { Program("rz (lrzsz)", onPath("rz").firstOrNull(), "lrzsz") }
 
+    /**
+     * TinTin++, the MUD client (`tt++`; Debian installs it as `/usr/games/tt++`, often not on the
+     * PATH): it speaks GMCP, MSDP, MSSP, MCCP2/3 and EOR.
+     */
+    public val tintin: Program by lazy {
+        Program("TinTin++ (tt++)", (onPath("tt++") + listOf("/usr/games/tt++")).firstOrNull { File(it).canExecute() }, "tintin++")
+    }
+
     /** The programs the inetutils interop tests need: inetutils telnet and tmux (the default of the functions below). */
     public val all: List<Program> get() = listOf(inetutilsTelnet, tmux)
 
