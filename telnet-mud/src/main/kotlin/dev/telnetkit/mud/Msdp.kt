@@ -33,7 +33,7 @@ public fun interface MsdpListener {
  * of any other, one beyond `maxReported`, or one already reported changes nothing and sends nothing.
  * Other variables the client sets go to the [MsdpListener].
  *
- * A malformed message is ignored whole, with a warning in the log: a `VAL` without its `VAR`, a
+ * A malformed message is ignored whole, with a warning in the log (the first ten of a session; then at debug level): a `VAL` without its `VAR`, a
  * `VAR` without a `VAL`, an unbalanced or stray table/array open or close, nesting deeper than 16,
  * or more than 8192 names and values. One longer than the factory's `maxMessageBytes` is dropped
  * whole by the core. A REPORT of a variable already reported sends nothing (SEND asks again).
@@ -54,6 +54,8 @@ public class Msdp internal constructor(
     private val values = LinkedHashMap<String, MsdpValue>()
     private val reportedNames = LinkedHashSet<String>()
     private val codec = MsdpCodec()
+    // Warnings logged so far: after MAX_WARNINGS a hostile client's flood goes to the debug level only.
+    private var warnings = 0
 
     override val local: OptionOffer get() = OptionOffer.AT_CONNECT
     override val maxSubnegotiation: Int get() = maxMessageBytes
@@ -90,7 +92,7 @@ public class Msdp internal constructor(
     override fun onSubnegotiation(payload: ByteArray) {
         val pairs = when (val decoded = codec.decode(payload)) {
             is MsdpCodec.Decoded.Invalid -> {
-                logger.warn { "session ${session.id}: MSDP message ignored: ${decoded.reason}" }
+                warn { "session ${session.id}: MSDP message ignored: ${decoded.reason}" }
                 return
             }
             is MsdpCodec.Decoded.Pairs -> decoded.pairs
@@ -122,11 +124,21 @@ public class Msdp internal constructor(
                 return
             }
             if (reportedNames.size >= maxReported) {
-                logger.warn { "session ${session.id}: more than $maxReported MSDP variables reported; REPORT ignored" }
+                warn { "session ${session.id}: more than $maxReported MSDP variables reported; REPORT ignored" }
                 return
             }
             reportedNames += name
             values[name]?.let { sendNow(name, it) }
+        }
+    }
+
+    /** Logs [message] as a warning, or at debug level once this session has had [MAX_WARNINGS]. */
+    private fun warn(message: () -> String) {
+        if (warnings < MAX_WARNINGS) {
+            warnings++
+            logger.warn { message() + if (warnings == MAX_WARNINGS) " (further ones at debug level)" else "" }
+        } else {
+            logger.debug(message)
         }
     }
 
@@ -156,6 +168,7 @@ public class Msdp internal constructor(
 
     /** Makes the handlers, one per session. */
     public companion object {
+        private const val MAX_WARNINGS = 10
         private val COMMANDS = listOf("LIST", "REPORT", "RESET", "SEND", "UNREPORT")
         private val LISTS = listOf(
             "COMMANDS", "LISTS", "CONFIGURABLE_VARIABLES", "REPORTABLE_VARIABLES", "REPORTED_VARIABLES", "SENDABLE_VARIABLES",

@@ -9,13 +9,22 @@ package dev.telnetkit.mud
  * ```
  */
 public sealed class MsdpValue {
-    /** A text (or number) value. */
+    /** A text (or number) value.
+     *
+     * @property text the text, sent as UTF-8.
+     */
     public data class Text(public val text: String) : MsdpValue()
 
-    /** An array value (`MSDP_ARRAY_OPEN` … `MSDP_ARRAY_CLOSE`). */
+    /** An array value (`MSDP_ARRAY_OPEN` … `MSDP_ARRAY_CLOSE`).
+     *
+     * @property items the values, in order.
+     */
     public data class Array(public val items: List<MsdpValue>) : MsdpValue()
 
-    /** A table value (`MSDP_TABLE_OPEN` … `MSDP_TABLE_CLOSE`), in the map's order. */
+    /** A table value (`MSDP_TABLE_OPEN` … `MSDP_TABLE_CLOSE`).
+     *
+     * @property entries the named values, sent in the map's order.
+     */
     public data class Table(public val entries: Map<String, MsdpValue>) : MsdpValue()
 
     /** Makes values. */

@@ -3,7 +3,9 @@ package dev.telnetkit.mud
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
+import io.kotest.matchers.longs.shouldBeLessThan
 import java.io.ByteArrayOutputStream
+import java.lang.management.ManagementFactory
 import kotlin.concurrent.thread
 
 private const val IAC = 0xFF
@@ -50,8 +52,34 @@ private fun withClient(vararg options: String, block: RawTelnetClient.() -> Unit
     }
 }
 
+/** The heap in use after a full collection, in bytes. */
+private fun usedHeapAfterGc(): Long {
+    repeat(2) { System.gc() }
+    return ManagementFactory.getMemoryMXBean().heapMemoryUsage.used
+}
+
 class HostileSpec : FunSpec({
-    test("a 16 MiB GMCP message is dropped by the bound, and the session still answers") {
+    test("a 16 MiB GMCP message is dropped by the bound, the server does not hold it, and the session still answers") {
+        MudTestServer(setOf("gmcp")).use { server ->
+            RawTelnetClient(server.port).use { client ->
+                client.open(GMCP)
+                server.sessions.values.single().gmcp!!.maxSubnegotiation shouldBe 65536
+                val before = usedHeapAfterGc()
+                // 16 MiB inside one subnegotiation not yet ended: a server that kept it would hold it all now.
+                client.send(bytes(IAC, SB, GMCP, "Room.Info {\"desc\":\""))
+                val piece = ByteArray(1 shl 20) { 'x'.code.toByte() }
+                repeat(16) { client.send(piece) }
+                Thread.sleep(500)
+                val during = usedHeapAfterGc()
+                client.send(bytes("\"}", IAC, SE))
+                client.command("ping") shouldContain "pong"
+                client.command("got") shouldContain "got []"
+                (during - before) shouldBeLessThan (8L shl 20)
+            }
+        }
+    }
+
+    test("a 16 MiB GMCP message whole, then a command: the session answers") {
         withClient("gmcp") {
             val huge = ByteArray(16 shl 20) { 'x'.code.toByte() }
             send(bytes(IAC, SB, GMCP, "Room.Info {\"desc\":\"", huge, "\"}", IAC, SE))
