@@ -28,6 +28,13 @@ public interface OptionExtensions {
     /** The largest payload of [option]'s subnegotiations to keep, in bytes (16..16 MiB). */
     public fun maxSubnegotiation(option: Int): Int
 
+    /**
+     * True if the opening waits for the client's answer to a request about [option] before the
+     * session starts ([TelnetProtocol.isSettled]); false for an option no user waits on (MSSP), so
+     * a client that never answers it (TinTin++ leaves WILL MSSP unanswered) starts at once.
+     */
+    public fun awaitsAnswer(option: Int): Boolean
+
     public companion object {
         /**
          * The options a [TelnetProtocol] speaks itself, which no extension may take over: BINARY,

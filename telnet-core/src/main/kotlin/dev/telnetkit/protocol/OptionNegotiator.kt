@@ -34,10 +34,13 @@ public class OptionNegotiator(private val policy: OptionPolicy) {
     public fun isPending(side: OptionSide, option: Int): Boolean = state(side, option) >= WANTNO
 
     /** True while any request of ours awaits its answer. */
-    public fun hasPending(): Boolean {
+    public fun hasPending(): Boolean = hasPending(null)
+
+    /** True while a request of ours about an option [counted] accepts (null: any) awaits its answer. */
+    public fun hasPending(counted: java.util.function.IntPredicate?): Boolean {
         for (i in states.indices) {
             val v = states[i].toInt()
-            if ((v and 3) >= WANTNO || ((v shr 4) and 3) >= WANTNO) return true
+            if (((v and 3) >= WANTNO || ((v shr 4) and 3) >= WANTNO) && (counted == null || counted.test(i))) return true
         }
         return false
     }

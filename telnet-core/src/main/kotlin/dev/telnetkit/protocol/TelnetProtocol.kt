@@ -74,6 +74,10 @@ public class TelnetProtocol @JvmOverloads constructor(
             else OptionPolicy.SERVER.allows(side, option)
         },
     )
+    // Which pending requests hold the opening: all, except extension options that say no one waits on them.
+    private val awaitedOptions: java.util.function.IntPredicate? = extensions?.let { ext ->
+        java.util.function.IntPredicate { option -> !isExtension(option) || ext.awaitsAnswer(option) }
+    }
     // Requests made for extensions, per option, saturating; made on first use.
     private var extensionRequests: ByteArray? = null
     private var ttype: TerminalTypeCycle? = null
@@ -137,7 +141,7 @@ public class TelnetProtocol @JvmOverloads constructor(
 
     /** True once the opening has been answered and no request or subnegotiation reply is awaited. */
     public val isSettled: Boolean
-        get() = offered && !negotiator.hasPending() && (ttype?.finished ?: true) &&
+        get() = offered && !negotiator.hasPending(awaitedOptions) && (ttype?.finished ?: true) &&
             !awaitingEnvironment && !awaitingCharset && !awaitingSpeed && !awaitingDisplay
 
     /** True once the client has sent any negotiation, so it speaks Telnet. */

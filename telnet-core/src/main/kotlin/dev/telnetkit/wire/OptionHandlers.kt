@@ -17,7 +17,8 @@ internal class OptionHandlers private constructor(
     private val session: Session,
     private val handlers: Array<TelnetOptionHandler?>,
 ) : OptionExtensions {
-    // Per option: bit 0 local allowed, bit 1 remote allowed, bit 2 local at connect, bit 3 remote at connect.
+    // Per option: bit 0 local allowed, bit 1 remote allowed, bit 2 local at connect, bit 3 remote at
+    // connect, bit 4 the opening does not wait for its answer.
     private val offers = ByteArray(256)
     private val limits = IntArray(256)
     private val opening = HashMap<OptionSide, IntArray>(2)
@@ -31,6 +32,7 @@ internal class OptionHandlers private constructor(
             var bits = 0
             when (h.local) { OptionOffer.REFUSE -> Unit; OptionOffer.ACCEPT -> bits = bits or 1; OptionOffer.AT_CONNECT -> { bits = bits or 5; local += o } }
             when (h.remote) { OptionOffer.REFUSE -> Unit; OptionOffer.ACCEPT -> bits = bits or 2; OptionOffer.AT_CONNECT -> { bits = bits or 10; remote += o } }
+            if (!h.awaitedAtConnect) bits = bits or 16
             offers[o] = bits.toByte()
             limits[o] = h.maxSubnegotiation.coerceIn(16, 1 shl 24)
         }
@@ -46,6 +48,8 @@ internal class OptionHandlers private constructor(
     override fun openingRequests(side: OptionSide): IntArray = opening.getValue(side)
 
     override fun maxSubnegotiation(option: Int): Int = limits[option]
+
+    override fun awaitsAnswer(option: Int): Boolean = offers[option].toInt() and 16 == 0
 
     operator fun get(option: Int): TelnetOptionHandler? = handlers[option]
 

@@ -41,6 +41,14 @@ public abstract class TelnetOptionHandler(public val option: Int) {
     public open val remote: OptionOffer get() = OptionOffer.REFUSE
 
     /**
+     * True (the default) if the opening waits for the client's answer to this option's
+     * [OptionOffer.AT_CONNECT] request before the session starts, as it does for the core's own
+     * offers; false for an option no user waits on (MSSP, which crawlers ask for), so a client
+     * that never answers it starts without the connect wait. Read once per session.
+     */
+    public open val awaitedAtConnect: Boolean get() = true
+
+    /**
      * The largest subnegotiation payload kept for this option, in bytes (16..16 MiB); a longer one
      * is dropped whole, with a warning in the log, and the session goes on. Read once per session.
      */

@@ -30,6 +30,9 @@ public fun interface MsspStatus {
 public class Mssp internal constructor(private val status: MsspStatus) : TelnetOptionHandler(TelnetOption.MSSP) {
     override val local: OptionOffer get() = OptionOffer.AT_CONNECT
 
+    /** No user waits on MSSP (crawlers ask for it): a client that leaves WILL MSSP unanswered, as TinTin++ does, starts at once. */
+    override val awaitedAtConnect: Boolean get() = false
+
     override fun onEnabled(side: OptionSide) {
         if (side != OptionSide.LOCAL) return
         val variables = try {

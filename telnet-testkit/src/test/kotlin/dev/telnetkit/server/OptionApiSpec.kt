@@ -264,4 +264,29 @@ class OptionApiSpec : FunSpec({
         awaitCondition("closed") { handler.calls.contains("close") }
         handler.calls.count { it == "prompt" } shouldBe 2
     }
+
+    test("the opening waits for the answer to an AT_CONNECT offer, unless the handler says no one waits on it (MSSP)") {
+        val longWait = ServerSettings(
+            host = "127.0.0.1", port = 0, connectMaxWait = Duration.ofSeconds(30), idleTimeout = Duration.ofSeconds(30),
+            telnetOptions = listOf(
+                TelnetOptionFactory { RecordingOption(local = OptionOffer.AT_CONNECT) },
+                TelnetOptionFactory {
+                    object : RecordingOption(option = 70, local = OptionOffer.AT_CONNECT) {
+                        override val awaitedAtConnect: Boolean get() = false
+                    }
+                },
+            ),
+        )
+        val server = fixture.start(longWait, echoShell())
+        val raw = fixture.rawSocket(server)
+        raw.readExactly(3)
+        raw.send(bytes(IAC, WONT, TTYPE))
+        raw.readExactly(CORE_OFFERS.size + 6).hex() shouldBe (CORE_OFFERS + bytes(IAC, WILL, 70, IAC, WILL, OPT)).hex()
+        // Everything answered but the two handlers' offers: the awaited one holds the prompt back.
+        raw.send(CORE_ANSWERS)
+        raw.readFor(500.milliseconds).hex() shouldBe ""
+        // Its answer comes; the other offer stays unanswered, and the prompt comes at once, not after 30 s.
+        raw.send(bytes(IAC, DONT, OPT))
+        String(raw.readUntil("> ", 20.seconds), Charsets.ISO_8859_1) shouldContain "> "
+    }
 })
