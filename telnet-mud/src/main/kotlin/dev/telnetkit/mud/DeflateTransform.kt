@@ -1,0 +1,60 @@
+package dev.telnetkit.mud
+
+import dev.telnetkit.session.OutputTransform
+import java.io.ByteArrayOutputStream
+import java.util.concurrent.atomic.AtomicBoolean
+import java.util.zip.Deflater
+
+/**
+ * One MCCP2 stream: zlib (with its header and Adler-32 trailer) over the output from the point the
+ * stream starts, each batch ended with `SYNC_FLUSH` so the client can show it at once. Holds one of
+ * its factory's [slots] until [close], which ends the native stream.
+ */
+internal class DeflateTransform(
+    level: Int,
+    private val slots: CompressionSlots,
+    private val owner: Mccp2,
+) : OutputTransform {
+    private val deflater = Deflater(level)
+    private val buffer = ByteArray(BUFFER)
+    private val ended = AtomicBoolean()
+
+    override fun transform(bytes: ByteArray, offset: Int, length: Int): ByteArray {
+        if (length == 0) return EMPTY
+        if (ended.get()) return bytes.copyOfRange(offset, offset + length)
+        deflater.setInput(bytes, offset, length)
+        val out = ByteArrayOutputStream(length / 2 + 64)
+        while (true) {
+            val n = deflater.deflate(buffer, 0, buffer.size, Deflater.SYNC_FLUSH)
+            out.write(buffer, 0, n)
+            // A full buffer may mean more is waiting (Deflater's contract for SYNC_FLUSH).
+            if (n < buffer.size) break
+        }
+        owner.counted(length.toLong(), out.size().toLong())
+        return out.toByteArray()
+    }
+
+    override fun finish(): ByteArray {
+        if (ended.get()) return EMPTY
+        deflater.finish()
+        val out = ByteArrayOutputStream(64)
+        while (!deflater.finished()) {
+            val n = deflater.deflate(buffer, 0, buffer.size, Deflater.NO_FLUSH)
+            out.write(buffer, 0, n)
+        }
+        owner.counted(0, out.size().toLong())
+        return out.toByteArray()
+    }
+
+    override fun close() {
+        if (!ended.compareAndSet(false, true)) return
+        deflater.end()
+        slots.release()
+        owner.transformClosed(this)
+    }
+
+    private companion object {
+        const val BUFFER = 8192
+        val EMPTY = ByteArray(0)
+    }
+}

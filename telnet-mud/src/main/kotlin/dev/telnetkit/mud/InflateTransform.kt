@@ -1,0 +1,74 @@
+package dev.telnetkit.mud
+
+import dev.telnetkit.wire.InputTransform
+import dev.telnetkit.wire.PlainInput
+import java.io.IOException
+import java.util.zip.DataFormatException
+import java.util.zip.Inflater
+
+/**
+ * One MCCP3 stream: the client's zlib stream, inflated and handed to the Telnet decoder, bounded
+ * per read ([CompressionSettings.maxInflatedBytesPerRead]) and in ratio
+ * ([CompressionSettings.maxInflateRatio]). It ends where zlib's stream ends, or where the option is
+ * turned off ([stopRequested]: TinTin++ drops compression without a trailer); the bytes after that
+ * are plain Telnet. Called on the connection's dispatcher only.
+ */
+internal class InflateTransform(
+    private val settings: CompressionSettings,
+    private val owner: Mccp3,
+) : InputTransform {
+    private val inflater = Inflater()
+    private val buffer = ByteArray(BUFFER)
+    private var ended = false
+    private var totalIn = 0L
+    private var totalOut = 0L
+
+    /** Set when the option is turned off: the stream ends after the bytes already inflated. */
+    @Volatile var stopRequested: Boolean = false
+
+    override fun transform(bytes: ByteArray, offset: Int, length: Int, sink: PlainInput): Int {
+        if (ended || stopRequested || inflater.finished()) return 0
+        inflater.setInput(bytes, offset, length)
+        var produced = 0L
+        try {
+            while (!stopRequested) {
+                val n = inflater.inflate(buffer)
+                if (n > 0) {
+                    produced += n
+                    totalOut += n
+                    if (produced > settings.maxInflatedBytesPerRead) {
+                        throw IOException("MCCP3 input inflates to more than ${settings.maxInflatedBytesPerRead} bytes in one read")
+                    }
+                    val compressed = totalIn + (length - inflater.remaining)
+                    if (totalOut > CompressionSettings.RATIO_CHECK_AFTER && totalOut > compressed * settings.maxInflateRatio) {
+                        throw IOException("MCCP3 input inflates more than ${settings.maxInflateRatio} times ($totalOut bytes from $compressed)")
+                    }
+                    owner.counted(0, n.toLong())
+                    sink.accept(buffer, 0, n)
+                }
+                if (inflater.finished()) break
+                if (n == 0) {
+                    if (inflater.needsDictionary()) throw IOException("MCCP3 stream asks for a preset dictionary")
+                    break
+                }
+            }
+        } catch (e: DataFormatException) {
+            throw IOException("corrupt MCCP3 stream: ${e.message}", e)
+        }
+        val used = length - inflater.remaining
+        totalIn += used
+        owner.counted(used.toLong(), 0)
+        return used
+    }
+
+    override fun close() {
+        if (ended) return
+        ended = true
+        inflater.end()
+        owner.transformClosed(this)
+    }
+
+    private companion object {
+        const val BUFFER = 8192
+    }
+}

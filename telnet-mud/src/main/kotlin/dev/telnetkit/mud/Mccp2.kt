@@ -1,0 +1,129 @@
+package dev.telnetkit.mud
+
+import dev.telnetkit.protocol.OptionSide
+import dev.telnetkit.protocol.TelnetOption
+import dev.telnetkit.wire.OptionOffer
+import dev.telnetkit.wire.TelnetOptionFactory
+import dev.telnetkit.wire.TelnetOptionHandler
+import io.github.oshai.kotlinlogging.KotlinLogging
+import java.util.concurrent.atomic.AtomicLong
+import java.util.concurrent.atomic.AtomicReference
+
+private val logger = KotlinLogging.logger {}
+
+/**
+ * MCCP2 (option 86): zlib compression of everything the server sends. Offered at connect (`WILL
+ * MCCP2`); once the client agrees (`DO`), the server sends `IAC SB MCCP2 IAC SE` and every byte after
+ * it is part of one zlib stream, flushed (`SYNC_FLUSH`) each time the transport writes, so nothing
+ * waits in the compressor. The client's `DONT` ends the stream properly (zlib's trailer) and the
+ * output goes plain again; so does [stop], and [start] begins a fresh stream.
+ *
+ * Text on the wire typically shrinks four to ten times; the cost is CPU on the transport's thread
+ * and about 256 KiB of native memory per compressing session at worst ([CompressionSettings]).
+ *
+ * Register with `TelnetServer.builder().telnetOption(Mccp2.factory())` (Kotlin DSL:
+ * `telnetOption(Mccp2.factory())`); read a session's handler with `session.mccp2`.
+ */
+public class Mccp2 internal constructor(
+    private val settings: CompressionSettings,
+    private val slots: CompressionSlots,
+) : TelnetOptionHandler(TelnetOption.MCCP2) {
+    private val lock = Any()
+    private val current = AtomicReference<DeflateTransform?>()
+    private val before = AtomicLong()
+    private val after = AtomicLong()
+    @Volatile private var closed = false
+
+    /** Offered at connect. */
+    override val local: OptionOffer get() = OptionOffer.AT_CONNECT
+
+    /** True while the output is being compressed (from [start] or the client's agreement until [stop], `DONT` or the end). */
+    public val isCompressing: Boolean get() = current.get() != null
+
+    /** Bytes of output that went into the compressor so far, over every stream of this session. */
+    public val bytesBeforeCompression: Long get() = before.get()
+
+    /** Compressed bytes that came out for them (headers, flushes and trailers included). */
+    public val bytesAfterCompression: Long get() = after.get()
+
+    /**
+     * Starts compressing (a fresh zlib stream) from this point of the output on. If the client has
+     * not agreed to MCCP2, asks it (`WILL MCCP2`) and compression starts once it agrees. False if
+     * nothing can start: the session is over, the client refused, or all of the server's
+     * compression slots are taken. Any thread.
+     */
+    public fun start(): Boolean {
+        synchronized(lock) {
+            if (closed) return false
+            if (current.get() != null) return true
+            if (!context.isEnabled(OptionSide.LOCAL)) return context.request(OptionSide.LOCAL, true)
+            if (!slots.tryAcquire()) {
+                logger.info { "session ${context.session.id}: all ${settings.maxCompressedSessions} compression slots are taken; output stays plain" }
+                return false
+            }
+            val transform = DeflateTransform(settings.level, slots, this)
+            current.set(transform)
+            // On failure the queue closes the transform, which gives its slot back.
+            return context.startOutputTransform(EMPTY, transform)
+        }
+    }
+
+    /**
+     * Ends compression from this point of the output on: the zlib stream's trailer goes out and the
+     * bytes after it are plain. The option stays enabled, so [start] can compress again. False if
+     * nothing was being compressed. Any thread.
+     */
+    public fun stop(): Boolean {
+        synchronized(lock) {
+            if (current.getAndSet(null) == null) return false
+            return context.stopOutputTransform()
+        }
+    }
+
+    override fun onEnabled(side: OptionSide) {
+        if (side != OptionSide.LOCAL) return
+        if (!start() && !closed && !isCompressing) {
+            // No slot: take the offer back rather than leave the client waiting for a stream.
+            context.request(OptionSide.LOCAL, false)
+        }
+    }
+
+    override fun onDisabled(side: OptionSide) {
+        if (side == OptionSide.LOCAL) stop()
+    }
+
+    override fun onClose() {
+        closed = true
+        // The session's output queue closes the stream in force (and so gives its slot back).
+        current.set(null)
+    }
+
+    internal fun counted(input: Long, output: Long) {
+        before.addAndGet(input)
+        after.addAndGet(output)
+    }
+
+    internal fun transformClosed(transform: DeflateTransform) {
+        current.compareAndSet(transform, null)
+    }
+
+    override fun toString(): String =
+        "Mccp2(compressing=$isCompressing, before=${before.get()}, after=${after.get()})"
+
+    /** The factory. */
+    public companion object {
+        private val EMPTY = ByteArray(0)
+
+        /**
+         * A factory of MCCP2 handlers sharing [settings] and one count of compressing sessions:
+         * register one per server. Makes no handler (MCCP2 refused) while all
+         * [CompressionSettings.maxCompressedSessions] slots are taken.
+         */
+        @JvmStatic
+        @JvmOverloads
+        public fun factory(settings: CompressionSettings = CompressionSettings()): TelnetOptionFactory {
+            val slots = CompressionSlots(settings.maxCompressedSessions)
+            return TelnetOptionFactory { if (slots.full) null else Mccp2(settings, slots) }
+        }
+    }
+}
