@@ -28,37 +28,57 @@ internal class InflateTransform(
 
     override fun transform(bytes: ByteArray, offset: Int, length: Int, sink: PlainInput): Int {
         if (ended || stopRequested || inflater.finished()) return 0
-        inflater.setInput(bytes, offset, length)
+        val end = offset + length
         var produced = 0L
+        var at = offset
         try {
-            while (!stopRequested) {
-                val n = inflater.inflate(buffer)
-                if (n > 0) {
-                    produced += n
-                    totalOut += n
-                    if (produced > settings.maxInflatedBytesPerRead) {
-                        throw IOException("MCCP3 input inflates to more than ${settings.maxInflatedBytesPerRead} bytes in one read")
+            // Piece by piece, each up to the end of a flush (00 00 FF FF): a client that turns the
+            // option off inside its stream and goes plain without a trailer (TinTin++) has its plain
+            // bytes left alone, since [stopRequested] is looked at before the next piece.
+            while (at < end && !stopRequested && !inflater.finished()) {
+                val pieceEnd = flushEnd(bytes, at, end)
+                inflater.setInput(bytes, at, pieceEnd - at)
+                while (!stopRequested) {
+                    val n = inflater.inflate(buffer)
+                    if (n > 0) {
+                        produced += n
+                        totalOut += n
+                        if (produced > settings.maxInflatedBytesPerRead) {
+                            throw IOException("MCCP3 input inflates to more than ${settings.maxInflatedBytesPerRead} bytes in one read")
+                        }
+                        val compressed = totalIn + (pieceEnd - at - inflater.remaining)
+                        if (totalOut > CompressionSettings.RATIO_CHECK_AFTER && totalOut > compressed * settings.maxInflateRatio) {
+                            throw IOException("MCCP3 input inflates more than ${settings.maxInflateRatio} times ($totalOut bytes from $compressed)")
+                        }
+                        owner.counted(0, n.toLong())
+                        sink.accept(buffer, 0, n)
                     }
-                    val compressed = totalIn + (length - inflater.remaining)
-                    if (totalOut > CompressionSettings.RATIO_CHECK_AFTER && totalOut > compressed * settings.maxInflateRatio) {
-                        throw IOException("MCCP3 input inflates more than ${settings.maxInflateRatio} times ($totalOut bytes from $compressed)")
+                    if (inflater.finished()) break
+                    if (n == 0) {
+                        if (inflater.needsDictionary()) throw IOException("MCCP3 stream asks for a preset dictionary")
+                        break
                     }
-                    owner.counted(0, n.toLong())
-                    sink.accept(buffer, 0, n)
                 }
-                if (inflater.finished()) break
-                if (n == 0) {
-                    if (inflater.needsDictionary()) throw IOException("MCCP3 stream asks for a preset dictionary")
-                    break
-                }
+                val used = pieceEnd - at - inflater.remaining
+                totalIn += used
+                owner.counted(used.toLong(), 0)
+                at += used
+                if (inflater.remaining > 0) break
             }
         } catch (e: DataFormatException) {
             throw IOException("corrupt MCCP3 stream: ${e.message}", e)
         }
-        val used = length - inflater.remaining
-        totalIn += used
-        owner.counted(used.toLong(), 0)
-        return used
+        return at - offset
+    }
+
+    /** The index just past the next `00 00 FF FF` (the end of a zlib flush) in [from, end), or [end]. */
+    private fun flushEnd(bytes: ByteArray, from: Int, end: Int): Int {
+        var i = from
+        while (i + 3 < end) {
+            if (bytes[i + 3] == FF && bytes[i + 2] == FF && bytes[i + 1] == ZERO && bytes[i] == ZERO) return i + 4
+            i++
+        }
+        return end
     }
 
     override fun close() {
@@ -70,5 +90,7 @@ internal class InflateTransform(
 
     private companion object {
         const val BUFFER = 8192
+        const val FF: Byte = -1
+        const val ZERO: Byte = 0
     }
 }

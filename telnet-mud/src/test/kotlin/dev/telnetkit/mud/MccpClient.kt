@@ -213,6 +213,7 @@ class MccpClient private constructor(private val socket: Socket, private val acc
      * this client sends is one zlib stream, flushed per write.
      */
     fun startCompressing(first: ByteArray = ByteArray(0)) = synchronized(lock) {
+        flushText()
         val z = Deflater(6)
         deflater = z
         val announce = byteArrayOf(IAC.toByte(), TelnetCommand.SB.toByte(), TelnetOption.MCCP3.toByte(), IAC.toByte(), TelnetCommand.SE.toByte())
@@ -225,6 +226,7 @@ class MccpClient private constructor(private val socket: Socket, private val acc
 
     /** Ends the client's stream with zlib's trailer (and [after], sent plain in the same write). */
     fun finishCompressing(after: ByteArray = ByteArray(0)) = synchronized(lock) {
+        flushText()
         val z = checkNotNull(deflater)
         z.finish()
         val out = ByteArrayOutputStream()
@@ -235,6 +237,27 @@ class MccpClient private constructor(private val socket: Socket, private val acc
         transcript.append("= client's stream ends\n")
         if (after.isNotEmpty()) transcript.append("< ").append(render(after)).append('\n')
         output.write(out.toByteArray() + after)
+        output.flush()
+    }
+
+    /**
+     * Sends [last] compressed and then drops the stream without zlib's trailer, with [after] plain in
+     * the same write (TinTin++ turning MCCP3 off).
+     */
+    fun dropCompression(last: ByteArray, after: ByteArray) = synchronized(lock) {
+        flushText()
+        val z = checkNotNull(deflater)
+        if (last.size == 3) {
+            val option = last[2].toInt() and 0xff
+            if ((last[1].toInt() and 0xff) == TelnetCommand.DONT) serverOptions -= option
+        }
+        transcript.append("< ").append(hex(last).padEnd(40)).append(" # compressed, then no trailer\n")
+        val packet = compress(z, last)
+        z.end()
+        deflater = null
+        transcript.append("= client drops compression\n")
+        transcript.append("< ").append(render(after)).append('\n')
+        output.write(packet + after)
         output.flush()
     }
 
