@@ -6,15 +6,15 @@ import java.util.concurrent.atomic.AtomicInteger
  * How [Mccp2] compresses a session's output and [Mccp3] decompresses its input, and how many
  * sessions may do so at once.
  *
- * Memory: zlib's compressor keeps about 256 KiB of native buffers per stream (a 32 KiB window
- * twice over, a 64 KiB hash table, a 64 KiB pending buffer), of which an idle session that
- * has sent ordinary MUD text has touched about 60 KiB: measured on JDK 17, 1,000 idle sessions
- * of one server, each with a few KiB of room text sent compressed, grew the server's resident
- * memory by about 64 MB more with MCCP2 on than with it off (65 KiB per session), and by about
- * 245 MB (245 KiB per session) once each had sent 200 KiB of varied text, which touches all of
- * zlib's buffers. A decompressor costs about 50 KiB once used (a 32 KiB window and its state).
- * [maxCompressedSessions] bounds that: the default, 2,000, keeps the native memory of
- * compression under about 512 MiB for MCCP2 and 100 MiB for MCCP3 in the worst case.
+ * Memory, measured with `telnet-bench mccp` (JDK 17, glibc, BENCHMARKS.md "MCCP2: bytes and CPU"):
+ * a compressing session costs native memory, not heap (about 5 KiB of heap for the handler and
+ * its `Deflater`). zlib allocates about 263 KiB per MCCP2 stream (window, hash chains, hash head,
+ * pending buffer); what becomes resident depends on the text sent. 1,000 idle sessions that had
+ * each received one 2 KB room raised the server's RSS by 135 KiB per session more than with
+ * MCCP off; after 50 rooms each (100 KB), by 177 KiB. MCCP3 adds about 45 KiB per session once
+ * the client compresses (zlib's 32 KiB window and its state); measured: 45 KiB with 50 rooms.
+ * [maxCompressedSessions] bounds that: the default, 1,000, keeps MCCP2 under about 260 MiB of
+ * native memory at worst (about 135 to 180 MiB as measured), and MCCP3 under 45 MiB.
  *
  * ```java
  * CompressionSettings settings = new CompressionSettings(6, 500);
@@ -53,8 +53,8 @@ public class CompressionSettings @JvmOverloads public constructor(
 
     /** The defaults. */
     public companion object {
-        /** The default of [maxCompressedSessions]: about 512 MiB of native memory at worst for MCCP2. */
-        public const val DEFAULT_MAX_COMPRESSED_SESSIONS: Int = 2000
+        /** The default of [maxCompressedSessions]: about 260 MiB of native memory at worst for MCCP2. */
+        public const val DEFAULT_MAX_COMPRESSED_SESSIONS: Int = 1000
 
         /** The default of [maxInflatedBytesPerRead]: 1 MiB. */
         public const val DEFAULT_MAX_INFLATED_BYTES_PER_READ: Int = 1 shl 20

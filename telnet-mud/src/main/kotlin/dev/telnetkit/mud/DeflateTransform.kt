@@ -16,13 +16,13 @@ internal class DeflateTransform(
     private val owner: Mccp2,
 ) : OutputTransform {
     private val deflater = Deflater(level)
-    private val buffer = ByteArray(BUFFER)
     private val ended = AtomicBoolean()
 
     override fun transform(bytes: ByteArray, offset: Int, length: Int): ByteArray {
         if (length == 0) return EMPTY
         if (ended.get()) return bytes.copyOfRange(offset, offset + length)
         deflater.setInput(bytes, offset, length)
+        val buffer = SCRATCH.get()
         val out = ByteArrayOutputStream(length / 2 + 64)
         while (true) {
             val n = deflater.deflate(buffer, 0, buffer.size, Deflater.SYNC_FLUSH)
@@ -37,6 +37,7 @@ internal class DeflateTransform(
     override fun finish(): ByteArray {
         if (ended.get()) return EMPTY
         deflater.finish()
+        val buffer = SCRATCH.get()
         val out = ByteArrayOutputStream(64)
         while (!deflater.finished()) {
             val n = deflater.deflate(buffer, 0, buffer.size, Deflater.NO_FLUSH)
@@ -54,7 +55,9 @@ internal class DeflateTransform(
     }
 
     private companion object {
-        const val BUFFER = 8192
         val EMPTY = ByteArray(0)
+
+        // One scratch buffer per transport thread, not per session: a held session costs no heap for it.
+        val SCRATCH: ThreadLocal<ByteArray> = ThreadLocal.withInitial { ByteArray(8192) }
     }
 }

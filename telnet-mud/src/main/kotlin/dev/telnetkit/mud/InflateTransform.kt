@@ -18,7 +18,6 @@ internal class InflateTransform(
     private val owner: Mccp3,
 ) : InputTransform {
     private val inflater = Inflater()
-    private val buffer = ByteArray(BUFFER)
     private var ended = false
     private var totalIn = 0L
     private var totalOut = 0L
@@ -29,6 +28,7 @@ internal class InflateTransform(
     override fun transform(bytes: ByteArray, offset: Int, length: Int, sink: PlainInput): Int {
         if (ended || stopRequested || inflater.finished()) return 0
         val end = offset + length
+        val buffer = SCRATCH.get()
         var produced = 0L
         var at = offset
         try {
@@ -89,7 +89,8 @@ internal class InflateTransform(
     }
 
     private companion object {
-        const val BUFFER = 8192
+        // One scratch buffer per dispatcher thread, not per session (the sink decodes it before returning).
+        val SCRATCH: ThreadLocal<ByteArray> = ThreadLocal.withInitial { ByteArray(8192) }
         const val FF: Byte = -1
         const val ZERO: Byte = 0
     }

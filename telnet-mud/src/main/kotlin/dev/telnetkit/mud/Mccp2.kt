@@ -18,8 +18,14 @@ private val logger = KotlinLogging.logger {}
  * waits in the compressor. The client's `DONT` ends the stream properly (zlib's trailer) and the
  * output goes plain again; so does [stop], and [start] begins a fresh stream.
  *
- * Text on the wire typically shrinks four to ten times; the cost is CPU on the transport's thread
- * and about 256 KiB of native memory per compressing session at worst ([CompressionSettings]).
+ * Measured (`telnet-bench mccp`): varied 2 KB room texts shrink 4.7 times on the wire, short
+ * command echoes 3.5 times (the stream's history helps from the first line on); the cost is CPU on
+ * the transport's thread (about 0.3 ms per 2 KB room on the bench machine) and 135 to 260 KiB of
+ * native memory per compressing session ([CompressionSettings]).
+ *
+ * The client's `DONT` is answered `WONT` by the core before this handler hears of it, so the `WONT`
+ * is the last thing inside the stream, followed by zlib's trailer; clients read it fine (they
+ * inflate until the stream ends).
  *
  * Register with `TelnetServer.builder().telnetOption(Mccp2.factory())` (Kotlin DSL:
  * `telnetOption(Mccp2.factory())`); read a session's handler with `session.mccp2`.
