@@ -18,6 +18,7 @@ const val MCCP_USAGE: String = """telnet-bench mccp [options]: MCCP2 on against 
   --looks N         'look' commands (about 2 KB of room text each) per session in the text scenario (default 100)
   --idle N          idle sessions held for the memory figure (default 1000)
   --idle-looks N    'look' commands each of them runs before it idles (default 1; more text touches more of zlib's buffers)
+  --idle-finish MS  the server ends idle MCCP2 streams after MS milliseconds (CompressionSettings.idleFinishAfter; default 0, never)
   --jvm OPTIONS     the server's JVM options (default "-Xmx1g -XX:+UseG1GC")
   --out DIR         logs (default target/mccp)
 Output bytes are exact (counted by the clients off the wire); CPU is the server process's user+system
@@ -34,6 +35,7 @@ class MccpBench(args: List<String>) {
     private var looks = 100
     private var idle = 1000
     private var idleLooks = 1
+    private var idleFinish = 0L
     private var jvm = "-Xmx1g -XX:+UseG1GC"
     private var out = File("target/mccp")
     var help: Boolean = false
@@ -49,6 +51,7 @@ class MccpBench(args: List<String>) {
                 "--looks" -> looks = value().toInt()
                 "--idle" -> idle = value().toInt()
                 "--idle-looks" -> idleLooks = value().toInt()
+                "--idle-finish" -> idleFinish = value().toLong()
                 "--jvm" -> jvm = value()
                 "--out" -> out = File(value())
                 "--help", "-h" -> help = true
@@ -64,13 +67,13 @@ class MccpBench(args: List<String>) {
     fun run(): Int {
         val jar = File(MccpBench::class.java.protectionDomain.codeSource.location.toURI())
         val java = File(System.getProperty("java.home"), "bin/java").path
-        println("telnet-bench mccp: $sessions sessions x $echoes echoes, $sessions x $looks looks, $idle idle sessions after $idleLooks looks; server JVM $jvm")
+        println("telnet-bench mccp: $sessions sessions x $echoes echoes, $sessions x $looks looks, $idle idle sessions after $idleLooks looks, idle finish ${if (idleFinish > 0) "$idleFinish ms" else "off"}; server JVM $jvm")
         println("machine: ${Runtime.getRuntime().availableProcessors()} CPUs, JDK ${System.getProperty("java.version")}")
         val rows = ArrayList<Row>()
         val memory = ArrayList<Memory>()
         for (mode in listOf("off", "on", "both")) {
             val port = ServerProcesses.freePort()
-            val command = "$java $jvm -cp ${jar.path} dev.telnetkit.bench.MccpBenchServerKt --port $port --mccp $mode"
+            val command = "$java $jvm -cp ${jar.path} dev.telnetkit.bench.MccpBenchServerKt --port $port --mccp $mode --idle-finish $idleFinish"
             ServerProcesses.startCommand("mccp server ($mode)", command, port, File(out, "server-$mode.log"), 60).use { server ->
                 val probe = ServerProbe(server.process.pid())
                 val address = server.address
@@ -124,7 +127,8 @@ class MccpBench(args: List<String>) {
         val heap0 = probe.liveHeapBytes()
         val rss0 = probe.rssBytes()
         val held = many(address, idle, compress, compressInput, keep = true) { c -> repeat(idleLooks) { c.command("look") } }
-        Thread.sleep(500)
+        // Past the idle finish, if one is set: what an idle session holds afterwards is the figure.
+        Thread.sleep(500 + 2 * idleFinish)
         val heap1 = probe.liveHeapBytes()
         val rss1 = probe.rssBytes()
         held.forEach { it.close() }

@@ -13,22 +13,25 @@ import kotlin.time.Duration
  * room text that differs from call to call, as a MUD's rooms do), with MCCP2 offered (`--mccp on`),
  * MCCP2 and MCCP3 (`--mccp both`) or neither (`--mccp off`). No idle timeout; session limits raised.
  *
- * `java -cp telnet-bench.jar dev.telnetkit.bench.MccpBenchServerKt --port P --mccp off|on|both`
+ * `java -cp telnet-bench.jar dev.telnetkit.bench.MccpBenchServerKt --port P --mccp off|on|both [--idle-finish MS]`
+ * (`--idle-finish`: [CompressionSettings.idleFinishAfter], in milliseconds; 0, the default, never).
  */
 fun main(args: Array<String>) {
     var port = 0
     var mode = "on"
+    var idleFinishMillis = 0L
     var i = 0
     fun value(): String = args.getOrNull(++i) ?: run { System.err.println("${args[i - 1]} needs a value"); exitProcess(2) }
     while (i < args.size) {
         when (args[i]) {
             "--port" -> port = value().toInt()
+            "--idle-finish" -> idleFinishMillis = value().toLong()
             "--mccp" -> mode = value().also { require(it in setOf("off", "on", "both")) { "--mccp takes off, on or both" } }
             else -> { System.err.println("unknown option '${args[i]}'"); exitProcess(2) }
         }
         i++
     }
-    val settings = CompressionSettings(maxCompressedSessions = MCCP_MAX_SESSIONS)
+    val settings = CompressionSettings(maxCompressedSessions = MCCP_MAX_SESSIONS, idleFinishAfter = java.time.Duration.ofMillis(idleFinishMillis))
     val server = telnetServer {
         host = "127.0.0.1"
         this.port = port

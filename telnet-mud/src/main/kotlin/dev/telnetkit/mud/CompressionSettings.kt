@@ -1,5 +1,6 @@
 package dev.telnetkit.mud
 
+import java.time.Duration
 import java.util.concurrent.atomic.AtomicInteger
 
 /**
@@ -33,23 +34,30 @@ import java.util.concurrent.atomic.AtomicInteger
  * @property maxInflateRatio MCCP3: the most bytes of input one byte of the client's compressed
  *   stream may stand for on average, checked once the stream has given [RATIO_CHECK_AFTER] bytes;
  *   more cuts the session off (a decompression bomb). Text compresses 3 to 20 times; zeros 1,000.
+ * @property idleFinishAfter MCCP2: after this long without output, the session's stream is ended
+ *   (zlib's trailer) and a new one announced at once, whose compressor is made only when output
+ *   comes: an idle session then holds no zlib memory (its slot stays taken). The next output
+ *   compresses without the old stream's history, and each idle period costs about 15 bytes on the
+ *   wire. Zero (the default) never ends a stream for being idle.
  */
 public class CompressionSettings @JvmOverloads public constructor(
     public val level: Int = 6,
     public val maxCompressedSessions: Int = DEFAULT_MAX_COMPRESSED_SESSIONS,
     public val maxInflatedBytesPerRead: Int = DEFAULT_MAX_INFLATED_BYTES_PER_READ,
     public val maxInflateRatio: Int = DEFAULT_MAX_INFLATE_RATIO,
+    public val idleFinishAfter: Duration = Duration.ZERO,
 ) {
     init {
         require(level in 0..9) { "level must be in 0..9, was $level" }
         require(maxCompressedSessions >= 0) { "maxCompressedSessions must not be negative, was $maxCompressedSessions" }
         require(maxInflatedBytesPerRead >= 4096) { "maxInflatedBytesPerRead must be at least 4096, was $maxInflatedBytesPerRead" }
         require(maxInflateRatio >= 2) { "maxInflateRatio must be at least 2, was $maxInflateRatio" }
+        require(!idleFinishAfter.isNegative) { "idleFinishAfter must not be negative, was $idleFinishAfter" }
     }
 
     override fun toString(): String =
         "CompressionSettings(level=$level, maxCompressedSessions=$maxCompressedSessions, " +
-            "maxInflatedBytesPerRead=$maxInflatedBytesPerRead, maxInflateRatio=$maxInflateRatio)"
+            "maxInflatedBytesPerRead=$maxInflatedBytesPerRead, maxInflateRatio=$maxInflateRatio, idleFinishAfter=$idleFinishAfter)"
 
     /** The defaults. */
     public companion object {
@@ -85,5 +93,23 @@ internal class CompressionSlots(private val max: Int) {
 
     fun release() {
         taken.decrementAndGet()
+    }
+}
+
+/** One taken slot, held by one MCCP2 stream or shared by two across an idle finish; given back when the last lets go. */
+internal class SlotTicket(private val slots: CompressionSlots) {
+    private val holders = AtomicInteger(1)
+
+    /** One more holder; false if the slot was given back already. */
+    fun share(): Boolean {
+        while (true) {
+            val now = holders.get()
+            if (now == 0) return false
+            if (holders.compareAndSet(now, now + 1)) return true
+        }
+    }
+
+    fun drop() {
+        if (holders.decrementAndGet() == 0) slots.release()
     }
 }

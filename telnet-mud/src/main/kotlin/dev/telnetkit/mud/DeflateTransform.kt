@@ -7,20 +7,34 @@ import java.util.zip.Deflater
 
 /**
  * One MCCP2 stream: zlib (with its header and Adler-32 trailer) over the output from the point the
- * stream starts, each batch ended with `SYNC_FLUSH` so the client can show it at once. Holds one of
- * its factory's [slots] until [close], which ends the native stream.
+ * stream starts, each batch ended with `SYNC_FLUSH` so the client can show it at once. Holds its
+ * [slot] until [close], which ends the native stream. A [lazy] stream makes its compressor only when
+ * output comes (after an idle period: an idle session then holds no zlib memory).
  */
 internal class DeflateTransform(
-    level: Int,
-    private val slots: CompressionSlots,
+    private val level: Int,
+    /** The compression slot it holds, shared with the stream that follows it after an idle finish. */
+    val slot: SlotTicket,
     private val owner: Mccp2,
+    lazy: Boolean = false,
 ) : OutputTransform {
-    private val deflater = Deflater(level)
+    @Volatile private var deflater: Deflater? = if (lazy) null else Deflater(level)
+
+    /** When output last went through, for the idle check. */
+    @Volatile var lastOutputNanos: Long = System.nanoTime()
+        private set
+
+    /** True once the stream has a compressor (it was made eagerly, or output came). */
+    val hasCompressor: Boolean get() = deflater != null
+
+    private fun compressor(): Deflater = deflater ?: Deflater(level).also { deflater = it }
     private val ended = AtomicBoolean()
 
     override fun transform(bytes: ByteArray, offset: Int, length: Int): ByteArray {
         if (length == 0) return EMPTY
         if (ended.get()) return bytes.copyOfRange(offset, offset + length)
+        lastOutputNanos = System.nanoTime()
+        val deflater = compressor()
         deflater.setInput(bytes, offset, length)
         val buffer = SCRATCH.get()
         val out = ByteArrayOutputStream(length / 2 + 64)
@@ -36,6 +50,8 @@ internal class DeflateTransform(
 
     override fun finish(): ByteArray {
         if (ended.get()) return EMPTY
+        // A stream announced but never used still ends with a whole (empty) zlib stream.
+        val deflater = compressor()
         deflater.finish()
         val buffer = SCRATCH.get()
         val out = ByteArrayOutputStream(64)
@@ -49,8 +65,8 @@ internal class DeflateTransform(
 
     override fun close() {
         if (!ended.compareAndSet(false, true)) return
-        deflater.end()
-        slots.release()
+        deflater?.end()
+        slot.drop()
         owner.transformClosed(this)
     }
 

@@ -6,6 +6,8 @@ import dev.telnetkit.wire.OptionOffer
 import dev.telnetkit.wire.TelnetOptionFactory
 import dev.telnetkit.wire.TelnetOptionHandler
 import io.github.oshai.kotlinlogging.KotlinLogging
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.delay
 import java.util.concurrent.atomic.AtomicLong
 import java.util.concurrent.atomic.AtomicReference
 
@@ -39,6 +41,8 @@ public class Mccp2 internal constructor(
     private val before = AtomicLong()
     private val after = AtomicLong()
     @Volatile private var closed = false
+    // The idle check (settings.idleFinishAfter), started with the first stream; under the lock.
+    private var idleWatch: Job? = null
 
     /** Offered at connect. */
     override val local: OptionOffer get() = OptionOffer.AT_CONNECT
@@ -67,12 +71,48 @@ public class Mccp2 internal constructor(
                 logger.info { "session ${context.session.id}: all ${settings.maxCompressedSessions} compression slots are taken; output stays plain" }
                 return false
             }
-            val transform = DeflateTransform(settings.level, slots, this)
+            val transform = DeflateTransform(settings.level, SlotTicket(slots), this)
             current.set(transform)
             // On failure the queue closes the transform, which gives its slot back.
-            return context.startOutputTransform(EMPTY, transform)
+            if (!context.startOutputTransform(EMPTY, transform)) return false
+            watchIdle()
+            return true
         }
     }
+
+    private fun watchIdle() {
+        val idle = settings.idleFinishAfter
+        if (idle.isZero || idleWatch != null) return
+        val period = maxOf(idle.toMillis() / 2, MIN_IDLE_CHECK_MILLIS)
+        idleWatch = context.session.launch {
+            while (true) {
+                delay(period)
+                finishIfIdle(idle.toNanos())
+            }
+        }
+    }
+
+    /** Ends a stream that has had no output for [idleNanos] and announces the next, whose compressor comes with output. */
+    internal fun finishIfIdle(idleNanos: Long): Boolean {
+        synchronized(lock) {
+            val old = current.get() ?: return false
+            if (closed || !old.hasCompressor || System.nanoTime() - old.lastOutputNanos < idleNanos) return false
+            // The new stream shares the old one's slot, which it keeps once the old one is closed.
+            if (!old.slot.share()) return false
+            val next = DeflateTransform(settings.level, old.slot, this, lazy = true)
+            current.set(next)
+            // The old stream ends first (its trailer), then IAC SB MCCP2 IAC SE goes plain and the new
+            // one starts. Stopped explicitly: startOutputTransform over a stream in force would put the
+            // announcement inside the old stream (the core queues it ahead of the switch).
+            context.stopOutputTransform()
+            if (context.startOutputTransform(EMPTY, next)) return true
+            // Output closed: the queue closed the new stream; the old one goes with the session.
+            return false
+        }
+    }
+
+    /** True while a stream is on and has a compressor (for the specs: false after an idle finish, until output comes). */
+    internal val holdsCompressor: Boolean get() = current.get()?.hasCompressor == true
 
     /**
      * Ends compression from this point of the output on: the zlib stream's trailer goes out and the
@@ -119,6 +159,7 @@ public class Mccp2 internal constructor(
     /** The factory. */
     public companion object {
         private val EMPTY = ByteArray(0)
+        private const val MIN_IDLE_CHECK_MILLIS = 50L
 
         /**
          * A factory of MCCP2 handlers sharing [settings] and one count of compressing sessions:

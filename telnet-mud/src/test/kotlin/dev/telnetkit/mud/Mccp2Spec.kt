@@ -169,4 +169,44 @@ class Mccp2Spec : FunSpec({
             }
         }
     }
+
+    test("idleFinishAfter ends an idle stream and announces the next at once, whose compressor comes with the next output") {
+        MccpServer(Mccp2.factory(CompressionSettings(idleFinishAfter = java.time.Duration.ofMillis(200)))).start().use { server ->
+            MccpClient.connect(server.port, accept = setOf(TelnetOption.MCCP2)).use { client ->
+                client.awaitText("> ")
+                val handler = server.sessions.values.single().telnetOption<Mccp2>()!!
+                client.awaitState { streamsEnded == 1 && streamsStarted == 2 } shouldBe true
+                handler.isCompressing shouldBe true
+                handler.holdsCompressor shouldBe false
+                client.sendLine("room")
+                client.awaitText("> ") shouldBe ROOM_TEXT.replace("\n", "\r\n") + "> "
+                // Ended again once idle: only a stream that made its compressor is (the output did).
+                client.awaitState { streamsEnded == 2 && streamsStarted == 3 } shouldBe true
+                withClue("a stream with no output yet is not ended again") {
+                    kotlinx.coroutines.delay(600)
+                    client.streamsStarted shouldBe 3
+                }
+                client.sendLine("say after idle")
+                client.awaitText("after idle\r\n> ")
+            }
+        }
+    }
+
+    test("an idle finish keeps the session's compression slot: the cap still counts it") {
+        MccpServer(Mccp2.factory(CompressionSettings(maxCompressedSessions = 1, idleFinishAfter = java.time.Duration.ofMillis(100)))).start().use { server ->
+            MccpClient.connect(server.port, accept = setOf(TelnetOption.MCCP2)).use { first ->
+                first.awaitText("> ")
+                first.awaitState { streamsStarted >= 2 } shouldBe true
+                MccpClient.connect(server.port, accept = setOf(TelnetOption.MCCP2)).use { second ->
+                    second.awaitText("> ")
+                    second.streamsStarted shouldBe 0
+                }
+            }
+            server.awaitNoSessions() shouldBe true
+            MccpClient.connect(server.port, accept = setOf(TelnetOption.MCCP2)).use { third ->
+                third.awaitText("> ")
+                third.streamsStarted shouldBe 1
+            }
+        }
+    }
 })

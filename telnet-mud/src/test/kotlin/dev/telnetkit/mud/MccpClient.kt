@@ -28,6 +28,10 @@ import kotlin.time.Duration.Companion.seconds
  */
 class MccpClient private constructor(private val socket: Socket, private val accept: Set<Int>) : AutoCloseable {
     private val lock = Object()
+    // The server's options this client has agreed to (or asked for): a WILL for one of them is a
+    // confirmation, not a question, and gets no answer (RFC 1143); a WONT for one is answered DONT.
+    private val serverOptions = HashSet<Int>()
+
     private val transcript = StringBuilder()
     private val pendingText = ByteArrayOutputStream()
     private val text = StringBuilder()
@@ -56,6 +60,7 @@ class MccpClient private constructor(private val socket: Socket, private val acc
     /** Every byte received, as it came off the wire. */
     val raw: ByteArray get() = synchronized(lock) { rawIn.toByteArray() }
 
+    // Declared after every field it uses: it starts reading (and answering) at once.
     private val reader = thread(isDaemon = true, name = "mccp-client") {
         val input = socket.getInputStream()
         val buffer = ByteArray(8192)
@@ -163,10 +168,6 @@ class MccpClient private constructor(private val socket: Socket, private val acc
         flushText()
         transcript.append("> ").append(hex(bytes).padEnd(40)).append(" # ").append(comment).append('\n')
     }
-
-    // The server's options this client has agreed to (or asked for): a WILL for one of them is a
-    // confirmation, not a question, and gets no answer (RFC 1143); a WONT for one is answered DONT.
-    private val serverOptions = HashSet<Int>()
 
     private fun answer(verb: Int, option: Int) {
         val yes = option in accept
