@@ -37,8 +37,11 @@ import java.util.concurrent.atomic.AtomicInteger
  * @property idleFinishAfter MCCP2: after this long without output, the session's stream is ended
  *   (zlib's trailer) and a new one announced at once, whose compressor is made only when output
  *   comes: an idle session then holds no zlib memory (its slot stays taken). The next output
- *   compresses without the old stream's history, and each idle period costs about 15 bytes on the
- *   wire. Zero (the default) never ends a stream for being idle.
+ *   compresses without the old stream's history, and each idle period costs about 13 bytes on the
+ *   wire. Zero (the default) never ends a stream for being idle. With glibc, the freed buffers go
+ *   back to the OS only if allocations of 64 KiB are mmapped (`MALLOC_MMAP_THRESHOLD_=65536` in the
+ *   server's environment): measured, 1,000 idle MCCP2 sessions then cost 10 KiB each instead of
+ *   121 KiB; without it, 111 KiB instead of 135 KiB.
  */
 public class CompressionSettings @JvmOverloads public constructor(
     public val level: Int = 6,
