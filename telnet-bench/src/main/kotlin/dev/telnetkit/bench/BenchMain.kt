@@ -5,7 +5,7 @@ import kotlin.system.exitProcess
 /**
  * Entry point of telnet-bench.jar: `run [options]` runs the load scenarios (see [RUN_USAGE]),
  * `cold [options]` reconnect storms against servers just started (see [COLD_USAGE]), `ssh` SSH beside
- * Telnet, `jmh [JMH options]` runs the microbenchmarks.
+ * Telnet, `mccp` MCCP2 on against off, `jmh [JMH options]` runs the microbenchmarks.
  */
 fun main(args: Array<String>) {
     when (args.firstOrNull()) {
@@ -29,6 +29,16 @@ fun main(args: Array<String>) {
             if (cold.help) { println(COLD_USAGE); return }
             exitProcess(reportingFailures { cold.run() })
         }
+        "mccp" -> {
+            val bench = try {
+                MccpBench(args.drop(1))
+            } catch (e: IllegalArgumentException) {
+                System.err.println("telnet-bench: ${e.message}")
+                exitProcess(2)
+            }
+            if (bench.help) { println(MCCP_USAGE); return }
+            exitProcess(reportingFailures { bench.run() })
+        }
         "ssh" -> {
             val bench = try {
                 SshBench(args.drop(1))
@@ -40,7 +50,7 @@ fun main(args: Array<String>) {
             exitProcess(bench.run())
         }
         else -> {
-            System.err.println("usage: telnet-bench run [options] | telnet-bench cold [options] | telnet-bench ssh [options] | telnet-bench jmh [JMH options]  (run --help for more)")
+            System.err.println("usage: telnet-bench run [options] | telnet-bench cold [options] | telnet-bench ssh [options] | telnet-bench mccp [options] | telnet-bench jmh [JMH options]  (run --help for more)")
             exitProcess(2)
         }
     }

@@ -108,6 +108,12 @@ public class OutputQueue internal constructor(internal val limit: Int) {
                 return false
             }
             val queue = chunks ?: ArrayDeque<Any>(4).also { chunks = it }
+            // A new transform while one is in force (or queued): the old stream ends first, so the
+            // announcement goes out after its trailer, not inside it.
+            if (switch.transform != null && (stage != null || switchesQueued > 0)) {
+                queue.addLast(StageSwitch(null))
+                switchesQueued++
+            }
             if (announcement.isNotEmpty()) {
                 queue.addLast(ProtocolChunk(announcement))
                 protocolQueued++
