@@ -60,7 +60,7 @@ class JavaTelnetOptionTest {
 
     @AfterEach
     void stop() throws Exception {
-        if (server != null) server.stopBlocking(Duration.ZERO);
+        if (server != null) server.stop(Duration.ZERO);
     }
 
     @Test
@@ -72,10 +72,10 @@ class JavaTelnetOptionTest {
             .telnetOption(session -> new PingOption())
             .session(session -> {
                 found.complete(TelnetOptions.telnetOption(session, PingOption.class));
-                session.readLineBlocking("> ");
+                session.readLine("> ");
             })
             .build()
-            .startBlocking();
+            .start();
         try (Socket socket = new Socket("127.0.0.1", server.getPort())) {
             socket.setSoTimeout(5000);
             InputStream in = socket.getInputStream();

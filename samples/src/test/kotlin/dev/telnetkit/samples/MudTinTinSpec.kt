@@ -69,7 +69,8 @@ class MudTinTinSpec : FunSpec({
                 // MSSP answered the script's DO MSSP.
                 val mssp = awaitLines(observed) { lines -> lines.any { it == "MSSP NAME=TelnetKit MUD" } && lines.any { it.startsWith("MSSP PLAYERS=") } }
                 mssp shouldContain "MSSP NAME=TelnetKit MUD"
-                mssp shouldContain "MSSP PLAYERS=1"
+                // TinTin++ asked during its opening, before its own session started: no one was playing yet.
+                mssp shouldContain "MSSP PLAYERS=0"
 
                 // Prompts end with IAC EOR.
                 awaitLines(observed) { lines -> lines.count { it == "EOR" } >= 1 }

@@ -25,5 +25,6 @@ class ZmpPing : TelnetOptionHandler(93) {
 fun zmpServer(port: Int): TelnetServer = telnetServer {
     this.port = port
     telnetOption { ZmpPing() } // one handler per Telnet session
+    command("ping") { run { writeResponse("pong") } }
 }
 // README:end option
