@@ -59,7 +59,7 @@ class JavaApiSurfaceTest {
     /** One class of each jar a Java user builds against; the rest of the jar is found beside it. */
     private static final List<Class<?>> ANCHORS = List.of(TelnetServer.class, TelnetTestClient.class, SshSettings.class,
         dev.telnetkit.screens.Screens.class, dev.telnetkit.accounts.Accounts.class, dev.telnetkit.zmodem.ZModem.class,
-        dev.telnetkit.chat.ChatRooms.class, dev.telnetkit.pty.OsShell.class);
+        dev.telnetkit.chat.ChatRooms.class, dev.telnetkit.pty.OsShell.class, dev.telnetkit.mud.Gmcp.class);
 
     /**
      * Kotlin's DSL faces in the jars scanned: like telnet-dsl, they are for Kotlin only; Java uses
