@@ -91,7 +91,9 @@ public class Session internal constructor(
     private var heldMessages: ArrayDeque<String>? = null
     @Volatile private var interruptsAsInput = 0
 
-    private val screenLock = Any()
+    // The lock of everything drawn on the screen. The type-ahead queue, never locked otherwise,
+    // serves as its object: one object fewer in every session.
+    private val screenLock: Any get() = keys
     // Guards the creation of the listener and trigger lists (never held while calling out).
     private val listenerLock: Any get() = input
     private val startNanos = System.nanoTime()
@@ -100,24 +102,27 @@ public class Session internal constructor(
     @Volatile private var resizeListeners: CopyOnWriteArrayList<ResizeListener>? = null
     @Volatile private var interruptListeners: CopyOnWriteArrayList<InterruptListener>? = null
     private val keyDecoder = KeyDecoder()
-    private val keys = ArrayDeque<Key>()
-    private val typeAhead = KeySink { keys.addLast(it) }
+    // Type-ahead: keys decoded but not read yet; also the sink the decoder fills.
+    private val keys = KeyQueue()
+    private val typeAhead: KeySink get() = keys
     private var activeEditor: LineEditor? = null
+    // The session's own editor, made with its first line and reset for each one after (screenLock);
+    // busy while a read uses it, so a read nested in a trigger's action makes one of its own.
+    private var lineEditor: LineEditor? = null
+    private var lineEditorBusy = false
     // What Ctrl-Y yanks: one for the session, so a kill at one prompt can be yanked at the next.
     private val killBuffer = KillBuffer()
     @Volatile private var ending = false
 
     /** When the connection was accepted. */
-    public val startTime: Instant get() = Instant.ofEpochSecond(startSecond, startNano.toLong())
+    public val startTime: Instant get() = Instant.ofEpochSecond(0, startEpochNanos)
 
-    // startTime, kept as numbers rather than an Instant object.
-    private val startSecond: Long
-    private val startNano: Int
+    // startTime, kept as one number (nanoseconds since the epoch: good until 2262) rather than an Instant.
+    private val startEpochNanos: Long
 
     init {
         val now = Instant.now()
-        startSecond = now.epochSecond
-        startNano = now.nano
+        startEpochNanos = now.epochSecond * 1_000_000_000L + now.nano
     }
 
     /** How long the session has lasted so far. */
@@ -312,16 +317,25 @@ public class Session internal constructor(
         // is cancelled) the queue is empty and closed, so a writing loop would otherwise spin forever.
         currentCoroutineContext().ensureActive()
         if (text.isEmpty()) return
-        if (!output.awaitRoom(text.length, settings.outputStallTimeout.toKotlinDuration())) {
-            owner.cutOff("client read nothing for ${settings.outputStallTimeout.toMillis()} ms")
-            return
-        }
+        if (!awaitRoom(text.length)) return
         synchronized(screenLock) { send(text) }
     }
 
     /** Writes [text] and a line break. */
     @JvmSynthetic
-    public suspend fun writeLine(text: String = ""): Unit = write(text + "\n")
+    public suspend fun writeLine(text: String = "") {
+        // As write(text + "\n"), without making that string.
+        currentCoroutineContext().ensureActive()
+        if (!awaitRoom(text.length + 1)) return
+        synchronized(screenLock) { sendLine(text) }
+    }
+
+    /** Waits for room for [chars] of output; false (the client cut off) when it read nothing for outputStallTimeout. */
+    private suspend fun awaitRoom(chars: Int): Boolean {
+        if (output.awaitRoom(chars, settings.outputStallTimeout.toKotlinDuration())) return true
+        owner.cutOff("client read nothing for ${settings.outputStallTimeout.toMillis()} ms")
+        return false
+    }
 
     /** Writes [text] as a command's normal output, followed by a line break. */
     @JvmSynthetic
@@ -455,7 +469,7 @@ public class Session internal constructor(
             } else {
                 editor.render = serverEchoes
                 editor.showMessage(text)
-                send(editor.takeOutput())
+                sendOutput(editor)
             }
         }
     }
@@ -549,7 +563,10 @@ public class Session internal constructor(
                 if (completer != null) editor.pendingCompletion?.let { request -> complete(editor, completer, request) }
             }
         } finally {
-            synchronized(screenLock) { if (activeEditor === editor) activeEditor = null }
+            synchronized(screenLock) {
+                if (activeEditor === editor) activeEditor = null
+                if (editor === lineEditor) lineEditorBusy = false
+            }
         }
     }
 
@@ -561,7 +578,7 @@ public class Session internal constructor(
         synchronized(screenLock) {
             editor.render = serverEchoes
             editor.leaveLine()
-            send(editor.takeOutput())
+            sendOutput(editor)
             if (activeEditor === editor) activeEditor = null
         }
         try {
@@ -572,7 +589,7 @@ public class Session internal constructor(
                     activeEditor = editor
                     editor.render = serverEchoes
                     editor.begin(prompt)
-                    send(editor.takeOutput())
+                    sendOutput(editor)
                 }
             }
         }
@@ -600,7 +617,7 @@ public class Session internal constructor(
             if (ending || activeEditor !== editor) return
             editor.render = serverEchoes
             editor.finishCompletion(candidates)
-            send(editor.takeOutput())
+            sendOutput(editor)
         }
     }
 
@@ -609,15 +626,21 @@ public class Session internal constructor(
         synchronized(screenLock) {
             check(activeEditor == null) { "another readLine is already waiting" }
             if (ending) return null
-            val editor = LineEditor(
-                field.maxLength, if (field.history) this.history else null, completer, field.echo, width, serverEchoes,
-                killBuffer, field.mask,
-            )
+            val history = if (field.history) this.history else null
+            val own = lineEditor
+            val editor = if (own != null && !lineEditorBusy) {
+                own.reset(field.maxLength, history, completer, field.echo, width, serverEchoes, field.mask)
+                own
+            } else {
+                LineEditor(field.maxLength, history, completer, field.echo, width, serverEchoes, killBuffer, field.mask)
+                    .also { if (own == null) lineEditor = it }
+            }
+            if (editor === lineEditor) lineEditorBusy = true
             if (field.initial.isNotEmpty()) editor.preset(field.initial)
             editor.deferCompletion = true
             activeEditor = editor
             editor.begin(prompt)
-            send(editor.takeOutput())
+            sendOutput(editor)
             return editor
         }
     }
@@ -636,7 +659,7 @@ public class Session internal constructor(
                 // Whatever comes next (a goodbye, to a client that only half-closed) starts below it.
                 editor.render = true
                 editor.leaveLine()
-                send(editor.takeOutput())
+                sendOutput(editor)
             }
             return null
         }
@@ -661,20 +684,20 @@ public class Session internal constructor(
                 val outcome = editor.handle(key)
                 if (outcome === LineEditor.Outcome.Interrupted) {
                     if (interruptible) {
-                        send(editor.takeOutput())
+                        sendOutput(editor)
                         if (activeEditor === editor) activeEditor = null
                         throw InputInterruptedException()
                     }
                     editor.begin(prompt)
                 } else if (outcome !== LineEditor.Outcome.Continue) {
-                    send(editor.takeOutput())
+                    sendOutput(editor)
                     if (activeEditor === editor) activeEditor = null
                     return outcome
                 }
                 if (editor.pendingCompletion != null) break
                 key = keys.removeFirstOrNull() ?: break
             }
-            send(editor.takeOutput())
+            sendOutput(editor)
             return LineEditor.Outcome.Continue
         }
     }
@@ -978,7 +1001,7 @@ public class Session internal constructor(
             activeEditor?.let { editor ->
                 editor.render = serverEchoes
                 editor.leaveLine()
-                send(editor.takeOutput())
+                sendOutput(editor)
             }
             activeEditor = null
             send(if (text.endsWith("\n")) text else text + "\n")
@@ -1048,7 +1071,13 @@ public class Session internal constructor(
     public val isClosing: Boolean get() = ending
 
     /** Values this session's handlers keep between commands. */
-    public val attributes: SessionAttributes = SessionAttributes()
+    public val attributes: SessionAttributes
+        get() = attributesOrNull ?: synchronized(listenerLock) {
+            attributesOrNull ?: SessionAttributes().also { attributesOrNull = it }
+        }
+
+    // Made on first use: most sessions keep no values.
+    @Volatile private var attributesOrNull: SessionAttributes? = null
 
     /** Ends the session: the handler's reads return null and the connection closes once it returns. */
     public fun close() {
@@ -1059,8 +1088,22 @@ public class Session internal constructor(
     /** Encodes and queues text; must hold screenLock. */
     private fun send(text: CharSequence) {
         if (text.isEmpty()) return
-        val wire = link.encode(TextEncoder.crlfBytes(text, encoding))
+        offer(link.encode(TextEncoder.crlfBytes(text, encoding)))
+    }
+
+    /** [send] of [text] and a line break. */
+    private fun sendLine(text: CharSequence) {
+        offer(link.encode(TextEncoder.crlfLineBytes(text, encoding)))
+    }
+
+    private fun offer(wire: ByteArray) {
         if (!output.offer(wire)) owner.cutOff("more than ${settings.outputBufferLimit} bytes of output unread")
+    }
+
+    /** Sends what [editor] has drawn since the last call, without a string of it. */
+    private fun sendOutput(editor: LineEditor) {
+        send(editor.pendingOutput())
+        editor.outputSent()
     }
 
     // ---- called by the connection and the wire layer ----
@@ -1072,7 +1115,7 @@ public class Session internal constructor(
             activeEditor?.let { editor ->
                 editor.render = serverEchoes
                 editor.resize(newSize.width)
-                send(editor.takeOutput())
+                sendOutput(editor)
             }
         }
         resizeListeners?.forEach { runCatching { it.onResize(newSize) } }

@@ -12,16 +12,18 @@ import java.nio.charset.CodingErrorAction
  * character cut between two reads is completed by the next one. Invalid bytes become U+FFFD;
  * they are never fatal. At most a few bytes of an unfinished character are held.
  */
-internal class TextDecoder(charset: Charset) {
-    private var decoder: CharsetDecoder = newDecoder(charset)
+internal class TextDecoder(private var charset: Charset) {
+    // Made with the first input that is not plain ASCII: a session that types ASCII never needs one.
+    private var decoder: CharsetDecoder? = null
     private var pending = NONE
     // True when bytes 0x00-0x7F decode to the same code points, so ASCII input needs no decoder.
     private var asciiIdentity = isAsciiIdentity(charset)
 
     /** Switches the charset; bytes of an unfinished character in the old charset are dropped. */
     fun switchTo(charset: Charset) {
-        if (decoder.charset() == charset) return
-        decoder = newDecoder(charset)
+        if (this.charset == charset) return
+        this.charset = charset
+        decoder = null
         asciiIdentity = isAsciiIdentity(charset)
         pending = NONE
     }
@@ -30,6 +32,7 @@ internal class TextDecoder(charset: Charset) {
         // ASCII in a charset that maps it to itself (what is typed at a prompt, nearly always): one
         // string, with none of the decoder's buffers.
         if (pending.isEmpty() && asciiIdentity && isAscii(bytes)) return String(bytes, StandardCharsets.ISO_8859_1)
+        val decoder = decoder ?: newDecoder(charset).also { decoder = it }
         val input = if (pending.isEmpty()) ByteBuffer.wrap(bytes) else ByteBuffer.wrap(pending + bytes)
         val out = CharBuffer.allocate((input.remaining() * decoder.maxCharsPerByte().toDouble()).toInt() + 2)
         decoder.decode(input, out, false)
