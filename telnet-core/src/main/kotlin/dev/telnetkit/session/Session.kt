@@ -519,7 +519,7 @@ public class Session internal constructor(
         val field: LineField
         val shownPrompt: String
         try {
-            field = LineField(!hidden, history && mask == null, mask.takeUnless { hidden }, minOf(maxLength, settings.maxLineLength), initial)
+            field = LineField.of(!hidden, history && mask == null, mask.takeUnless { hidden }, minOf(maxLength, settings.maxLineLength), initial)
             // No terminal (a pipe): no prompt, as a shell without one writes none.
             shownPrompt = if (link.showsPrompts) prompt else ""
         } catch (e: Throwable) {
@@ -541,7 +541,19 @@ public class Session internal constructor(
     }
 
     /** How one read's line behaves: shown or hidden or masked, kept in the history, how long, what it starts with. */
-    private class LineField(val echo: Boolean, val history: Boolean, val mask: Char?, val maxLength: Int, val initial: String)
+    private class LineField(val echo: Boolean, val history: Boolean, val mask: Char?, val maxLength: Int, val initial: String) {
+        companion object {
+            // The field of a shell's command line (shown, kept in the history, nothing preset), for
+            // the last maxLength asked: one for every such read rather than one per read.
+            @Volatile private var plain: LineField? = null
+
+            fun of(echo: Boolean, history: Boolean, mask: Char?, maxLength: Int, initial: String): LineField {
+                if (!echo || !history || mask != null || initial.isNotEmpty()) return LineField(echo, history, mask, maxLength, initial)
+                plain?.let { if (it.maxLength == maxLength) return it }
+                return LineField(true, true, null, maxLength, "").also { plain = it }
+            }
+        }
+    }
 
     private suspend fun readEditedLine(prompt: String, field: LineField, completer: Completer?, interruptible: Boolean): String? {
         // The locked work lives in plain functions: a synchronized block with returns inside a
@@ -553,7 +565,10 @@ public class Session internal constructor(
                 // Waiting for input here, not inside nextKey and the queue: an idle session at its
                 // prompt is parked with one suspended frame of the read, this one.
                 if (keys.isEmpty() && !keyDecoder.hasPending && !ending) input.awaitAvailable()
-                val key: Key = nextKey() ?: return inputEnded(editor)
+                // Nearly always a key is there by now: taken without a suspending call (no frames made per line).
+                var next = keyNow()
+                if (next === NO_KEY_YET) next = nextKey()
+                val key: Key = next ?: return inputEnded(editor)
                 if (key === TRIGGER_FIRED) {
                     runTriggerDuringLine(editor, prompt)
                     continue
@@ -721,19 +736,38 @@ public class Session internal constructor(
             } else {
                 takeInput() ?: return null
             }
-            when (event) {
-                is SessionInput.Text -> if (!triggered(event.text)) keyDecoder.decode(event.text, typeAhead) else return TRIGGER_FIRED
-                SessionInput.Interrupt -> { keyDecoder.flush {}; keys.addLast(Key.Interrupt) }
-                SessionInput.EraseCharacter -> keys.addLast(Key.EraseCharacter)
-                SessionInput.EraseLine -> keys.addLast(Key.EraseLine)
-                // Bytes left from a binary transfer that nobody read: text again, as typed.
-                is SessionInput.Bytes -> keyDecoder.decode(String(event.bytes, encoding), typeAhead)
-            }
+            if (handleInput(event)) return TRIGGER_FIRED
         }
     }
 
     /** The next input event, taken-back ones first; null once the input has ended. */
     private suspend fun takeInput(): SessionInput? = input.receive()
+
+    /**
+     * [nextKey] without waiting: the next key if one is there, null once the input has ended, or
+     * [NO_KEY_YET] when [nextKey] would have to wait (for input, or for the end of an escape sequence).
+     */
+    private fun keyNow(): Key? {
+        while (true) {
+            keys.removeFirstOrNull()?.let { return it }
+            if (ending) return null
+            val event = input.poll() ?: return if (input.isEnded) null else NO_KEY_YET
+            if (handleInput(event)) return TRIGGER_FIRED
+        }
+    }
+
+    /** Decodes [event] into [keys]; true if it held a trigger (see [triggered]). */
+    private fun handleInput(event: SessionInput): Boolean {
+        when (event) {
+            is SessionInput.Text -> if (!triggered(event.text)) keyDecoder.decode(event.text, typeAhead) else return true
+            SessionInput.Interrupt -> { keyDecoder.flush {}; keys.addLast(Key.Interrupt) }
+            SessionInput.EraseCharacter -> keys.addLast(Key.EraseCharacter)
+            SessionInput.EraseLine -> keys.addLast(Key.EraseLine)
+            // Bytes left from a binary transfer that nobody read: text again, as typed.
+            is SessionInput.Bytes -> keyDecoder.decode(String(event.bytes, encoding), typeAhead)
+        }
+        return false
+    }
 
     /**
      * True if [text] holds a registered trigger: then [firedTrigger] is set, and the text and any
@@ -1195,6 +1229,9 @@ public class Session internal constructor(
 
         /** What nextKey returns when the input held a trigger: never handed to an editor or a caller. */
         val TRIGGER_FIRED: Key = Key.Control('\u0000')
+
+        /** What keyNow returns when nextKey would have to wait: never handed to an editor or a caller. */
+        val NO_KEY_YET: Key = Key.Control('\u0000')
     }
 }
 
