@@ -52,7 +52,8 @@ internal class SessionConnection(
     // Set once the handler starts (the terminal is ready).
     @Volatile private var handlerRunning = false
     @Volatile private var lingerJob: Job? = null
-    private var sessionJob: Job? = null
+    // The job of run's coroutine, once run has started.
+    private val sessionJob: Job? get() = runContext?.job
     @Volatile private var cutOffReason: String? = null
 
     val session = Session(
@@ -70,13 +71,17 @@ internal class SessionConnection(
     // Input is read in chunks small against the output limit (an eighth: with the few reads the
     // session's input holds, at most six are in flight), and reading pauses while a quarter of the
     // limit is queued, so the echo of fast input cannot by itself overflow a reading client's output.
-    private val readPauseThreshold = settings.outputBufferLimit / 4L
-    override val maxChunk: Int = (settings.outputBufferLimit / 8).coerceAtMost(MAX_READ_CHUNK)
+    // Both worked out when used, not kept in every session.
+    private val readPauseThreshold: Long get() = settings.outputBufferLimit / 4L
+    override val maxChunk: Int get() = (settings.outputBufferLimit / 8).coerceAtMost(MAX_READ_CHUNK)
 
-    /** Runs the session to its end, over a connection already opened; never throws except for cancellation. */
+    /**
+     * Runs the session to its end, over a connection already opened; never throws except for
+     * cancellation. Last, its admission slot is freed (before the server drops it from its list, so
+     * a client that sees it gone can connect).
+     */
     suspend fun run(handler: SessionHandler) {
         val context = currentCoroutineContext()
-        sessionJob = context.job
         runContext = context
         var ended = false
         try {
@@ -123,6 +128,7 @@ internal class SessionConnection(
                 wire.closed()
             }
             cutOffReason?.let { logger.warn { "session ${session.id} (${session.remoteAddress}) cut off: $it" } }
+            admission.release()
         }
     }
 
@@ -149,18 +155,20 @@ internal class SessionConnection(
     // request): children of one job, made when first needed (an idle session has none), that end
     // with run as the children of a coroutineScope around it would: waited for, and cancelled first
     // when run ends abnormally. Guarded by this object's lock.
-    private lateinit var runContext: CoroutineContext
-    private var childJob: CompletableJob? = null
+    // Set when run starts (sessionJob is its job).
+    @Volatile private var runContext: CoroutineContext? = null
     private var childScope: CoroutineScope? = null
+    // The job of childScope, made with it.
+    private val childJob: CompletableJob? get() = childScope?.coroutineContext?.job as CompletableJob?
     private var childrenEnded = false
 
     /** The scope for the session's own jobs; null once run has ended them (nothing new may start). */
     private fun childScope(): CoroutineScope? = synchronized(this) {
         if (childrenEnded) return null
         childScope?.let { return it }
-        val job = Job(runContext.job)
-        childJob = job
-        CoroutineScope(runContext + job).also { childScope = it }
+        val context = runContext ?: return null
+        val job = Job(context.job)
+        CoroutineScope(context + job).also { childScope = it }
     }
 
     /** Ends the session's own jobs and its background jobs, and waits until they have. */
@@ -192,8 +200,8 @@ internal class SessionConnection(
     private var pendingInputs: ArrayDeque<SessionInput>? = null
     private var pendingChars = 0
     @Volatile private var hasPending = false
-    private val drainTask = Runnable { drainPendingInputs() }
-    private val inputs = ArrayList<SessionInput>()
+    // Made with the first input held back (before hasPending is first set): most sessions never need it.
+    private var drainTask: Runnable? = null
     // The client's input has ended; the end goes to the handler once the type-ahead has.
     private var inputEnding = false
     // Anything for the handler has come (text, a key, an interrupt): a client that half-closes
@@ -201,7 +209,7 @@ internal class SessionConnection(
     private var receivedInput = false
     // A Telnet connection whose input ends before it typed anything has nobody behind it. Not so
     // over SSH or a WebSocket: `ssh host cmd` runs its command with its input already ended.
-    private val abandonable = connection.terminal == null
+    private val abandonable: Boolean get() = connection.terminal == null
 
     private fun startReading() {
         reading = true
@@ -210,7 +218,7 @@ internal class SessionConnection(
 
     // From the handler's side (any thread): room in the session's input for type-ahead held back.
     override fun inputTaken() {
-        if (hasPending) connection.dispatcher.dispatch(session.scope.coroutineContext, drainTask)
+        if (hasPending) drainTask?.let { connection.dispatcher.dispatch(session.scope.coroutineContext, it) }
     }
 
     private fun stopReading() {
@@ -226,11 +234,13 @@ internal class SessionConnection(
      */
     override fun onData(bytes: ByteArray, offset: Int, length: Int) {
         if (!reading) return
+        // A list lent by this thread for the read: an idle session keeps none.
+        val inputs = takeInputList()
         try {
             wire.receive(bytes, offset, length, inputs)
-            dispatchInputs()
+            dispatchInputs(inputs)
         } finally {
-            inputs.clear()
+            giveInputList(inputs)
         }
         if (reading && !pausedForOutput && output.queuedBytes >= readPauseThreshold) pauseForOutput()
     }
@@ -305,6 +315,7 @@ internal class SessionConnection(
             pendingInputs.addLast(item)
         }
         pendingChars += pendingUnits(item)
+        if (drainTask == null) drainTask = Runnable { drainPendingInputs() }
         hasPending = true
     }
 
@@ -318,7 +329,7 @@ internal class SessionConnection(
     private fun offerInput(item: SessionInput): Boolean = session.input.trySend(item)
 
     /** Hands what the last read brought to the session, pausing reads while its queue is full. */
-    private fun dispatchInputs() {
+    private fun dispatchInputs(inputs: List<SessionInput>) {
         if (inputs.isNotEmpty()) receivedInput = true
         for (item in inputs) {
             if (pendingInputs.isNullOrEmpty() && offerInput(item)) continue
@@ -383,6 +394,23 @@ internal class SessionConnection(
     }
 
     private companion object {
+        // One list of a read's inputs per thread, lent to the read in progress (a read nested in
+        // another on the same thread, should a transport do that, makes its own).
+        private val spareInputLists = ThreadLocal<ArrayList<SessionInput>?>()
+        private const val MAX_KEPT_INPUTS = 256
+
+        fun takeInputList(): ArrayList<SessionInput> {
+            val list = spareInputLists.get() ?: return ArrayList()
+            spareInputLists.set(null)
+            return list
+        }
+
+        fun giveInputList(list: ArrayList<SessionInput>) {
+            if (list.size > MAX_KEPT_INPUTS) return
+            list.clear()
+            spareInputLists.set(list)
+        }
+
         const val PENDING_INPUT_LIMIT = 16 * 1024
         const val MAX_READ_CHUNK = 64 * 1024
         val FLUSH_TIMEOUT = 2000.milliseconds

@@ -214,7 +214,6 @@ public class TelnetServer(
     /** A transport accepted [connection]: its session starts, or it is refused over a limit. */
     private fun accepted(connection: Connection, transportName: String) {
         val host = connection.remoteHost
-        val remote = connection.remoteAddress
         if (stopping.get()) {
             connection.close()
             return
@@ -233,18 +232,54 @@ public class TelnetServer(
         }
         val id = ids.incrementAndGet()
         val context = SessionContext(blockingDispatcher, this)
+        // The coroutine below is the bottom frame of the session for as long as it lasts: it captures
+        // as little as it can (the address strings are the connection's, the admission without its result).
+        val admitted = (first as? Admissions.Result.Admitted)?.admission
         scope.launch(sessionJobs + connection.dispatcher + context, start = CoroutineStart.ATOMIC) {
             context.sessionJob = coroutineContext.job
-            val admission = (first as? Admissions.Result.Admitted)?.admission
-                ?: try { awaitStartupSlot(host) } finally { waitingForSlot.decrementAndGet() }
-            if (admission == null) {
-                logger.warn { "refused $remote: ${refusalText(Admissions.Refusal.STARTUPS_PER_ADDRESS)}" }
-                refuseBusy(connection)
-            } else {
-                runSession(connection, id, transportName, admission)
+            // The opening in a function of its own, whose frame is gone once the session runs: across
+            // the run, this frame keeps only the session.
+            val session = openSession(connection, admitted, id, transportName) ?: return@launch
+            try {
+                session.run(handler)
+            } finally {
+                liveConnections.remove(session)
+                logger.info { "session ${session.session.id} from ${session.session.remoteAddress} closed after ${session.session.duration.toMillis()} ms" }
             }
         }
     }
+
+    /**
+     * Waits for a startup slot if [admitted] is null, opens [connection] and makes its session, now
+     * in the list of live ones (it frees its admission slot itself when it has run); null, with the
+     * connection refused or closed and the slot freed, if it is not to run.
+     */
+    private suspend fun openSession(connection: Connection, admitted: Admissions.Admission?, id: Long, transportName: String): SessionConnection? {
+        val admission = admitted ?: awaitSlot(connection.remoteHost)
+        if (admission == null) {
+            logger.warn { "refused ${connection.remoteAddress}: ${refusalText(Admissions.Refusal.STARTUPS_PER_ADDRESS)}" }
+            refuseBusy(connection)
+            return null
+        }
+        if (!open(connection)) {
+            admission.release()
+            return null
+        }
+        val session = try {
+            SessionConnection(connection, settings, sessionLimits, id, connection.transportName ?: transportName, admission, refusalTexts)
+        } catch (e: Throwable) {
+            admission.release()
+            connection.close()
+            throw e
+        }
+        liveConnections.add(session)
+        logger.info { "session $id opened from ${connection.remoteAddress}" }
+        return session
+    }
+
+    /** [awaitStartupSlot] for a connection counted among those waiting for one. */
+    private suspend fun awaitSlot(host: String): Admissions.Admission? =
+        try { awaitStartupSlot(host) } finally { waitingForSlot.decrementAndGet() }
 
     private fun refuse(connection: Connection, reason: Admissions.Refusal) {
         logger.warn { "refused ${connection.remoteAddress}: ${refusalText(reason)}" }
@@ -264,6 +299,9 @@ public class TelnetServer(
         }
         return null
     }
+
+    // One for every session, not a function reference made per session.
+    private val refusalTexts: (Admissions.Refusal) -> String = ::refusalText
 
     private fun refusalText(reason: Admissions.Refusal): String = when (reason) {
         Admissions.Refusal.SESSIONS -> "${settings.maxSessions} ${reason.logText}"
@@ -290,32 +328,6 @@ public class TelnetServer(
             logger.debug { "busy notice not delivered: ${e.message}" }
         } finally {
             connection.close()
-        }
-    }
-
-    // Inline: the session's coroutine keeps no suspended frame of it, for as long as the session lasts.
-    private suspend inline fun runSession(connection: Connection, id: Long, transportName: String, admission: Admissions.Admission) {
-        val remote = connection.remoteAddress
-        if (!open(connection)) {
-            admission.release()
-            return
-        }
-        val session = try {
-            SessionConnection(connection, settings, sessionLimits, id, connection.transportName ?: transportName, admission, ::refusalText)
-        } catch (e: Throwable) {
-            admission.release()
-            connection.close()
-            throw e
-        }
-        liveConnections.add(session)
-        logger.info { "session $id opened from $remote" }
-        try {
-            session.run(handler)
-        } finally {
-            // Free the slot before the session leaves the list, so a client that sees it gone can connect.
-            admission.release()
-            liveConnections.remove(session)
-            logger.info { "session $id from $remote closed after ${session.session.duration.toMillis()} ms" }
         }
     }
 

@@ -91,7 +91,9 @@ public class Session internal constructor(
     private var heldMessages: ArrayDeque<String>? = null
     @Volatile private var interruptsAsInput = 0
 
-    private val screenLock = Any()
+    // The lock of everything drawn on the screen. The type-ahead queue, never locked otherwise,
+    // serves as its object: one object fewer in every session.
+    private val screenLock: Any get() = keys
     // Guards the creation of the listener and trigger lists (never held while calling out).
     private val listenerLock: Any get() = input
     private val startNanos = System.nanoTime()
@@ -100,24 +102,27 @@ public class Session internal constructor(
     @Volatile private var resizeListeners: CopyOnWriteArrayList<ResizeListener>? = null
     @Volatile private var interruptListeners: CopyOnWriteArrayList<InterruptListener>? = null
     private val keyDecoder = KeyDecoder()
-    private val keys = ArrayDeque<Key>()
-    private val typeAhead = KeySink { keys.addLast(it) }
+    // Type-ahead: keys decoded but not read yet; also the sink the decoder fills.
+    private val keys = KeyQueue()
+    private val typeAhead: KeySink get() = keys
     private var activeEditor: LineEditor? = null
+    // The session's own editor, made with its first line and reset for each one after (screenLock);
+    // busy while a read uses it, so a read nested in a trigger's action makes one of its own.
+    private var lineEditor: LineEditor? = null
+    private var lineEditorBusy = false
     // What Ctrl-Y yanks: one for the session, so a kill at one prompt can be yanked at the next.
     private val killBuffer = KillBuffer()
     @Volatile private var ending = false
 
     /** When the connection was accepted. */
-    public val startTime: Instant get() = Instant.ofEpochSecond(startSecond, startNano.toLong())
+    public val startTime: Instant get() = Instant.ofEpochSecond(0, startEpochNanos)
 
-    // startTime, kept as numbers rather than an Instant object.
-    private val startSecond: Long
-    private val startNano: Int
+    // startTime, kept as one number (nanoseconds since the epoch: good until 2262) rather than an Instant.
+    private val startEpochNanos: Long
 
     init {
         val now = Instant.now()
-        startSecond = now.epochSecond
-        startNano = now.nano
+        startEpochNanos = now.epochSecond * 1_000_000_000L + now.nano
     }
 
     /** How long the session has lasted so far. */
@@ -312,16 +317,25 @@ public class Session internal constructor(
         // is cancelled) the queue is empty and closed, so a writing loop would otherwise spin forever.
         currentCoroutineContext().ensureActive()
         if (text.isEmpty()) return
-        if (!output.awaitRoom(text.length, settings.outputStallTimeout.toKotlinDuration())) {
-            owner.cutOff("client read nothing for ${settings.outputStallTimeout.toMillis()} ms")
-            return
-        }
+        if (!awaitRoom(text.length)) return
         synchronized(screenLock) { send(text) }
     }
 
     /** Writes [text] and a line break. */
     @JvmSynthetic
-    public suspend fun writeLine(text: String = ""): Unit = write(text + "\n")
+    public suspend fun writeLine(text: String = "") {
+        // As write(text + "\n"), without making that string.
+        currentCoroutineContext().ensureActive()
+        if (!awaitRoom(text.length + 1)) return
+        synchronized(screenLock) { sendLine(text) }
+    }
+
+    /** Waits for room for [chars] of output; false (the client cut off) when it read nothing for outputStallTimeout. */
+    private suspend fun awaitRoom(chars: Int): Boolean {
+        if (output.awaitRoom(chars, settings.outputStallTimeout.toKotlinDuration())) return true
+        owner.cutOff("client read nothing for ${settings.outputStallTimeout.toMillis()} ms")
+        return false
+    }
 
     /** Writes [text] as a command's normal output, followed by a line break. */
     @JvmSynthetic
@@ -455,9 +469,9 @@ public class Session internal constructor(
             } else {
                 editor.render = serverEchoes
                 editor.showMessage(text)
-                send(editor.takeOutput())
+                sendOutput(editor)
                 // The prompt stands alone again below the message: mark it again (EOR, GA).
-                if (editor.text.isEmpty() && link.showsPrompts) link.promptShown()
+                if (editor.isLineEmpty && link.showsPrompts) link.promptShown()
             }
         }
     }
@@ -507,7 +521,7 @@ public class Session internal constructor(
         val field: LineField
         val shownPrompt: String
         try {
-            field = LineField(!hidden, history && mask == null, mask.takeUnless { hidden }, minOf(maxLength, settings.maxLineLength), initial)
+            field = LineField.of(!hidden, history && mask == null, mask.takeUnless { hidden }, minOf(maxLength, settings.maxLineLength), initial)
             // No terminal (a pipe): no prompt, as a shell without one writes none.
             shownPrompt = if (link.showsPrompts) prompt else ""
         } catch (e: Throwable) {
@@ -529,7 +543,19 @@ public class Session internal constructor(
     }
 
     /** How one read's line behaves: shown or hidden or masked, kept in the history, how long, what it starts with. */
-    private class LineField(val echo: Boolean, val history: Boolean, val mask: Char?, val maxLength: Int, val initial: String)
+    private class LineField(val echo: Boolean, val history: Boolean, val mask: Char?, val maxLength: Int, val initial: String) {
+        companion object {
+            // The field of a shell's command line (shown, kept in the history, nothing preset), for
+            // the last maxLength asked: one for every such read rather than one per read.
+            @Volatile private var plain: LineField? = null
+
+            fun of(echo: Boolean, history: Boolean, mask: Char?, maxLength: Int, initial: String): LineField {
+                if (!echo || !history || mask != null || initial.isNotEmpty()) return LineField(echo, history, mask, maxLength, initial)
+                plain?.let { if (it.maxLength == maxLength) return it }
+                return LineField(true, true, null, maxLength, "").also { plain = it }
+            }
+        }
+    }
 
     private suspend fun readEditedLine(prompt: String, field: LineField, completer: Completer?, interruptible: Boolean): String? {
         // The locked work lives in plain functions: a synchronized block with returns inside a
@@ -541,7 +567,10 @@ public class Session internal constructor(
                 // Waiting for input here, not inside nextKey and the queue: an idle session at its
                 // prompt is parked with one suspended frame of the read, this one.
                 if (keys.isEmpty() && !keyDecoder.hasPending && !ending) input.awaitAvailable()
-                val key: Key = nextKey() ?: return inputEnded(editor)
+                // Nearly always a key is there by now: taken without a suspending call (no frames made per line).
+                var next = keyNow()
+                if (next === NO_KEY_YET) next = nextKey()
+                val key: Key = next ?: return inputEnded(editor)
                 if (key === TRIGGER_FIRED) {
                     runTriggerDuringLine(editor, prompt)
                     continue
@@ -551,7 +580,10 @@ public class Session internal constructor(
                 if (completer != null) editor.pendingCompletion?.let { request -> complete(editor, completer, request) }
             }
         } finally {
-            synchronized(screenLock) { if (activeEditor === editor) activeEditor = null }
+            synchronized(screenLock) {
+                if (activeEditor === editor) activeEditor = null
+                if (editor === lineEditor) lineEditorBusy = false
+            }
         }
     }
 
@@ -563,7 +595,7 @@ public class Session internal constructor(
         synchronized(screenLock) {
             editor.render = serverEchoes
             editor.leaveLine()
-            send(editor.takeOutput())
+            sendOutput(editor)
             if (activeEditor === editor) activeEditor = null
         }
         try {
@@ -574,7 +606,7 @@ public class Session internal constructor(
                     activeEditor = editor
                     editor.render = serverEchoes
                     editor.begin(prompt)
-                    send(editor.takeOutput())
+                    sendOutput(editor)
                 }
             }
         }
@@ -602,7 +634,7 @@ public class Session internal constructor(
             if (ending || activeEditor !== editor) return
             editor.render = serverEchoes
             editor.finishCompletion(candidates)
-            send(editor.takeOutput())
+            sendOutput(editor)
         }
     }
 
@@ -611,15 +643,21 @@ public class Session internal constructor(
         synchronized(screenLock) {
             check(activeEditor == null) { "another readLine is already waiting" }
             if (ending) return null
-            val editor = LineEditor(
-                field.maxLength, if (field.history) this.history else null, completer, field.echo, width, serverEchoes,
-                killBuffer, field.mask,
-            )
+            val history = if (field.history) this.history else null
+            val own = lineEditor
+            val editor = if (own != null && !lineEditorBusy) {
+                own.reset(field.maxLength, history, completer, field.echo, width, serverEchoes, field.mask)
+                own
+            } else {
+                LineEditor(field.maxLength, history, completer, field.echo, width, serverEchoes, killBuffer, field.mask)
+                    .also { if (own == null) lineEditor = it }
+            }
+            if (editor === lineEditor) lineEditorBusy = true
             if (field.initial.isNotEmpty()) editor.preset(field.initial)
             editor.deferCompletion = true
             activeEditor = editor
             editor.begin(prompt)
-            send(editor.takeOutput())
+            sendOutput(editor)
             if (prompt.isNotEmpty() && link.showsPrompts) link.promptShown()
             return editor
         }
@@ -639,7 +677,7 @@ public class Session internal constructor(
                 // Whatever comes next (a goodbye, to a client that only half-closed) starts below it.
                 editor.render = true
                 editor.leaveLine()
-                send(editor.takeOutput())
+                sendOutput(editor)
             }
             return null
         }
@@ -664,20 +702,20 @@ public class Session internal constructor(
                 val outcome = editor.handle(key)
                 if (outcome === LineEditor.Outcome.Interrupted) {
                     if (interruptible) {
-                        send(editor.takeOutput())
+                        sendOutput(editor)
                         if (activeEditor === editor) activeEditor = null
                         throw InputInterruptedException()
                     }
                     editor.begin(prompt)
                 } else if (outcome !== LineEditor.Outcome.Continue) {
-                    send(editor.takeOutput())
+                    sendOutput(editor)
                     if (activeEditor === editor) activeEditor = null
                     return outcome
                 }
                 if (editor.pendingCompletion != null) break
                 key = keys.removeFirstOrNull() ?: break
             }
-            send(editor.takeOutput())
+            sendOutput(editor)
             return LineEditor.Outcome.Continue
         }
     }
@@ -701,19 +739,38 @@ public class Session internal constructor(
             } else {
                 takeInput() ?: return null
             }
-            when (event) {
-                is SessionInput.Text -> if (!triggered(event.text)) keyDecoder.decode(event.text, typeAhead) else return TRIGGER_FIRED
-                SessionInput.Interrupt -> { keyDecoder.flush {}; keys.addLast(Key.Interrupt) }
-                SessionInput.EraseCharacter -> keys.addLast(Key.EraseCharacter)
-                SessionInput.EraseLine -> keys.addLast(Key.EraseLine)
-                // Bytes left from a binary transfer that nobody read: text again, as typed.
-                is SessionInput.Bytes -> keyDecoder.decode(String(event.bytes, encoding), typeAhead)
-            }
+            if (handleInput(event)) return TRIGGER_FIRED
         }
     }
 
     /** The next input event, taken-back ones first; null once the input has ended. */
     private suspend fun takeInput(): SessionInput? = input.receive()
+
+    /**
+     * [nextKey] without waiting: the next key if one is there, null once the input has ended, or
+     * [NO_KEY_YET] when [nextKey] would have to wait (for input, or for the end of an escape sequence).
+     */
+    private fun keyNow(): Key? {
+        while (true) {
+            keys.removeFirstOrNull()?.let { return it }
+            if (ending) return null
+            val event = input.poll() ?: return if (input.isEnded) null else NO_KEY_YET
+            if (handleInput(event)) return TRIGGER_FIRED
+        }
+    }
+
+    /** Decodes [event] into [keys]; true if it held a trigger (see [triggered]). */
+    private fun handleInput(event: SessionInput): Boolean {
+        when (event) {
+            is SessionInput.Text -> if (!triggered(event.text)) keyDecoder.decode(event.text, typeAhead) else return true
+            SessionInput.Interrupt -> { keyDecoder.flush {}; keys.addLast(Key.Interrupt) }
+            SessionInput.EraseCharacter -> keys.addLast(Key.EraseCharacter)
+            SessionInput.EraseLine -> keys.addLast(Key.EraseLine)
+            // Bytes left from a binary transfer that nobody read: text again, as typed.
+            is SessionInput.Bytes -> keyDecoder.decode(String(event.bytes, encoding), typeAhead)
+        }
+        return false
+    }
 
     /**
      * True if [text] holds a registered trigger: then [firedTrigger] is set, and the text and any
@@ -981,7 +1038,7 @@ public class Session internal constructor(
             activeEditor?.let { editor ->
                 editor.render = serverEchoes
                 editor.leaveLine()
-                send(editor.takeOutput())
+                sendOutput(editor)
             }
             activeEditor = null
             send(if (text.endsWith("\n")) text else text + "\n")
@@ -1051,7 +1108,13 @@ public class Session internal constructor(
     public val isClosing: Boolean get() = ending
 
     /** Values this session's handlers keep between commands. */
-    public val attributes: SessionAttributes = SessionAttributes()
+    public val attributes: SessionAttributes
+        get() = attributesOrNull ?: synchronized(listenerLock) {
+            attributesOrNull ?: SessionAttributes().also { attributesOrNull = it }
+        }
+
+    // Made on first use: most sessions keep no values.
+    @Volatile private var attributesOrNull: SessionAttributes? = null
 
     /** Ends the session: the handler's reads return null and the connection closes once it returns. */
     public fun close() {
@@ -1062,8 +1125,22 @@ public class Session internal constructor(
     /** Encodes and queues text; must hold screenLock. */
     private fun send(text: CharSequence) {
         if (text.isEmpty()) return
-        val wire = link.encode(TextEncoder.crlfBytes(text, encoding))
+        offer(link.encode(TextEncoder.crlfBytes(text, encoding)))
+    }
+
+    /** [send] of [text] and a line break. */
+    private fun sendLine(text: CharSequence) {
+        offer(link.encode(TextEncoder.crlfLineBytes(text, encoding)))
+    }
+
+    private fun offer(wire: ByteArray) {
         if (!output.offer(wire)) owner.cutOff("more than ${settings.outputBufferLimit} bytes of output unread")
+    }
+
+    /** Sends what [editor] has drawn since the last call, without a string of it. */
+    private fun sendOutput(editor: LineEditor) {
+        send(editor.pendingOutput())
+        editor.outputSent()
     }
 
     // ---- called by the connection and the wire layer ----
@@ -1075,7 +1152,7 @@ public class Session internal constructor(
             activeEditor?.let { editor ->
                 editor.render = serverEchoes
                 editor.resize(newSize.width)
-                send(editor.takeOutput())
+                sendOutput(editor)
             }
         }
         resizeListeners?.forEach { runCatching { it.onResize(newSize) } }
@@ -1155,6 +1232,9 @@ public class Session internal constructor(
 
         /** What nextKey returns when the input held a trigger: never handed to an editor or a caller. */
         val TRIGGER_FIRED: Key = Key.Control('\u0000')
+
+        /** What keyNow returns when nextKey would have to wait: never handed to an editor or a caller. */
+        val NO_KEY_YET: Key = Key.Control('\u0000')
     }
 }
 

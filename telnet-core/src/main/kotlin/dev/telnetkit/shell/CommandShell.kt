@@ -69,20 +69,71 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
         // A user the transport authenticated already (SSH) is not asked again.
         settings.login?.let { login -> if (session.username == null && !LoginFlow(login).run(session)) return }
         var started = false
+        // As try/finally, with the end hook run once after it, not copied into every way out of the
+        // try: the shell's frame, which a session idle at its prompt keeps, needs fewer variables.
+        var failure: Throwable? = null
         try {
             settings.onSessionStart?.run(session)
             started = true
-            if (commandLine != null) runCommandLine(session, commandLine) else commandLoop(session)
-        } finally {
-            if (started || settings.onSessionStart == null) settings.onSessionEnd?.let { hook ->
-                withContext(NonCancellable) {
-                    withTimeoutOrNull(HOOK_TIMEOUT) {
-                        try {
-                            hook.run(session)
-                        } catch (e: Exception) {
-                            logger.error(LogText.safe(e)) { "session ${session.id}: onSessionEnd failed" }
+            if (commandLine != null) {
+                runCommandLine(session, commandLine)
+            } else {
+                // The command loop, written out here: a session idle at its prompt keeps one
+                // suspended frame of the shell, this one (an inline function's would add variables).
+                var goodbye = true
+                while (true) {
+                    val first = session.readLine(settings.prompt.promptFor(session), completer = completer) ?: break
+                    var parsed = CommandLineParser.parse(first)
+                    // The whole command, its lines joined with `\n`: a line of its own, nearly always.
+                    var joined = first
+                    if (parsed is CommandLineParser.Result.Incomplete) {
+                        // Its own function: handle's frame keeps none of its variables.
+                        when (val continued = readContinuation(session, first, parsed)) {
+                            Continued.Abandoned -> continue
+                            Continued.Closing -> {
+                                goodbye = false
+                                break
+                            }
+                            is Continued.Lines -> {
+                                parsed = continued.parsed
+                                joined = continued.joined
+                            }
                         }
                     }
+                    if (parsed !is CommandLineParser.Result.Complete) {
+                        session.writeError("The command spans more than ${settings.maxContinuationLines} lines; it was dropped.")
+                        session.exitStatus = EXIT_USAGE
+                        continue
+                    }
+                    val words = parsed.words
+                    if (words.isEmpty()) continue
+                    // A plain command goes straight to run: no dispatch frame per command line.
+                    val plain = plainCall(session, words, joined)
+                    if (plain != null) {
+                        run(session, plain)
+                    } else if (!dispatch(session, words, joined)) {
+                        goodbye = false
+                        break
+                    }
+                }
+                // Ctrl-D or the client closing its input; not when the server ended the session.
+                if (goodbye && settings.goodbye.isNotEmpty() && !session.isClosing && session.isTerminal) session.writeLine(settings.goodbye)
+            }
+        } catch (e: Throwable) {
+            failure = e
+        }
+        if (started || settings.onSessionStart == null) settings.onSessionEnd?.let { hook -> runEndHook(session, hook) }
+        if (failure != null) throw failure
+    }
+
+    /** Runs the onSessionEnd [hook], bounded by HOOK_TIMEOUT, even when the session was cancelled. */
+    private suspend fun runEndHook(session: Session, hook: SessionHook) {
+        withContext(NonCancellable) {
+            withTimeoutOrNull(HOOK_TIMEOUT) {
+                try {
+                    hook.run(session)
+                } catch (e: Exception) {
+                    logger.error(LogText.safe(e)) { "session ${session.id}: onSessionEnd failed" }
                 }
             }
         }
@@ -99,53 +150,44 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
         }
     }
 
-    // Inline: a session idle at its prompt keeps no suspended frame of it, only handle's.
-    @Suppress("NOTHING_TO_INLINE")
-    private suspend inline fun commandLoop(session: Session) {
-        while (true) {
-            val first = session.readLine(settings.prompt.promptFor(session), completer = completer) ?: break
-            var parsed = CommandLineParser.parse(first)
-            // The whole command, its lines joined with `\n`: a line of its own, nearly always; a
-            // builder only for a command continued over several lines.
-            var joined = first
-            var raw: StringBuilder? = null
-            var lines = 1
-            var abandoned = false
-            while (parsed is CommandLineParser.Result.Incomplete) {
-                if (lines >= settings.maxContinuationLines) break
-                // Ctrl-C drops the whole command; Ctrl-D ends it unfinished, as in bash.
-                val next = try {
-                    session.readLine(settings.continuationPrompt, history = false, interruptible = true)
-                } catch (_: InputInterruptedException) {
-                    abandoned = true
-                    break
-                }
-                if (next == null) {
-                    if (session.isClosing) return
-                    session.writeError("Unexpected end of input: ${(parsed as CommandLineParser.Result.Incomplete).reason}.")
-                    session.exitStatus = EXIT_USAGE
-                    abandoned = true
-                    break
-                }
-                raw = (raw ?: StringBuilder(first)).append('\n').append(next)
-                joined = raw.toString()
-                lines++
-                parsed = CommandLineParser.parse(joined)
+    /** What came of reading a command's continuation lines. */
+    private sealed class Continued {
+        /** Ctrl-C, or the input ended: the command is dropped. */
+        object Abandoned : Continued()
+
+        /** The session is ending: the shell stops. */
+        object Closing : Continued()
+
+        /** The command's lines, joined with `\n`, and what they parse to (still incomplete past maxContinuationLines). */
+        class Lines(val parsed: CommandLineParser.Result, val joined: String) : Continued()
+    }
+
+    /** Reads the continuation lines of the command [first] starts ([parsed] is incomplete). */
+    private suspend fun readContinuation(session: Session, first: String, parsed: CommandLineParser.Result.Incomplete): Continued {
+        var current: CommandLineParser.Result = parsed
+        val raw = StringBuilder(first)
+        var joined = first
+        var lines = 1
+        while (current is CommandLineParser.Result.Incomplete) {
+            if (lines >= settings.maxContinuationLines) break
+            // Ctrl-C drops the whole command; Ctrl-D ends it unfinished, as in bash.
+            val next = try {
+                session.readLine(settings.continuationPrompt, history = false, interruptible = true)
+            } catch (_: InputInterruptedException) {
+                return Continued.Abandoned
             }
-            if (abandoned) continue
-            if (parsed !is CommandLineParser.Result.Complete) {
-                session.writeError("The command spans more than ${settings.maxContinuationLines} lines; it was dropped.")
+            if (next == null) {
+                if (session.isClosing) return Continued.Closing
+                session.writeError("Unexpected end of input: ${current.reason}.")
                 session.exitStatus = EXIT_USAGE
-                continue
+                return Continued.Abandoned
             }
-            val words = parsed.words
-            if (words.isEmpty()) continue
-            // A plain command goes straight to run: no dispatch frame per command line.
-            val plain = plainCall(session, words, joined)
-            if (plain != null) run(session, plain) else if (!dispatch(session, words, joined)) return
+            raw.append('\n').append(next)
+            joined = raw.toString()
+            lines++
+            current = CommandLineParser.parse(joined)
         }
-        // Ctrl-D or the client closing its input; not when the server ended the session.
-        if (settings.goodbye.isNotEmpty() && !session.isClosing && session.isTerminal) session.writeLine(settings.goodbye)
+        return Continued.Lines(current, joined)
     }
 
     /**

@@ -13,18 +13,21 @@ public class History @JvmOverloads constructor(
         require(maxSize in 0..100_000) { "history maxSize must be in 0..100000, was $maxSize" }
     }
 
-    private val lines = ArrayList<String>()
+    // Made with the first entry (a session that has entered nothing keeps no list); guarded by lock.
+    private var lines: ArrayList<String>? = null
+    private val lock: Any get() = this
 
     /** A snapshot of the entries, oldest first. */
-    public val entries: List<String> get() = synchronized(lines) { lines.toList() }
+    public val entries: List<String> get() = synchronized(lock) { lines?.toList() ?: emptyList() }
 
     /** How many entries there are. */
-    public val size: Int get() = synchronized(lines) { lines.size }
+    public val size: Int get() = synchronized(lock) { lines?.size ?: 0 }
 
     /** Adds [line] as the newest entry, unless it is blank or repeats the newest entry. */
     public fun add(line: String) {
         if (line.isBlank() || maxSize == 0) return
-        synchronized(lines) {
+        synchronized(lock) {
+            val lines = lines ?: ArrayList<String>().also { lines = it }
             if (lines.lastOrNull() == line) return
             lines.add(line)
             while (lines.size > maxSize) lines.removeAt(0)
@@ -32,13 +35,16 @@ public class History @JvmOverloads constructor(
     }
 
     /** The entry at [index] (0 is the oldest), or null. */
-    public operator fun get(index: Int): String? = synchronized(lines) { lines.getOrNull(index) }
+    public operator fun get(index: Int): String? = synchronized(lock) { lines?.getOrNull(index) }
 
     /** Removes the entry at [index]; returns it, or null if there was none. */
-    public fun removeAt(index: Int): String? = synchronized(lines) { if (index in lines.indices) lines.removeAt(index) else null }
+    public fun removeAt(index: Int): String? = synchronized(lock) {
+        val lines = lines
+        if (lines != null && index in lines.indices) lines.removeAt(index) else null
+    }
 
     /** Removes every entry. */
-    public fun clear(): Unit = synchronized(lines) { lines.clear() }
+    public fun clear(): Unit = synchronized(lock) { lines?.clear() }
 
     public companion object {
         /** The default number of entries kept. */

@@ -40,13 +40,13 @@ import dev.telnetkit.annotations.EngineApi
 @EngineApi
 public class LineEditor @JvmOverloads constructor(
     /** The longest line accepted, in chars; typing beyond it rings the bell. */
-    private val maxLength: Int,
+    private var maxLength: Int,
     /** Where Up/Down and Ctrl-R look, and where an accepted line goes; null for none. */
-    private val history: History?,
+    private var history: History?,
     /** Supplies Tab completions; null rings the bell on Tab. */
-    private val completer: Completer?,
+    private var completer: Completer?,
     /** False hides the input entirely (passwords); such lines never enter the history. */
-    private val echo: Boolean,
+    private var echo: Boolean,
     /** The terminal width in columns. */
     width: Int,
     /** False in line mode: the client echoes and edits, so the editor draws nothing of the input. */
@@ -58,15 +58,19 @@ public class LineEditor @JvmOverloads constructor(
      * does not); null shows the text. A masked line, like one with [echo] off, never reaches the
      * history, the kill buffer or the completer.
      */
-    private val mask: Char? = null,
+    private var mask: Char? = null,
 ) {
     init {
+        checkField(maxLength, mask)
+    }
+
+    private fun checkField(maxLength: Int, mask: Char?) {
         require(maxLength >= 1) { "maxLength must be positive, was $maxLength" }
         require(mask == null || CharacterWidth.of(mask.code) == 1) { "the mask must be one cell wide, was U+%04X".format(mask?.code) }
     }
 
     // What may leave the line: not a hidden or masked one (no history, kills, completion or search).
-    private val textMayLeave = echo && mask == null
+    private var textMayLeave = echo && mask == null
 
     /** What a key did to the line. */
     public sealed class Outcome {
@@ -83,9 +87,13 @@ public class LineEditor @JvmOverloads constructor(
         public data object EndOfInput : Outcome()
     }
 
-    private val out = StringBuilder(INITIAL_CAPACITY)
-    // The line typed so far: the shared empty NO_TEXT until something is typed (an editor waiting
-    // at its prompt holds no buffer). Never written to: every change goes through edit().
+    // What to send, lent by SpareBuilders while there is some: an editor waiting at its prompt,
+    // its output taken, holds no buffer for it.
+    private var outBuf: StringBuilder? = null
+    private val out: StringBuilder get() = outBuf ?: SpareBuilders.take().also { outBuf = it }
+    // The line typed so far: the shared empty NO_TEXT until something is typed and again once the
+    // line is over (an editor waiting at its prompt holds no buffer). Never written to: every
+    // change goes through edit().
     private var buf: StringBuilder = NO_TEXT
     private var cursor = 0
     // Where the terminal's cursor is, relative to the start of the prompt row.
@@ -108,8 +116,16 @@ public class LineEditor @JvmOverloads constructor(
 
     /** The line, to change: a buffer of its own (no longer the shared empty one). */
     private fun edit(): StringBuilder {
-        if (buf === NO_TEXT) buf = StringBuilder(INITIAL_CAPACITY)
+        if (buf === NO_TEXT) buf = SpareBuilders.take()
         return buf
+    }
+
+    /** Gives the line's buffer back (the line is empty now): NO_TEXT until something is typed again. */
+    private fun releaseLine() {
+        val b = buf
+        if (b === NO_TEXT) return
+        buf = NO_TEXT
+        SpareBuilders.give(b)
     }
 
     /** Empties the line. */
@@ -121,6 +137,9 @@ public class LineEditor @JvmOverloads constructor(
     /** The text typed so far. */
     public val text: String get() = buf.toString()
 
+    /** True while nothing is typed on the line (no string made, unlike [text]). */
+    public val isLineEmpty: Boolean get() = buf.isEmpty()
+
     /** The cursor position in [text], in chars. */
     public val cursorIndex: Int get() = cursor
 
@@ -128,14 +147,71 @@ public class LineEditor @JvmOverloads constructor(
     public val searching: Boolean get() = search != null
 
     /** What to send to the terminal since the last call; clears it. */
-    public fun takeOutput(): String = out.toString().also { out.setLength(0) }
+    public fun takeOutput(): String {
+        val b = outBuf ?: return ""
+        val text = b.toString()
+        outputSent()
+        return text
+    }
+
+    /** What to send to the terminal since the last [outputSent], without a copy; valid until the next call on this editor. */
+    internal fun pendingOutput(): CharSequence = outBuf ?: ""
+
+    /** The [pendingOutput] was sent: clears it. */
+    internal fun outputSent() {
+        val b = outBuf ?: return
+        outBuf = null
+        SpareBuilders.give(b)
+    }
+
+    /**
+     * Makes this editor ready for another line, as a new one made with these arguments (and the
+     * same kill buffer) would be: a session reuses one editor for every line it reads.
+     */
+    internal fun reset(maxLength: Int, history: History?, completer: Completer?, echo: Boolean, width: Int, render: Boolean, mask: Char?) {
+        checkField(maxLength, mask)
+        this.maxLength = maxLength
+        this.history = history
+        this.completer = completer
+        this.echo = echo
+        this.mask = mask
+        textMayLeave = echo && mask == null
+        this.width = width.coerceAtLeast(MIN_WIDTH)
+        this.render = render
+        outputSent()
+        releaseLine()
+        bufStamp++
+        cursor = 0
+        cursorRow = 0
+        cursorCol = 0
+        // prompt and promptShown stay (begin sets them): the next line's prompt is often the same.
+        lastWasTab = false
+        lastWasKill = false
+        thisIsKill = false
+        finished = false
+        historyIndex = -1
+        savedLine = ""
+        search = null
+        searchMatch = -1
+        searchMatchAt = 0
+        searchFailed = false
+        searchSaved = ""
+        memoStamp = -1
+        deferCompletion = false
+        pendingCompletion = null
+        pendingAfterTab = false
+    }
 
     /** Shows [fullPrompt]; lines before its last line break are printed once and never redrawn. */
     public fun begin(fullPrompt: String) {
         val cut = fullPrompt.lastIndexOf('\n')
         if (cut >= 0) out.append(fullPrompt, 0, cut + 1)
-        prompt = fullPrompt.substring(cut + 1)
-        promptShown = visibleText(prompt)
+        val last = fullPrompt.substring(cut + 1)
+        // The same prompt again (a shell's, line after line, on a reused editor): its visible text is known.
+        if (last !== prompt) {
+            prompt = last
+            promptShown = visibleText(last)
+        }
         cursorRow = 0
         cursorCol = 0
         finished = false
@@ -336,8 +412,8 @@ public class LineEditor @JvmOverloads constructor(
     // Where the end of the text is laid out (row high, column low), valid while the text, the prompt
     // and the width are those it was computed for: typing a line costs one step per key, not a
     // layout of the whole line per key.
-    private var bufStamp = 0L
-    private var memoStamp = -1L
+    private var bufStamp = 0
+    private var memoStamp = -1
     private var memoEnd = 0L
     private var memoPrompt: CharSequence? = null
     private var memoWidth = 0
@@ -444,7 +520,8 @@ public class LineEditor @JvmOverloads constructor(
     }
 
     private fun resetLine() {
-        clearLine().also { bufStamp++ }
+        releaseLine()
+        bufStamp++
         cursor = 0
         cursorRow = 0
         cursorCol = 0
@@ -866,8 +943,6 @@ public class LineEditor @JvmOverloads constructor(
 
     private companion object {
         const val MIN_WIDTH = 4
-        // Room for a typical command line and its echo without growing the builders while typing.
-        const val INITIAL_CAPACITY = 80
 
         // The line of every editor with nothing typed yet: empty, and never written to (see edit()).
         val NO_TEXT = StringBuilder(0)
@@ -883,6 +958,40 @@ public class LineEditor @JvmOverloads constructor(
             var prefix = words.first()
             for (w in words) while (!w.startsWith(prefix)) prefix = prefix.dropLast(1)
             return prefix
+        }
+    }
+}
+
+/**
+ * Builders lent to editors while they hold output or a line, and given back when those are taken:
+ * a few per thread, so an editor idle at its prompt holds none and a busy one makes none.
+ */
+private object SpareBuilders {
+    private const val SLOTS = 4
+    // Room for a typical command line and its echo without growing while typing.
+    private const val CAPACITY = 80
+    private const val MAX_KEPT = 1024
+    private val spares = ThreadLocal.withInitial { arrayOfNulls<StringBuilder>(SLOTS) }
+
+    fun take(): StringBuilder {
+        val slots = spares.get()
+        for (i in slots.indices) {
+            val b = slots[i] ?: continue
+            slots[i] = null
+            return b
+        }
+        return StringBuilder(CAPACITY)
+    }
+
+    fun give(b: StringBuilder) {
+        if (b.capacity() > MAX_KEPT) return
+        b.setLength(0)
+        val slots = spares.get()
+        for (i in slots.indices) {
+            if (slots[i] == null) {
+                slots[i] = b
+                return
+            }
         }
     }
 }

@@ -27,6 +27,29 @@ internal object TextEncoder {
         return out
     }
 
+    /** [crlfBytes] of [text] followed by `\n`, without making that string first. */
+    fun crlfLineBytes(text: CharSequence, charset: Charset): ByteArray {
+        if (!TextDecoder.isAsciiIdentity(charset)) return crlfBytes(StringBuilder(text.length + 1).append(text).append('\n'), charset)
+        var extra = 0
+        for (i in 0 until text.length) {
+            val c = text[i]
+            if (c >= '\u0080') return crlfBytes(StringBuilder(text.length + 1).append(text).append('\n'), charset)
+            if (c == '\n' && (i == 0 || text[i - 1] != '\r')) extra++
+        }
+        // The line break: a CR before it unless the text ends with one.
+        val endsWithCr = text.isNotEmpty() && text[text.length - 1] == '\r'
+        val out = ByteArray(text.length + extra + if (endsWithCr) 1 else 2)
+        var o = 0
+        for (i in 0 until text.length) {
+            val c = text[i]
+            if (c == '\n' && (i == 0 || text[i - 1] != '\r')) out[o++] = CR
+            out[o++] = c.code.toByte()
+        }
+        if (!endsWithCr) out[o++] = CR
+        out[o] = LF
+        return out
+    }
+
     /** `\n` without a `\r` before it becomes `\r\n`. */
     fun crlf(text: CharSequence): String {
         if (text.indexOf('\n') < 0) return text.toString()
@@ -40,4 +63,5 @@ internal object TextEncoder {
     }
 
     private const val CR: Byte = 13
+    private const val LF: Byte = 10
 }

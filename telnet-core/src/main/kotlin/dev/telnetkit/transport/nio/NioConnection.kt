@@ -20,7 +20,9 @@ internal class NioConnection(
     private val socket: LoopSocket,
     override val remoteAddress: String,
     override val remoteHost: String,
-) : Connection {
+) : Connection, Runnable, (Throwable) -> Unit {
+    // This object is also the loop socket's read handler (run) and failure handler (invoke): a
+    // connection held by an idle session is that much smaller than one with a lambda for each.
     override val dispatcher: CoroutineDispatcher get() = socket.loop
     override val terminal: PlainTerminal? get() = null
     override val isClosed: Boolean get() = socket.isClosed
@@ -30,9 +32,7 @@ internal class NioConnection(
     private var output: OutputQueue? = null
     // Loop thread only: a batch the socket has taken part of.
     private var pending: Array<ByteBuffer>? = null
-    private val readTask = Runnable { onReadable() }
     private val flushTask = Runnable { flush() }
-    private val prefixTask = Runnable { deliverPrefix() }
 
     /**
      * Bytes read from the socket before this connection took it over (TLS auto-detection reads a
@@ -46,15 +46,25 @@ internal class NioConnection(
 
     override fun startReading(reader: ConnectionReader) {
         this.reader = reader
-        socket.onFailure = { e -> reader.onFailure(e) }
-        socket.onReadable(readTask)
+        socket.onFailure = this
+        socket.onReadable(this)
         setReading(true)
+    }
+
+    /** The loop socket is readable. */
+    override fun run() {
+        onReadable()
+    }
+
+    /** The loop socket failed. */
+    override fun invoke(error: Throwable) {
+        reader?.onFailure(error)
     }
 
     override fun setReading(on: Boolean) {
         reading = on
         // The prefix first, after startReading has returned, as any input would come; the socket after it.
-        if (on && prefix != null) socket.loop.dispatchTask(prefixTask) else socket.wantRead(on)
+        if (on && prefix != null) socket.loop.dispatchTask { deliverPrefix() } else socket.wantRead(on)
     }
 
     /** On the loop: hands the [prefix] to the reader, then reads the socket; stops where reading is turned off. */
