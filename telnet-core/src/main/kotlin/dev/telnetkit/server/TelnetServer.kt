@@ -261,7 +261,15 @@ public class TelnetServer(
             refuseBusy(connection)
             return null
         }
-        if (!open(connection)) {
+        // The opening (a TLS handshake) may be cancelled by a server stop: the slot is given back then too.
+        val opened = try {
+            open(connection)
+        } catch (e: Throwable) {
+            admission.release()
+            connection.close()
+            throw e
+        }
+        if (!opened) {
             admission.release()
             return null
         }
