@@ -91,7 +91,7 @@ class CliSpec : FunSpec({
             listOf("--port") to "--port needs a value",
             listOf("--port", "--login") to "--port needs a value",
             listOf("--bogus") to "unknown option '--bogus'",
-            listOf("--sample", "tetris") to "--sample must be one of demo, java, chat, counter, bbs, got 'tetris'",
+            listOf("--sample", "tetris") to "--sample must be one of demo, java, chat, counter, bbs, mud, got 'tetris'",
             listOf("--encoding", "UTF-16") to "--encoding must be an ASCII-compatible charset",
             listOf("--idle-timeout", "-5") to "--idle-timeout must be a number of seconds",
             listOf("--log-level", "LOUD") to "--log-level must be one of TRACE, DEBUG, INFO, WARN, ERROR, OFF, got 'LOUD'",
