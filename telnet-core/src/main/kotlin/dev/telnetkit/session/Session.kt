@@ -1160,11 +1160,19 @@ public class Session internal constructor(
 
     /** Tells the interrupt listeners; false if there were none (the interrupt goes to the line editor). */
     internal fun interruptRequested(): Boolean {
+        val command = commandInterrupt
         val listeners = interruptListeners
-        if (listeners.isNullOrEmpty() || interruptsAsInput > 0) return false
-        listeners.forEach { runCatching { it.onInterrupt() } }
+        if ((command == null && listeners.isNullOrEmpty()) || interruptsAsInput > 0) return false
+        command?.let { runCatching { it.onInterrupt() } }
+        listeners?.forEach { runCatching { it.onInterrupt() } }
         return true
     }
+
+    /**
+     * The shell's running command, told of an interrupt before any listener: one slot, so running
+     * a command makes no listener list and leaves none behind in the session.
+     */
+    @Volatile internal var commandInterrupt: InterruptListener? = null
 
     // The coroutine the connection runs the session in; set before the handler runs.
     private lateinit var runContext: CoroutineContext

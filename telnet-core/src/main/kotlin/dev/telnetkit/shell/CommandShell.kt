@@ -250,11 +250,13 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
         // command is never cancelled.
         // The job is the scope's own (a coroutineScope, which is a child of the session's job): no
         // separate Job and no context to combine per command.
-        val interrupt = CommandInterrupt()
+        // A command run from inside another (nested) interrupts the outer one too, as before.
+        val outer = session.commandInterrupt
+        val interrupt = CommandInterrupt(outer)
         try {
             coroutineScope {
                 interrupt.job = coroutineContext.job
-                session.addInterruptListener(interrupt)
+                session.commandInterrupt = interrupt
                 try {
                     call.command.handler!!.run(call)
                 } catch (e: CancellationException) {
@@ -273,7 +275,7 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
             // way only the command ends. The session itself being cancelled goes on up.
             currentCoroutineContext().ensureActive()
         } finally {
-            session.removeInterruptListener(interrupt)
+            session.commandInterrupt = outer
         }
         if (interrupt.interrupted && interrupt.job?.isCancelled == true) {
             session.exitStatus = EXIT_INTERRUPTED
@@ -282,13 +284,14 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
     }
 
     /** Cancels the running command's [job] when the user interrupts (Ctrl-C, Telnet IP). */
-    private class CommandInterrupt : InterruptListener {
+    private class CommandInterrupt(private val outer: InterruptListener?) : InterruptListener {
         @Volatile var job: Job? = null
         @Volatile var interrupted = false
 
         override fun onInterrupt() {
             interrupted = true
             job?.cancel()
+            outer?.onInterrupt()
         }
     }
 
