@@ -39,7 +39,6 @@ import kotlin.io.path.fileSize
 import kotlin.io.path.isRegularFile
 import kotlin.io.path.listDirectoryEntries
 import kotlin.io.path.name
-import kotlin.time.toKotlinDuration
 
 /**
  * The BBS sample: what the "Simple Telnet Server" article's board does, built from TelnetKit's
@@ -212,13 +211,7 @@ class Bbs(
 
     /** The server: [options] for the socket, the accounts for the login, then the board. */
     fun server(options: DemoOptions): TelnetServer = telnetServer {
-        host = options.host
-        port = options.port
-        encoding = options.encoding
-        idleTimeout = options.idleTimeout.toKotlinDuration()
-        connectMaxWait = options.connectMaxWait.toKotlinDuration()
-        transport = options.transport
-        tls = options.tls
+        listenAs(options)
         options.sshPort?.let { sshPort -> demoSsh(sshPort, options.sshHostKey) }
         // README:start bbs-server
         welcome = "Welcome to the TelnetKit BBS. New here? Type 'new' at the Username prompt to register."

@@ -6,7 +6,6 @@ import dev.telnetkit.session.AttributeKey
 import dev.telnetkit.dsl.telnetServer
 import dev.telnetkit.server.TelnetServer
 import java.util.concurrent.ConcurrentHashMap
-import kotlin.time.toKotlinDuration
 
 /**
  * A chat room: everyone picks a nickname, and what one types reaches the others with
@@ -29,13 +28,7 @@ class ChatRoom {
 
     /** The chat server with the command line's settings. */
     fun server(options: DemoOptions): TelnetServer = telnetServer {
-        host = options.host
-        port = options.port
-        encoding = options.encoding
-        idleTimeout = options.idleTimeout.toKotlinDuration()
-        connectMaxWait = options.connectMaxWait.toKotlinDuration()
-        transport = options.transport
-        tls = options.tls
+        listenAs(options)
         // Over SSH the chat takes anyone with a non-empty password, as the demo does.
         options.sshPort?.let { sshPort -> demoSsh(sshPort, options.sshHostKey) }
         session { chat() }

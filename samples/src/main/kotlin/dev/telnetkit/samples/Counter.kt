@@ -3,7 +3,6 @@ package dev.telnetkit.samples
 import dev.telnetkit.dsl.telnetServer
 import dev.telnetkit.server.TelnetServer
 import java.util.concurrent.ConcurrentHashMap
-import kotlin.time.toKotlinDuration
 import java.util.concurrent.atomic.AtomicLong
 
 /**
@@ -25,13 +24,7 @@ class ConnectionCounter {
 
     /** The counter server with the command line's settings. */
     fun server(options: DemoOptions): TelnetServer = telnetServer {
-        host = options.host
-        port = options.port
-        encoding = options.encoding
-        idleTimeout = options.idleTimeout.toKotlinDuration()
-        connectMaxWait = options.connectMaxWait.toKotlinDuration()
-        transport = options.transport
-        tls = options.tls
+        listenAs(options)
         prompt = "counter> "
         welcome = "Connection counter. Log in with any name; the password is 'counter'."
         login { _, password -> password == "counter" }

@@ -19,7 +19,6 @@ import kotlinx.serialization.json.putJsonObject
 import java.time.Duration
 import java.time.Instant
 import java.util.concurrent.atomic.AtomicInteger
-import kotlin.time.toKotlinDuration
 
 /** One place in the [MudWorld]: what `look` shows, and where its exits lead. */
 class MudRoom(val id: Int, val name: String, val description: String, val exits: Map<String, Int>)
@@ -92,13 +91,7 @@ class MudWorld(private val tick: Duration = Duration.ofSeconds(2)) {
     /** The sample server with the command line's settings. */
     fun server(options: DemoOptions): TelnetServer {
         return telnetServer {
-            host = options.host
-            port = options.port
-            encoding = options.encoding
-            idleTimeout = options.idleTimeout.toKotlinDuration()
-            connectMaxWait = options.connectMaxWait.toKotlinDuration()
-            transport = options.transport
-            tls = options.tls
+            listenAs(options)
             welcome = "Welcome to the TelnetKit MUD. Type 'look', 'north', 'south' or 'help'."
             prompt { session -> "HP:${vitals(session).health}/${vitals(session).max}> " }
             telnetOption(Gmcp.factory())

@@ -15,7 +15,6 @@ import kotlinx.coroutines.delay
 import kotlinx.coroutines.withContext
 import kotlinx.coroutines.withTimeoutOrNull
 import io.kotest.matchers.shouldNotBe
-import java.io.ByteArrayOutputStream
 import java.util.zip.Deflater
 import kotlin.time.Duration.Companion.seconds
 
@@ -185,16 +184,3 @@ class Mccp3Spec : FunSpec({
         for (make in bad) runCatching { make() }.isFailure shouldBe true
     }
 })
-
-/** Deflates [bytes] with SYNC_FLUSH into a fresh array (for fixtures). */
-internal fun syncFlushed(z: Deflater, bytes: ByteArray): ByteArray {
-    z.setInput(bytes)
-    val out = ByteArrayOutputStream()
-    val buf = ByteArray(4096)
-    while (true) {
-        val n = z.deflate(buf, 0, buf.size, Deflater.SYNC_FLUSH)
-        out.write(buf, 0, n)
-        if (n < buf.size) break
-    }
-    return out.toByteArray()
-}
