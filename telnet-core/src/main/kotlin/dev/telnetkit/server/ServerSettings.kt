@@ -1,5 +1,6 @@
 package dev.telnetkit.server
 
+import dev.telnetkit.session.SessionObserver
 import dev.telnetkit.wire.TelnetOptionFactory
 import dev.telnetkit.wire.TelnetOptionHandler
 
@@ -76,6 +77,8 @@ import java.util.concurrent.Executor
  *   handler for every Telnet session (not for SSH or other plain-terminal transports). The core
  *   negotiates them; see [TelnetOptionHandler]. No two may handle the same option, and none an
  *   option the core speaks itself.
+ * @property observers hear every session's start and end, its commands, failed logins, option
+ *   outcomes and cut-offs (metrics, audit, recording); see [SessionObserver].
  */
 public class ServerSettings @JvmOverloads constructor(
     public val host: String = "127.0.0.1",
@@ -102,6 +105,7 @@ public class ServerSettings @JvmOverloads constructor(
     public val maxStartups: Int = 1_000,
     public val maxStartupsPerAddress: Int = maxSessionsPerAddress,
     public val telnetOptions: List<TelnetOptionFactory> = emptyList(),
+    public val observers: List<SessionObserver> = emptyList(),
 ) {
     init {
         require(host.isNotBlank()) { "host must not be blank" }
@@ -128,7 +132,7 @@ public class ServerSettings @JvmOverloads constructor(
         host, port, connectMaxWait, idleTimeout, idleNotice, shutdownNotice, outputBufferLimit,
         outputStallTimeout, maxLineLength, areYouThereAnswer, protocol, historySize, escapeTimeout,
         maxSessions, maxSessionsPerAddress, busyMessage, eventLoops, transport, blockingExecutor, tls, endpoints,
-        maxStartups, maxStartupsPerAddress, telnetOptions,
+        maxStartups, maxStartupsPerAddress, telnetOptions, observers,
     )
 
     /** A copy with the given [port], the rest unchanged. */
@@ -136,6 +140,6 @@ public class ServerSettings @JvmOverloads constructor(
         host, port, connectMaxWait, idleTimeout, idleNotice, shutdownNotice, outputBufferLimit,
         outputStallTimeout, maxLineLength, areYouThereAnswer, protocol, historySize, escapeTimeout,
         maxSessions, maxSessionsPerAddress, busyMessage, eventLoops, transport, blockingExecutor, tls, endpoints,
-        maxStartups, maxStartupsPerAddress, telnetOptions,
+        maxStartups, maxStartupsPerAddress, telnetOptions, observers,
     )
 }

@@ -2,6 +2,7 @@ package dev.telnetkit.server
 
 import dev.telnetkit.annotations.EngineApi
 import dev.telnetkit.session.OutputQueue
+import dev.telnetkit.session.ServerStatistics
 import dev.telnetkit.session.Session
 import dev.telnetkit.session.SessionFilter
 import dev.telnetkit.session.SessionContext
@@ -127,6 +128,9 @@ public class TelnetServer(
             ?: throw IllegalArgumentException("no endpoint of transport '$transportName'; there are: ${listeners.joinToString { it.first }}")
     }
 
+    /** The server's running totals since it started: sessions, commands, logins, bytes, cut-offs. */
+    public val statistics: ServerStatistics = ServerStatistics { liveConnections.size }
+
     /** The sessions open right now. */
     // A copy first: sorting a live view directly can see a size that a session ending meanwhile makes stale.
     public val sessions: List<Session> get() = ArrayList(liveConnections).map { it.session }.sortedBy { it.id }
@@ -189,6 +193,8 @@ public class TelnetServer(
         override val backlog: Int get() = BACKLOG
         override val loginLockout: LoginLockout get() = this@TelnetServer.loginLockout
         override val acceptsMore: Boolean get() = admissions.acceptsMore
+        override val sessions: List<Session> get() = this@TelnetServer.sessions
+        override val statistics: ServerStatistics get() = this@TelnetServer.statistics
         override fun accepted(connection: Connection) = this@TelnetServer.accepted(connection, transportName)
     }
 

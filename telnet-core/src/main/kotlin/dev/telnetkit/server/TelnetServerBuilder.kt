@@ -1,5 +1,6 @@
 package dev.telnetkit.server
 
+import dev.telnetkit.session.SessionObserver
 import dev.telnetkit.wire.TelnetOptionFactory
 
 import dev.telnetkit.session.BlockingSessionHandler
@@ -66,6 +67,7 @@ public class TelnetServerBuilder internal constructor() {
     private var maxStartups = SERVER.maxStartups
     private var maxStartupsPerAddress: Int? = null
     private val telnetOptions = ArrayList<TelnetOptionFactory>()
+    private val observers = ArrayList<SessionObserver>()
     private var areYouThereAnswer = SERVER.areYouThereAnswer
     private var maxSubnegotiation = SERVER.protocol.maxSubnegotiation
     private var maxTerminalTypes = SERVER.protocol.maxTerminalTypes
@@ -160,6 +162,12 @@ public class TelnetServerBuilder internal constructor() {
      * [dev.telnetkit.wire.TelnetOptionHandler].
      */
     public fun telnetOption(factory: TelnetOptionFactory): TelnetServerBuilder = apply { telnetOptions += factory }
+
+    /**
+     * Adds an [observer] of every session's start and end, commands, failed logins and cut-offs
+     * (metrics, audit, recording). See [ServerSettings.observers].
+     */
+    public fun observer(observer: SessionObserver): TelnetServerBuilder = apply { observers += observer }
 
     /**
      * Threads that run the sockets and the sessions (default: one per processor). Commands made
@@ -315,6 +323,7 @@ public class TelnetServerBuilder internal constructor() {
             endpoints = endpoints.toList(),
             maxStartups = maxStartups, maxStartupsPerAddress = maxStartupsPerAddress ?: maxSessionsPerAddress,
             telnetOptions = telnetOptions.toList(),
+            observers = observers.toList(),
             protocol = ProtocolSettings(
                 charsets = ProtocolSettings.charsetsPreferring(encoding), maxSubnegotiation = maxSubnegotiation,
                 maxTerminalTypes = maxTerminalTypes, maxEnvironmentVariables = maxEnvironmentVariables,

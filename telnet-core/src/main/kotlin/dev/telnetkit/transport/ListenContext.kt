@@ -1,6 +1,8 @@
 package dev.telnetkit.transport
 
 import dev.telnetkit.annotations.EngineApi
+import dev.telnetkit.session.ServerStatistics
+import dev.telnetkit.session.Session
 import dev.telnetkit.shell.LoginLockout
 import kotlinx.coroutines.CoroutineScope
 
@@ -28,6 +30,12 @@ public interface ListenContext {
      * unaccepted for a moment (they wait in the backlog) rather than accept and have them refused.
      */
     public val acceptsMore: Boolean get() = true
+
+    /** The server's sessions now, over every transport, by id: what an admin view lists. */
+    public val sessions: List<Session> get() = emptyList()
+
+    /** The server's running totals (sessions, commands, logins, bytes), or null where there are none. */
+    public val statistics: ServerStatistics? get() = null
 
     /** A new connection: the server starts its session, or refuses it. Returns at once; never blocks. */
     public fun accepted(connection: Connection)

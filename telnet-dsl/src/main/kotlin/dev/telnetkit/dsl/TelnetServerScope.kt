@@ -1,5 +1,6 @@
 package dev.telnetkit.dsl
 
+import dev.telnetkit.session.SessionObserver
 import dev.telnetkit.wire.TelnetOptionFactory
 import dev.telnetkit.annotations.EngineApi
 import dev.telnetkit.transport.Transport
@@ -171,6 +172,7 @@ public class TelnetServerScope
     private val commands = ArrayList<Command>()
     private val endpoints = ArrayList<ServerEndpoint>()
     private val telnetOptions = ArrayList<TelnetOptionFactory>()
+    private val observers = ArrayList<SessionObserver>()
 
     /**
      * The prompt as a function of the session, computed each time it is shown, on the session's
@@ -200,6 +202,14 @@ public class TelnetServerScope
      */
     public fun telnetOption(factory: TelnetOptionFactory) {
         telnetOptions += factory
+    }
+
+    /**
+     * Adds an [observer] of every session's start and end, commands, failed logins and cut-offs
+     * (metrics, audit, recording). See `ServerSettings.observers`.
+     */
+    public fun observer(observer: SessionObserver) {
+        observers += observer
     }
 
     /**
@@ -359,6 +369,7 @@ public class TelnetServerScope
             maxStartups = maxStartups,
             maxStartupsPerAddress = maxStartupsPerAddress ?: maxSessionsPerAddress,
             telnetOptions = telnetOptions.toList(),
+            observers = observers.toList(),
         )
         val sessionHandler = custom ?: CommandShell(
             ShellSettings(
