@@ -52,7 +52,7 @@ public class AsciicastRecorder(
     private val queued = AtomicLong()
     private val recordings = ConcurrentHashMap<Session, SessionRecording>()
     @Volatile private var closed = false
-    private val writer = CastWriter(settings) { recordings.remove(it.session, it) }
+    internal val writer = CastWriter(settings) { recordings.remove(it.session, it) }
     private val executor = ThreadPoolExecutor(1, 1, WRITER_KEEP_ALIVE_SECONDS, TimeUnit.SECONDS, LinkedBlockingQueue(), WriterThreads)
         .apply { allowCoreThreadTimeOut(true) }
 

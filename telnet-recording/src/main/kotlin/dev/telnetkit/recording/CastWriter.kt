@@ -23,8 +23,16 @@ internal class CastWriter(private val settings: RecordingSettings, private val e
     private var writtenSinceRotation = 0L
     private val rotateEvery = maxOf(ROTATE_EVERY_MIN, settings.maxTotalBytes / ROTATE_EVERY_DIVISOR)
 
-    @Synchronized
+    /** Tests only: runs on the writer thread before each event (to hold the writer up, as a slow disk would). */
+    @Volatile var beforeEvent: Runnable? = null
+
     fun process(event: RecordEvent) {
+        beforeEvent?.run()
+        processLocked(event)
+    }
+
+    @Synchronized
+    private fun processLocked(event: RecordEvent) {
         val recording = event.recording
         val file = recording.file
         when (event) {

@@ -22,6 +22,8 @@ import kotlinx.serialization.json.long
 import java.nio.file.Files
 import java.nio.file.attribute.FileTime
 import java.time.Duration
+import java.util.concurrent.CountDownLatch
+import java.util.concurrent.TimeUnit
 import kotlin.io.path.fileSize
 import kotlin.io.path.name
 import kotlin.io.path.writeText
@@ -162,6 +164,31 @@ class RecordingSpec : FunSpec({
         cast.header["title"]!!.jsonPrimitive.content shouldContain "$hostile@127.0.0.1"
         cast.output shouldContain COLOURED
         cast.output shouldNotContain "Password: "
+    }
+
+    test("a writer slower than the session: events are dropped past maxQueuedBytes, one marker tells, the session goes on") {
+        val dir = tempdir().toPath()
+        lateinit var recorder: AsciicastRecorder
+        val server = recordedServer { recorder = recording { directory = dir; maxQueuedBytes = RecordingSettings.MIN_QUEUED_BYTES } }
+            .also { servers += it }
+        val release = CountDownLatch(1)
+        recorder.writer.beforeEvent = Runnable { release.await(30, TimeUnit.SECONDS) }
+        logIn(server).use { client ->
+            // 3000 lines of some 60 bytes: three times what the queue may hold.
+            client.sendLine("flood 3000")
+            client.awaitText("line 2999 ", timeout = 30.seconds)
+            client.awaitPrompt("> ")
+            release.countDown()
+            client.sendLine("colours")
+            client.awaitText(COLOURED)
+            client.awaitPrompt("> ")
+        }
+        finish(recorder)
+        val cast = Cast(casts(dir).single())
+        cast.of("m").filter { it.contains("dropped") } shouldHaveSize 1
+        cast.output shouldContain "line 0 "
+        cast.output shouldNotContain "line 2999 "
+        cast.output shouldContain COLOURED
     }
 
     test("a filter leaves sessions out") {
