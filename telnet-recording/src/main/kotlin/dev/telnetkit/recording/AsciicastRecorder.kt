@@ -89,6 +89,9 @@ public class AsciicastRecorder(
         return recording
     }
 
+    /** Bytes of events waiting for the writer (tests watch it). */
+    internal val queuedBytes: Long get() = queued.get()
+
     /** The sessions being recorded now. */
     public val activeRecordings: List<SessionRecording> get() = recordings.values.filter { it.isActive }
 

@@ -21,12 +21,15 @@ import kotlinx.serialization.json.jsonPrimitive
 import kotlinx.serialization.json.long
 import java.nio.file.Files
 import java.nio.file.attribute.FileTime
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.withTimeout
 import java.time.Duration
 import java.util.concurrent.CountDownLatch
 import java.util.concurrent.TimeUnit
 import kotlin.io.path.fileSize
 import kotlin.io.path.name
 import kotlin.io.path.writeText
+import kotlin.time.Duration.Companion.milliseconds
 import kotlin.time.Duration.Companion.seconds
 
 /** Session recording over real sockets: a DSL server with a shell login, recorded into a temporary directory. */
@@ -179,6 +182,8 @@ class RecordingSpec : FunSpec({
             client.awaitText("line 2999 ", timeout = 30.seconds)
             client.awaitPrompt("> ")
             release.countDown()
+            // Once the writer caught up there is room again.
+            withTimeout(10.seconds) { while (recorder.queuedBytes > 0) delay(5.milliseconds) }
             client.sendLine("colours")
             client.awaitText(COLOURED)
             client.awaitPrompt("> ")
