@@ -12,6 +12,7 @@ public fun interface RecordingFilter {
     /** True to record [session]. */
     public fun shouldRecord(session: Session): Boolean
 
+    /** The filter every recorder starts with. */
     public companion object {
         /** Records every session. */
         @JvmField
@@ -84,6 +85,7 @@ public class RecordingSettings @JvmOverloads constructor(
             RecordingSettings(directory, recordInput, maxFileBytes, maxTotalBytes, filter, maxQueuedBytes)
     }
 
+    /** The defaults and bounds of the settings, and the Java builder. */
     public companion object {
         /** 16 MiB per file. */
         public const val DEFAULT_MAX_FILE_BYTES: Long = 16L shl 20
