@@ -6,6 +6,7 @@ import dev.telnetkit.session.Session
 import dev.telnetkit.session.SessionHandler
 import dev.telnetkit.session.SessionInput
 import dev.telnetkit.session.SessionLimits
+import dev.telnetkit.session.SessionObserver
 import dev.telnetkit.session.SessionOwner
 import dev.telnetkit.transport.Connection
 import dev.telnetkit.transport.ConnectionReader
@@ -84,6 +85,7 @@ internal class SessionConnection(
         val context = currentCoroutineContext()
         runContext = context
         var ended = false
+        var opened = false
         try {
             connection.attachOutput(output)
             // Background jobs of the session (timers and the like) end with its handler.
@@ -94,6 +96,8 @@ internal class SessionConnection(
             if (admitted()) {
                 handlerRunning = true
                 if (endSignaled) lingerAfterEnd()
+                opened = true
+                observe("sessionOpened") { it.sessionOpened(session) }
                 try {
                     handler.handle(session)
                 } catch (e: CancellationException) {
@@ -127,8 +131,21 @@ internal class SessionConnection(
                 connection.close()
                 wire.closed()
             }
+            session.tapsClosed()
+            if (opened) observe("sessionClosed") { it.sessionClosed(session) }
             cutOffReason?.let { logger.warn { "session ${session.id} (${session.remoteAddress}) cut off: $it" } }
             admission.release()
+        }
+    }
+
+    /** Tells every observer of the server through [call]; one that throws is logged, the session goes on. */
+    private inline fun observe(what: String, call: (SessionObserver) -> Unit) {
+        for (observer in settings.observers) {
+            try {
+                call(observer)
+            } catch (e: Exception) {
+                logger.error(LogText.safe(e)) { "session ${session.id}: observer failed in $what" }
+            }
         }
     }
 

@@ -101,6 +101,9 @@ public class Session internal constructor(
     // Created with the first listener (most sessions at a prompt have none): see listenerList.
     @Volatile private var resizeListeners: CopyOnWriteArrayList<ResizeListener>? = null
     @Volatile private var interruptListeners: CopyOnWriteArrayList<InterruptListener>? = null
+    // The session taps (recording): null, one SessionTap, or an Array<SessionTap> of two or more;
+    // replaced whole under listenerLock. One field, null in a session nobody records.
+    @Volatile private var taps: Any? = null
     private val keyDecoder = KeyDecoder()
     // Type-ahead: keys decoded but not read yet; also the sink the decoder fills.
     private val keys = KeyQueue()
@@ -295,6 +298,80 @@ public class Session internal constructor(
         override val isDone: Boolean get() = job.isCompleted
     }
 
+    /**
+     * Passes what goes through this session's terminal to [tap] (its output, what a visible read
+     * takes of the input, resizes, the end) until removed: see [SessionTap] for what it sees and
+     * never sees. Thread-safe; adding a tap already added adds it again.
+     */
+    public fun addTap(tap: SessionTap) {
+        synchronized(listenerLock) {
+            taps = when (val now = taps) {
+                null -> tap
+                is SessionTap -> arrayOf(now, tap)
+                else -> @Suppress("UNCHECKED_CAST") (now as Array<SessionTap>).plus(tap)
+            }
+        }
+    }
+
+    /** Stops passing anything to [tap] (once, if it was added more than once). */
+    public fun removeTap(tap: SessionTap) {
+        synchronized(listenerLock) {
+            val now = taps
+            if (now === tap) {
+                taps = null
+            } else if (now is Array<*>) {
+                val index = now.indexOfFirst { it === tap }
+                if (index >= 0) {
+                    val left = now.filterIndexed { i, _ -> i != index }
+                    @Suppress("UNCHECKED_CAST")
+                    taps = if (left.size == 1) left[0] else (left as List<SessionTap>).toTypedArray()
+                }
+            }
+        }
+    }
+
+    /** Calls [call] for every tap; one that throws is logged and removed. */
+    private inline fun eachTap(what: String, call: (SessionTap) -> Unit) {
+        when (val now = taps ?: return) {
+            is SessionTap -> tapSafely(now, what, call)
+            else -> @Suppress("UNCHECKED_CAST") for (tap in now as Array<SessionTap>) tapSafely(tap, what, call)
+        }
+    }
+
+    private inline fun tapSafely(tap: SessionTap, what: String, call: (SessionTap) -> Unit) {
+        try {
+            call(tap)
+        } catch (e: VirtualMachineError) {
+            throw e
+        } catch (e: Throwable) {
+            tapFailed(tap, what, e)
+        }
+    }
+
+    private fun tapFailed(tap: SessionTap, what: String, e: Throwable) {
+        logger.error(LogText.safe(e)) { "session $id: a session tap failed in $what; it is removed, the session goes on" }
+        removeTap(tap)
+    }
+
+    /** Passes output bytes (in [encoding], before the wire encoding) to the taps, if any. */
+    private fun tapOutput(bytes: ByteArray) {
+        if (taps == null || bytes.isEmpty()) return
+        eachTap("output") { it.output(bytes, 0, bytes.size) }
+    }
+
+    /** Passes what a visible read took of the input to the taps, if any. */
+    private fun tapInput(text: String) {
+        if (taps == null || text.isEmpty()) return
+        eachTap("input") { it.input(text) }
+    }
+
+    /** The session has ended: the taps hear it once, and are let go. */
+    internal fun tapsClosed() {
+        if (taps == null) return
+        eachTap("closed") { it.closed() }
+        synchronized(listenerLock) { taps = null }
+    }
+
     /** Calls [listener] on every window resize until removed. */
     public fun addResizeListener(listener: ResizeListener) {
         (resizeListeners ?: synchronized(listenerLock) {
@@ -350,7 +427,9 @@ public class Session internal constructor(
         val line = errorFormatter.formatError(this, text)
         if (!link.separateErrors) return writeLine(line)
         currentCoroutineContext().ensureActive()
-        if (!link.writeError(link.encode(TextEncoder.crlfBytes(line + "\n", encoding)))) {
+        val bytes = TextEncoder.crlfBytes(line + "\n", encoding)
+        if (taps != null) synchronized(screenLock) { tapOutput(bytes) }
+        if (!link.writeError(link.encode(bytes))) {
             logger.debug { "session $id: an error line was dropped, the client reads nothing" }
         }
     }
@@ -440,6 +519,7 @@ public class Session internal constructor(
             return
         }
         synchronized(screenLock) {
+            tapOutput(bytes)
             if (!output.offer(link.encode(bytes))) owner.cutOff("more than ${settings.outputBufferLimit} bytes of output unread")
         }
     }
@@ -696,28 +776,40 @@ public class Session internal constructor(
     private fun handleKeys(editor: LineEditor, first: Key, prompt: String, interruptible: Boolean): LineEditor.Outcome {
         synchronized(screenLock) {
             if (ending) return LineEditor.Outcome.EndOfInput
-            editor.render = serverEchoes
-            var key = first
-            while (true) {
-                val outcome = editor.handle(key)
-                if (outcome === LineEditor.Outcome.Interrupted) {
-                    if (interruptible) {
-                        sendOutput(editor)
-                        if (activeEditor === editor) activeEditor = null
-                        throw InputInterruptedException()
-                    }
-                    editor.begin(prompt)
-                } else if (outcome !== LineEditor.Outcome.Continue) {
+            // What the taps see of the keys: only what a visible read takes (never a password's).
+            val typed = if (taps != null && editor.textShown) StringBuilder() else null
+            try {
+                return handleKeysLocked(editor, first, prompt, interruptible, typed)
+            } finally {
+                if (!typed.isNullOrEmpty()) tapInput(typed.toString())
+            }
+        }
+    }
+
+    /** [handleKeys] under screenLock; the keys taken are added to [typed] when it is not null. */
+    private fun handleKeysLocked(editor: LineEditor, first: Key, prompt: String, interruptible: Boolean, typed: StringBuilder?): LineEditor.Outcome {
+        editor.render = serverEchoes
+        var key = first
+        while (true) {
+            typed?.append(KeyText.of(key))
+            val outcome = editor.handle(key)
+            if (outcome === LineEditor.Outcome.Interrupted) {
+                if (interruptible) {
                     sendOutput(editor)
                     if (activeEditor === editor) activeEditor = null
-                    return outcome
+                    throw InputInterruptedException()
                 }
-                if (editor.pendingCompletion != null) break
-                key = keys.removeFirstOrNull() ?: break
+                editor.begin(prompt)
+            } else if (outcome !== LineEditor.Outcome.Continue) {
+                sendOutput(editor)
+                if (activeEditor === editor) activeEditor = null
+                return outcome
             }
-            sendOutput(editor)
-            return LineEditor.Outcome.Continue
+            if (editor.pendingCompletion != null) break
+            key = keys.removeFirstOrNull() ?: break
         }
+        sendOutput(editor)
+        return LineEditor.Outcome.Continue
     }
 
     /**
@@ -842,6 +934,7 @@ public class Session internal constructor(
             val key = nextKey() ?: return null
             if (key === TRIGGER_FIRED) { runFiredTrigger(); continue }
             touched()
+            if (taps != null) tapInput(KeyText.of(key))
             return key
         }
     }
@@ -883,17 +976,19 @@ public class Session internal constructor(
             val text = StringBuilder()
             while (true) text.append(KeyText.of(keys.removeFirstOrNull() ?: break))
             touched()
-            if (text.isNotEmpty()) return text.toString()
+            if (text.isNotEmpty()) return text.toString().also { if (taps != null) tapInput(it) }
         }
         if (ending) return null
         touched()
-        return when (val event = takeInput() ?: return null) {
+        val text = when (val event = takeInput() ?: return null) {
             is SessionInput.Text -> event.text
             is SessionInput.Bytes -> String(event.bytes, encoding)
             SessionInput.Interrupt -> "\u0003"
             SessionInput.EraseCharacter -> "\u007f"
             SessionInput.EraseLine -> "\u0015"
         }
+        if (taps != null) tapInput(text)
+        return text
     }
 
     /**
@@ -1125,12 +1220,21 @@ public class Session internal constructor(
     /** Encodes and queues text; must hold screenLock. */
     private fun send(text: CharSequence) {
         if (text.isEmpty()) return
-        offer(link.encode(TextEncoder.crlfBytes(text, encoding)))
+        sendEncoded(TextEncoder.crlfBytes(text, encoding))
     }
 
     /** [send] of [text] and a line break. */
     private fun sendLine(text: CharSequence) {
-        offer(link.encode(TextEncoder.crlfLineBytes(text, encoding)))
+        sendEncoded(TextEncoder.crlfLineBytes(text, encoding))
+    }
+
+    /**
+     * The one way the session's text (in [encoding], CR LF line ends) reaches the wire: the taps
+     * see it here, before [TerminalLink.encode] (IAC doubling); must hold screenLock.
+     */
+    private fun sendEncoded(bytes: ByteArray) {
+        tapOutput(bytes)
+        offer(link.encode(bytes))
     }
 
     private fun offer(wire: ByteArray) {
@@ -1156,6 +1260,7 @@ public class Session internal constructor(
             }
         }
         resizeListeners?.forEach { runCatching { it.onResize(newSize) } }
+        if (taps != null) eachTap("resized") { it.resized(newSize) }
     }
 
     /** Tells the interrupt listeners; false if there were none (the interrupt goes to the line editor). */

@@ -72,6 +72,9 @@ public class LineEditor @JvmOverloads constructor(
     // What may leave the line: not a hidden or masked one (no history, kills, completion or search).
     private var textMayLeave = echo && mask == null
 
+    /** True when the line's text shows (echo on, no mask): a session tap may see what is typed into it. */
+    internal val textShown: Boolean get() = textMayLeave
+
     /** What a key did to the line. */
     public sealed class Outcome {
         /** Still editing. */

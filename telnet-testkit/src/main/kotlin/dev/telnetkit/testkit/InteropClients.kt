@@ -102,6 +102,12 @@ public object InteropClients {
         Program("TinTin++ (tt++)", (onPath("tt++") + listOf("/usr/games/tt++")).firstOrNull { File(it).canExecute() }, "tintin++")
     }
 
+    /**
+     * asciinema, the terminal session recorder: `asciinema play` and `asciinema cat` play back the
+     * asciicast files telnet-recording writes (`cat` wants a terminal: run it under `script -qec`).
+     */
+    public val asciinema: Program by lazy { Program("asciinema", onPath("asciinema").firstOrNull(), "asciinema") }
+
     /** The programs the inetutils interop tests need: inetutils telnet and tmux (the default of the functions below). */
     public val all: List<Program> get() = listOf(inetutilsTelnet, tmux)
 
