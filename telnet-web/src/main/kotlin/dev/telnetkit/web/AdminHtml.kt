@@ -14,10 +14,11 @@ body { font: 14px system-ui, sans-serif; margin: 16px; color: #222; }
 table { border-collapse: collapse; margin: 8px 0 16px; }
 th, td { border: 1px solid #ccc; padding: 4px 8px; text-align: left; vertical-align: middle; }
 th { background: #eee; }
-.stats td:nth-child(2) { text-align: right; font-variant-numeric: tabular-nums; }
+.stats td { text-align: right; font-variant-numeric: tabular-nums; }
+.nav { margin: 8px 0; }
 .note { padding: 6px 10px; background: #fff6d5; border: 1px solid #e0c060; display: inline-block; }
 form.inline { display: inline; margin: 0; }
-input[type=text] { width: 16em; }
+input[type=text] { width: 10em; }
 """
 
     private val NOTES = mapOf(
@@ -51,22 +52,14 @@ input[type=text] { width: 16em; }
         val token = Html.escape(csrf)
         append("<h1>TelnetKit admin</h1>\n")
         note(note)
-        append("<p>")
+        append("<div class=\"nav\">")
         if (refresh) {
             append("Refreshing every $refreshSeconds s. <a href=\"$p\">Stop refreshing</a>")
         } else {
             append("<a href=\"$p?refresh=1\">Refresh every $refreshSeconds s</a> · <a href=\"$p\">Refresh now</a>")
         }
         append(" · <a href=\"$p/sessions.json\">sessions.json</a> · ")
-        append("<form class=\"inline\" method=\"post\" action=\"$p/logout\"><input type=\"hidden\" name=\"csrf\" value=\"$token\"><button type=\"submit\">Log out</button></form></p>\n")
-
-        append("<h2>Server</h2>\n<table class=\"stats\">\n")
-        if (statistics == null) {
-            append("<tr><td>Sessions open</td><td>${sessions.size}</td></tr>\n")
-        } else {
-            for ((name, value) in statisticsOf(statistics)) append("<tr><td>$name</td><td>$value</td></tr>\n")
-        }
-        append("</table>\n")
+        append("<form class=\"inline\" method=\"post\" action=\"$p/logout\"><input type=\"hidden\" name=\"csrf\" value=\"$token\"><button type=\"submit\">Log out</button></form></div>\n")
 
         append("<h2>Sessions (${sessions.size})</h2>\n")
         append("<form method=\"post\" action=\"$p/message\"><input type=\"hidden\" name=\"csrf\" value=\"$token\"><input type=\"hidden\" name=\"id\" value=\"all\">")
@@ -87,6 +80,13 @@ input[type=text] { width: 16em; }
             append("<button type=\"submit\" class=\"kick\">Kick</button></form></td></tr>\n")
         }
         append("</table>\n")
+        append("<h2>Server</h2>\n<table class=\"stats\">\n")
+        val totals = statistics?.let(::statisticsOf) ?: listOf("Sessions open" to sessions.size.toLong())
+        append("<tr>")
+        for ((name, _) in totals) append("<th>$name</th>")
+        append("</tr>\n<tr>")
+        for ((_, value) in totals) append("<td>$value</td>")
+        append("</tr>\n</table>\n")
     }
 
     fun sessionsJson(sessions: List<Session>, statistics: ServerStatistics?): String = buildString {

@@ -167,11 +167,13 @@ internal class WebAdmin(private val settings: WebAdminSettings, private val cont
         action(form, login)
     }
 
+    // Referrer-Policy same-origin, not no-referrer: with no-referrer a browser sends `Origin: null` on
+    // the page's own form POSTs, which the same-origin check then refuses.
     private suspend fun ApplicationCall.html(text: String, status: HttpStatusCode = HttpStatusCode.OK) {
         noStore()
         response.header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.header("X-Content-Type-Options", "nosniff")
-        response.header("Referrer-Policy", "no-referrer")
+        response.header("Referrer-Policy", "same-origin")
         respondText(text, ContentType.Text.Html.withParameter("charset", "utf-8"), status)
     }
 

@@ -67,7 +67,7 @@ internal class WebPages(private val settings: WebSettings) {
         fun ApplicationCall.securityHeaders() {
             response.header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
             response.header("X-Content-Type-Options", "nosniff")
-            response.header("Referrer-Policy", "no-referrer")
+            response.header("Referrer-Policy", "same-origin")
         }
     }
 }
