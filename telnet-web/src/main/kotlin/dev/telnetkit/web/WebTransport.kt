@@ -23,6 +23,7 @@ import io.ktor.server.response.respondText
 import io.ktor.server.routing.routing
 import io.ktor.server.websocket.WebSockets
 import io.ktor.server.websocket.webSocket
+import io.ktor.websocket.ChannelOverflow
 import io.ktor.util.AttributeKey
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.Dispatchers
@@ -74,13 +75,24 @@ public class WebTransport(public val settings: WebSettings) : Transport {
             masking = false
             pingPeriodMillis = settings.pingPeriod.toMillis()
             timeoutMillis = settings.pingTimeout.toMillis()
+            // Ktor's frame channels are unlimited by default: a browser that reads nothing would have
+            // every frame sent to it kept in memory (seen: the heap ran out within seconds), and one
+            // that floods would have its frames queued ahead of the session. Bounded and suspending,
+            // a slow reader stops the sends, and the session's output limits cut it off.
+            channels {
+                incoming = bounded(FRAMES_QUEUED, ChannelOverflow.SUSPEND)
+                outgoing = bounded(FRAMES_QUEUED, ChannelOverflow.SUSPEND)
+            }
         }
         val socketPath = settings.base + "ws"
         val allowedOrigins = settings.allowedOrigins.mapNotNull(Origins::parse).toSet()
         // Before routing: the upgrade request is checked, and refused with a status, here.
         intercept(ApplicationCallPipeline.Plugins) {
             val call: ApplicationCall = this.context
-            if (call.request.path() != socketPath) return@intercept
+            // Every upgrade request is checked, whatever its path (a trailing slash, another case):
+            // none reaches a WebSocket route unchecked.
+            val upgrade = call.request.headers["Upgrade"]?.equals("websocket", ignoreCase = true) == true
+            if (!upgrade && call.request.path() != socketPath) return@intercept
             val refusal = admit(call, listen, state, allowedOrigins)
             if (refusal != null) {
                 call.respondText(refusal.description, status = refusal)
@@ -181,6 +193,7 @@ public class WebTransport(public val settings: WebSettings) : Transport {
         public const val TERMINAL_TYPE: String = "xterm-256color"
 
         private const val STOP_GRACE_MILLIS = 100L
+        private const val FRAMES_QUEUED = 8
         private const val STOP_TIMEOUT_MILLIS = 2_000L
         private val LOGIN = AttributeKey<WebLogin>("telnetkit.web.login")
 

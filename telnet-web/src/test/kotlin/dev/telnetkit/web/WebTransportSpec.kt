@@ -16,6 +16,8 @@ import kotlinx.coroutines.awaitAll
 import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.future.await
 import kotlinx.coroutines.withTimeout
+import java.net.InetSocketAddress
+import java.net.Socket
 import java.net.URI
 import java.net.http.HttpClient
 import java.net.http.HttpRequest
@@ -87,6 +89,9 @@ class WebTransportSpec : FunSpec({
         val refused = shouldThrow<RefusedException> { TestWebSocket.open(port, origin = "http://evil.example:$port") }
         refused.status shouldBe 403
         shouldThrow<RefusedException> { TestWebSocket.open(port, origin = "http://127.0.0.1:${port + 1}") }.status shouldBe 403
+        for (path in listOf("/ws/", "/WS", "/ws?x=1", "/other")) {
+            shouldThrow<RefusedException> { TestWebSocket.open(port, path = path, origin = "http://evil.example") }.status shouldBe 403
+        }
         withSocket(origin = "http://127.0.0.1:$port") { it.awaitContains(">") }
         withSocket(origin = null) { it.awaitContains(">") }
     }
@@ -140,16 +145,26 @@ class WebTransportSpec : FunSpec({
             outputBufferLimit = 64 * 1024
             outputStallTimeout = 500.milliseconds
         })
+        // A raw socket that does the WebSocket handshake, types a command, and never reads again
+        // (the JDK's client may read ahead of its listener's demand).
+        val socket = Socket()
         try {
-            val ws = TestWebSocket.open(stalled.portOf("web"), autoRead = false)
-            try {
-                eventually { stalled.sessions.size == 1 }
-                ws.type("flood\r")
-                eventually(30.seconds, { "the flooded session is still open" }) { stalled.sessions.isEmpty() }
-            } finally {
-                ws.socket.abort()
-            }
+            socket.receiveBufferSize = 4096
+            socket.connect(InetSocketAddress("127.0.0.1", stalled.portOf("web")))
+            val out = socket.getOutputStream()
+            out.write(
+                ("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${stalled.portOf("web")}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+                    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").toByteArray(),
+            )
+            val answer = ByteArray(12)
+            socket.getInputStream().readNBytes(answer, 0, answer.size)
+            String(answer) shouldBe "HTTP/1.1 101"
+            eventually { stalled.sessions.size == 1 }
+            out.write(maskedBinaryFrame("flood\r".toByteArray()))
+            out.flush()
+            eventually(30.seconds, { "the flooded session is still open" }) { stalled.sessions.isEmpty() }
         } finally {
+            socket.close()
             stalled.stop()
         }
     }
@@ -233,3 +248,11 @@ class WebTransportSpec : FunSpec({
 })
 
 private fun threadNames(): List<String> = Thread.getAllStackTraces().keys.filter { it.isAlive }.map { it.name }
+
+/** A client's binary frame (FIN, opcode 2) with [payload] (under 126 bytes), masked as RFC 6455 requires. */
+private fun maskedBinaryFrame(payload: ByteArray): ByteArray {
+    require(payload.size < 126)
+    val mask = byteArrayOf(1, 2, 3, 4)
+    return byteArrayOf(0x82.toByte(), (0x80 or payload.size).toByte()) + mask +
+        ByteArray(payload.size) { (payload[it].toInt() xor mask[it % 4].toInt()).toByte() }
+}
