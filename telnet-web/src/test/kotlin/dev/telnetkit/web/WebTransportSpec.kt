@@ -8,6 +8,7 @@ import io.kotest.core.spec.style.FunSpec
 import io.kotest.core.test.config.DefaultTestConfig
 import io.kotest.matchers.collections.shouldBeEmpty
 import io.kotest.matchers.ints.shouldBeLessThanOrEqual
+import io.kotest.matchers.longs.shouldBeLessThan
 import io.kotest.matchers.nulls.shouldNotBeNull
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
@@ -16,6 +17,7 @@ import kotlinx.coroutines.awaitAll
 import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.future.await
 import kotlinx.coroutines.withTimeout
+import kotlinx.coroutines.withTimeoutOrNull
 import java.net.InetSocketAddress
 import java.net.Socket
 import java.net.URI
@@ -166,6 +168,25 @@ class WebTransportSpec : FunSpec({
         } finally {
             socket.close()
             stalled.stop()
+        }
+    }
+
+    test("a client flooding input while the session reads none is held back by TCP, not queued in memory") {
+        withSocket { ws ->
+            ws.awaitContains(">")
+            ws.type("wait\r")
+            ws.awaitContains("waiting")
+            val frame = ByteArray(60 * 1024) { 'a'.code.toByte() }
+            var sent = 0L
+            // Up to 256 MiB offered; the sends stop completing once the server stops taking frames.
+            withTimeoutOrNull(5.seconds) {
+                while (sent < 256L shl 20) {
+                    ws.socket.sendBinary(ByteBuffer.wrap(frame), true).await()
+                    sent += frame.size
+                }
+            }
+            println("web: a flooding client got ${sent shr 20} MiB in before the server stopped taking frames")
+            sent shouldBeLessThan (64L shl 20)
         }
     }
 
