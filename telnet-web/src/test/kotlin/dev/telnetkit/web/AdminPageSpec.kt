@@ -186,4 +186,30 @@ class AdminPageSpec : FunSpec({
         }
         eventually { server.sessions.isEmpty() }
     }
+    test("failed admin logins go through the server's login lockout: once locked out, even the right password gets 429") {
+        val locked = webTestServer(extra = { login(lockoutThreshold = 3) { _, _ -> false } }) {
+            admin {
+                user = "admin"
+                password = "right"
+            }
+        }
+        try {
+            val lockedPort = locked.portOf("web")
+            fun attempt(password: String): HttpResponse<String> {
+                val request = HttpRequest.newBuilder(URI("http://127.0.0.1:$lockedPort/admin/login"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .header("Origin", "http://127.0.0.1:$lockedPort")
+                    .POST(HttpRequest.BodyPublishers.ofString("user=admin&password=$password"))
+                    .build()
+                return http.send(request, HttpResponse.BodyHandlers.ofString())
+            }
+            repeat(3) { attempt("wrong").statusCode() shouldBe 401 }
+            val refused = attempt("right")
+            refused.statusCode() shouldBe 429
+            refused.headers().firstValue("Retry-After").isPresent shouldBe true
+            refused.headers().firstValue("Set-Cookie").isPresent shouldBe false
+        } finally {
+            locked.stop()
+        }
+    }
 })
