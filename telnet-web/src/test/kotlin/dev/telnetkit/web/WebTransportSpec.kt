@@ -262,6 +262,30 @@ class WebTransportSpec : FunSpec({
         }
     }
 
+    test("under a path: the page redirects to its slash form, and the assets and the WebSocket are below it") {
+        val under = webTestServer { path = "/term" }
+        try {
+            val webPort = under.portOf("web")
+            val http = HttpClient.newHttpClient()
+            fun get(path: String) = http.send(HttpRequest.newBuilder(URI("http://127.0.0.1:$webPort$path")).build(), HttpResponse.BodyHandlers.ofString())
+            val redirect = get("/term")
+            redirect.statusCode() shouldBe 302
+            redirect.headers().firstValue("Location").get() shouldBe "/term/"
+            get("/term/").statusCode() shouldBe 200
+            get("/term/assets/app.js").statusCode() shouldBe 200
+            get("/").statusCode() shouldBe 404
+            val ws = TestWebSocket.open(webPort, path = "/term/ws")
+            try {
+                ws.type("echo under\r")
+                ws.awaitContains("said: under")
+            } finally {
+                ws.close()
+            }
+        } finally {
+            under.stop()
+        }
+    }
+
     test("Transport.named finds the web transport") {
         dev.telnetkit.transport.Transport.named("web").name shouldBe "web"
         server.portOf("web").shouldNotBeNull()
