@@ -47,7 +47,7 @@ internal class RefusedException(val status: Int, cause: Throwable?) : Exception(
 /** A WebSocket client on the JDK's HttpClient, collecting the server's output as text. */
 internal class TestWebSocket private constructor(private val autoRead: Boolean) : WebSocket.Listener {
     private val received = StringBuilder()
-    private val lock = Object()
+    private val lock = Any()
     val closed = CompletableFuture<Int>()
     lateinit var socket: WebSocket
         private set
