@@ -108,7 +108,8 @@ internal class WebSocketConnection(
     }
 
     private suspend fun awaitReading() {
-        while (!reading) readingOn.receive()
+        // close() wakes this too: a connection closed while reading was off ends its loop.
+        while (!reading && !closed.get()) readingOn.receive()
     }
 
     private suspend fun deliver(reader: ConnectionReader, bytes: ByteArray) {
