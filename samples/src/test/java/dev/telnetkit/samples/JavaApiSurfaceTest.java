@@ -60,7 +60,8 @@ class JavaApiSurfaceTest {
     private static final List<Class<?>> ANCHORS = List.of(TelnetServer.class, TelnetTestClient.class, SshSettings.class,
         dev.telnetkit.screens.Screens.class, dev.telnetkit.accounts.Accounts.class, dev.telnetkit.zmodem.ZModem.class,
         dev.telnetkit.chat.ChatRooms.class, dev.telnetkit.pty.OsShell.class, dev.telnetkit.mud.Gmcp.class,
-        dev.telnetkit.recording.AsciicastRecorder.class);
+        dev.telnetkit.recording.AsciicastRecorder.class,
+        dev.telnetkit.web.WebSettings.class);
 
     /**
      * Kotlin's DSL faces in the jars scanned: like telnet-dsl, they are for Kotlin only; Java uses
@@ -70,7 +71,8 @@ class JavaApiSurfaceTest {
         "dev.telnetkit.screens.ScreensDslKt", "dev.telnetkit.screens.ScreensScope", "dev.telnetkit.screens.ScreenScope",
         "dev.telnetkit.accounts.AccountsDslKt", "dev.telnetkit.chat.ChatDslKt",
         "dev.telnetkit.pty.OsShellDslKt", "dev.telnetkit.pty.OsShellScope",
-        "dev.telnetkit.recording.RecordingDslKt", "dev.telnetkit.recording.RecordingScope");
+        "dev.telnetkit.recording.RecordingDslKt", "dev.telnetkit.recording.RecordingScope",
+        "dev.telnetkit.web.WebDslKt", "dev.telnetkit.web.WebScope", "dev.telnetkit.web.WebAdminScope");
 
     /**
      * Kotlin-only members that stay visible to Java, each with why it cannot be hidden. Each is the
@@ -94,7 +96,7 @@ class JavaApiSurfaceTest {
      */
     private static final Set<String> ENGINE_SPI = Set.of(
         "transport.Transport.listen", "transport.Connection.open", "transport.Connection.shutdownOutput",
-        "transport.Listener.close", "testkit.InMemoryTransport.listen", "ssh.SshTransport.listen",
+        "transport.Listener.close", "testkit.InMemoryTransport.listen", "ssh.SshTransport.listen", "web.WebTransport.listen",
         "shell.LoginLockout.attempt", "session.InputTrigger.triggered");
 
     private static List<Class<?>> facing;

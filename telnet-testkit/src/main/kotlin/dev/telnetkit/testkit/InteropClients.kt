@@ -108,6 +108,16 @@ public object InteropClients {
      */
     public val asciinema: Program by lazy { Program("asciinema", onPath("asciinema").firstOrNull(), "asciinema") }
 
+    /** Debian's Chromium, which the browser tests drive headless through Selenium. */
+    public val chromium: Program by lazy {
+        Program("chromium", (listOf("/usr/bin/chromium") + onPath("chromium")).firstOrNull { File(it).canExecute() }, "chromium")
+    }
+
+    /** Chromium's WebDriver server, for Selenium. */
+    public val chromedriver: Program by lazy {
+        Program("chromedriver", (listOf("/usr/bin/chromedriver") + onPath("chromedriver")).firstOrNull { File(it).canExecute() }, "chromium-driver")
+    }
+
     /** The programs the inetutils interop tests need: inetutils telnet and tmux (the default of the functions below). */
     public val all: List<Program> get() = listOf(inetutilsTelnet, tmux)
 
