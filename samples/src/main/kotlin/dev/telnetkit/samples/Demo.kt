@@ -2,6 +2,8 @@ package dev.telnetkit.samples
 
 import dev.telnetkit.dsl.TelnetServerScope
 import dev.telnetkit.dsl.telnetServer
+import dev.telnetkit.server.SysopCommands
+import java.security.MessageDigest
 import dev.telnetkit.server.TelnetServer
 import dev.telnetkit.shell.CommandException
 import dev.telnetkit.ssh.ssh
@@ -9,7 +11,6 @@ import kotlinx.coroutines.delay
 import org.slf4j.LoggerFactory
 import java.nio.file.Path
 import java.time.Duration
-import kotlin.time.toKotlinDuration
 
 private val demoLog = LoggerFactory.getLogger("dev.telnetkit.samples.Demo")
 
@@ -75,13 +76,22 @@ fun TelnetServerScope.demoCommands() {
  * SSH for the demo on [port]: as its Telnet `--login`, any user with any non-empty password, by
  * password or keyboard-interactive (OpenSSH tries the latter first). The samples show real checks.
  */
-fun TelnetServerScope.demoSsh(port: Int, hostKey: Path) {
+fun TelnetServerScope.demoSsh(port: Int, hostKey: Path, adminPassword: String? = null) {
     ssh {
         this.port = port
         this.hostKey = hostKey
-        password { user, password -> user.isNotBlank() && password.isNotEmpty() }
-        keyboardInteractive { user, answers -> user.isNotBlank() && answers.single().isNotEmpty() }
+        password { user, password -> demoLogin(user, password, adminPassword) }
+        keyboardInteractive { user, answers -> demoLogin(user, answers.single(), adminPassword) }
     }
+}
+
+/**
+ * The demo's login check: any non-empty name with any non-empty password, except the sysop
+ * ([ADMIN_USER]), who needs [adminPassword] (and cannot log in without one).
+ */
+internal fun demoLogin(user: String, password: String, adminPassword: String?): Boolean = when {
+    user == ADMIN_USER -> adminPassword != null && MessageDigest.isEqual(password.toByteArray(), adminPassword.toByteArray())
+    else -> user.isNotBlank() && password.isNotEmpty()
 }
 
 /** The demo server on [host]:[port]. */
@@ -101,20 +111,16 @@ const val DEMO_MAX_SESSIONS: Int = 20_000
 fun demoServer(options: DemoOptions): TelnetServer {
     lateinit var server: TelnetServer
     server = telnetServer {
-        host = options.host
-        port = options.port
-        idleTimeout = options.idleTimeout.toKotlinDuration()
-        connectMaxWait = options.connectMaxWait.toKotlinDuration()
-        encoding = options.encoding
+        listenAs(options)
         maxSessions = options.maxSessions ?: DEMO_MAX_SESSIONS
         options.maxSessionsPerAddress?.let { maxSessionsPerAddress = it }
-        transport = options.transport
-        tls = options.tls
-        options.sshPort?.let { demoSsh(it, options.sshHostKey) }
+        options.sshPort?.let { demoSsh(it, options.sshHostKey, options.adminPassword) }
         prompt = DEMO_PROMPT
         welcome = DEMO_WELCOME
         // The demo login: any non-empty name with any non-empty password. The samples show real checks.
-        if (options.login) login { user, password -> user.isNotBlank() && password.isNotEmpty() }
+        if (options.login) login { user, password -> demoLogin(user, password, options.adminPassword) }
+        // The sysop's commands (who, kick, send, wall, stats), for the admin logged in with its password.
+        if (options.adminPassword != null) commands(listOf(SysopCommands.command({ it.username == ADMIN_USER })))
         // Logged so an operator (and CliSpec) can see that sessions end cleanly, on SIGTERM too.
         onSessionEnd { demoLog.info("session {} ended for {} after {} s", id, username ?: "guest", duration.seconds) }
         demoCommands()

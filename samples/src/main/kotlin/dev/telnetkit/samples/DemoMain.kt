@@ -49,6 +49,16 @@ Starts a TelnetKit sample server (the demo unless --sample says otherwise).
                           not for counter)
   --ssh-host-key FILE     the SSH host key, made there on the first start and kept (default
                           host.key in the working directory)
+  --web-port PORT         also serve the browser terminal (xterm.js over a WebSocket) on PORT:
+                          open http://HOST:PORT/ in a browser; 0 for any free one
+  --admin-password TEXT   with --web-port: the admin page at /admin (user admin, this
+                          password); demo: also the `sysop` commands for user admin, who must
+                          log in with it (Telnet --login, SSH, the browser). The environment
+                          variable TELNETKIT_ADMIN_PASSWORD does the same, unseen by ps
+  --metrics-port PORT     serve Prometheus metrics at http://HOST:PORT/metrics
+  --record DIR            record every session to DIR as asciinema files (asciicast v2;
+                          never a password); play one with `asciinema play FILE`
+  --record-input          with --record: record what users type too (never hidden input)
   --bbs-data DIR          bbs: where the board keeps its accounts (bbs.sqlite) and its file
                           area (files/) (default bbs-data in the working directory)
   --os-shell COMMAND      bbs: let the sysop run COMMAND (such as /bin/bash) in a pseudo-terminal
@@ -86,6 +96,16 @@ data class DemoOptions(
     val sshPort: Int? = null,
     /** The SSH host key file (`--ssh-host-key`). */
     val sshHostKey: Path = Path.of("host.key"),
+    /** The browser terminal's port (`--web-port`), or null for none. */
+    val webPort: Int? = null,
+    /** The admin page's and the sysop's password (`--admin-password`), or null: no admin. */
+    val adminPassword: String? = null,
+    /** The Prometheus endpoint's port (`--metrics-port`), or null: off. */
+    val metricsPort: Int? = null,
+    /** Where sessions are recorded (`--record`), or null: not recorded. */
+    val recordDirectory: Path? = null,
+    /** Whether recordings include typed input (`--record-input`). */
+    val recordInput: Boolean = false,
     /** The BBS sample's data folder (`--bbs-data`). */
     val bbsData: Path = Path.of("bbs-data"),
     /** The BBS sample's OS shell program (`--os-shell`), or null: off. */
@@ -117,6 +137,12 @@ fun parseDemoOptions(args: Array<String>): DemoOptions? {
         val n = text.toIntOrNull()
         require(n != null && n in 1..1_000_000) { "$name must be a number from 1 to 1000000, got '$text'" }
         return n
+    }
+    fun port(name: String): Int {
+        val text = value(name)
+        val port = text.toIntOrNull()
+        require(port != null && port in 0..65535) { "$name must be a number from 0 to 65535, got '$text'" }
+        return port
     }
     fun file(name: String): Path {
         val text = value(name)
@@ -199,6 +225,18 @@ fun parseDemoOptions(args: Array<String>): DemoOptions? {
                     throw IllegalArgumentException("--bbs-data: '$text' is not a valid path")
                 })
             }
+            "--web-port" -> options = options.copy(webPort = port(arg))
+            "--metrics-port" -> options = options.copy(metricsPort = port(arg))
+            "--admin-password" -> options = options.copy(adminPassword = value(arg).also { require(it.isNotEmpty()) { "--admin-password must not be empty" } })
+            "--record" -> {
+                val text = value(arg)
+                options = options.copy(recordDirectory = try {
+                    Path.of(text)
+                } catch (e: InvalidPathException) {
+                    throw IllegalArgumentException("--record: '$text' is not a valid path")
+                })
+            }
+            "--record-input" -> options = options.copy(recordInput = true)
             "--os-shell" -> options = options.copy(osShell = value(arg).also { require(it.isNotBlank()) { "--os-shell needs a program" } })
             "--os-shell-user" -> options = options.copy(osShellUser = value(arg))
             else -> throw IllegalArgumentException("unknown option '$arg'")
@@ -206,6 +244,13 @@ fun parseDemoOptions(args: Array<String>): DemoOptions? {
         i++
     }
     require(options.sshPort == null || options.sshPort != options.port || options.port == 0) { "--ssh-port must differ from --port" }
+    val ports = listOfNotNull(options.port, options.sshPort, options.webPort, options.metricsPort).filter { it != 0 }
+    require(ports.size == ports.toSet().size) { "--port, --ssh-port, --web-port and --metrics-port must differ" }
+    if (options.adminPassword == null) System.getenv("TELNETKIT_ADMIN_PASSWORD")?.takeIf { it.isNotEmpty() }?.let { options = options.copy(adminPassword = it) }
+    require(!options.recordInput || options.recordDirectory != null) { "--record-input needs --record DIR" }
+    require(options.sample != "java" || (options.webPort == null && options.metricsPort == null && options.recordDirectory == null)) {
+        "--web-port, --metrics-port and --record are for the Kotlin samples; the java sample shows the plain builder"
+    }
     if (tlsCert == null && tlsKey == null) {
         require(!tlsOnly) { "--tls-only needs --tls-cert FILE and --tls-key FILE" }
         return options
