@@ -276,7 +276,25 @@ internal class TelnetWire(
             }
         } finally {
             progress = null
+            reportOpening()
         }
+    }
+
+    /** Tells the server's observers, if it has any, how the opening's option requests were answered. */
+    private fun reportOpening() {
+        val events = session.events
+        if (!events.observed) return
+        // Gathered under the protocol lock, reported outside it: an observer may write to the session.
+        val outcomes = ArrayList<Int>()
+        synchronized(protocolLock) {
+            protocol.openingOutcomes { side, option, enabled -> outcomes.add(option or (if (side == OptionSide.LOCAL) LOCAL_BIT else 0) or (if (enabled) ENABLED_BIT else 0)) }
+        }
+        for (o in outcomes) events.optionNegotiated(session, o and 0xff, o and LOCAL_BIT != 0, o and ENABLED_BIT != 0)
+    }
+
+    private companion object {
+        const val LOCAL_BIT = 0x100
+        const val ENABLED_BIT = 0x200
     }
 
     /** Negotiation replies: they survive Telnet AO, unlike text. */
