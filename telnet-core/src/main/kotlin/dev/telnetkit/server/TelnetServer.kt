@@ -171,7 +171,8 @@ public class TelnetServer(
                 val host = endpoint.host ?: settings.host
                 val listener = endpoint.transport.listen(host, endpoint.port, listenContext(name))
                 bound += name to listener
-                logger.info { "listening on $host:${listener.port} ($name)" }
+                // An endpoint may bind no port (metrics that only run with the server).
+                logger.info { if (listener.port >= 0) "listening on $host:${listener.port} ($name)" else "started $name" }
             }
         } catch (e: Exception) {
             // A port is taken, say: nothing of the server may stay running.
