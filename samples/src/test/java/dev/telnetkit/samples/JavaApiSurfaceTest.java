@@ -59,7 +59,8 @@ class JavaApiSurfaceTest {
     /** One class of each jar a Java user builds against; the rest of the jar is found beside it. */
     private static final List<Class<?>> ANCHORS = List.of(TelnetServer.class, TelnetTestClient.class, SshSettings.class,
         dev.telnetkit.screens.Screens.class, dev.telnetkit.accounts.Accounts.class, dev.telnetkit.zmodem.ZModem.class,
-        dev.telnetkit.chat.ChatRooms.class, dev.telnetkit.pty.OsShell.class, dev.telnetkit.mud.Gmcp.class);
+        dev.telnetkit.chat.ChatRooms.class, dev.telnetkit.pty.OsShell.class, dev.telnetkit.mud.Gmcp.class,
+        dev.telnetkit.metrics.TelnetMetrics.class);
 
     /**
      * Kotlin's DSL faces in the jars scanned: like telnet-dsl, they are for Kotlin only; Java uses
@@ -68,7 +69,8 @@ class JavaApiSurfaceTest {
     private static final Set<String> KOTLIN_DSL = Set.of("dev.telnetkit.ssh.SshDslKt", "dev.telnetkit.ssh.SshScope",
         "dev.telnetkit.screens.ScreensDslKt", "dev.telnetkit.screens.ScreensScope", "dev.telnetkit.screens.ScreenScope",
         "dev.telnetkit.accounts.AccountsDslKt", "dev.telnetkit.chat.ChatDslKt",
-        "dev.telnetkit.pty.OsShellDslKt", "dev.telnetkit.pty.OsShellScope");
+        "dev.telnetkit.pty.OsShellDslKt", "dev.telnetkit.pty.OsShellScope",
+        "dev.telnetkit.metrics.MetricsDslKt", "dev.telnetkit.metrics.MetricsScope", "dev.telnetkit.metrics.PrometheusScope");
 
     /**
      * Kotlin-only members that stay visible to Java, each with why it cannot be hidden. Each is the

@@ -35,9 +35,9 @@ internal class MetricsEndpoint(
         val meters = ArrayList<Meter>()
         context.statistics?.let { statistics ->
             meters += FunctionCounter.builder("telnetkit.bytes.in", statistics, ServerStatistics::bytesIn.asDouble())
-                .description("Bytes read from clients, as they came over the wire").baseUnit("bytes").register(registry)
+                .description("Bytes read from clients, as they came over the wire").register(registry)
             meters += FunctionCounter.builder("telnetkit.bytes.out", statistics, ServerStatistics::bytesOut.asDouble())
-                .description("Bytes written to clients, as they went over the wire").baseUnit("bytes").register(registry)
+                .description("Bytes written to clients, as they went over the wire").register(registry)
         }
         val lag = EventLoopLag(registry, metrics.lagInterval)
         meters += lag.timer
