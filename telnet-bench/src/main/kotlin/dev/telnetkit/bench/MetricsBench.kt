@@ -3,6 +3,13 @@ package dev.telnetkit.bench
 import dev.telnetkit.metrics.TelnetMetrics
 import dev.telnetkit.server.TelnetServer
 import dev.telnetkit.dsl.telnetServer
+import dev.telnetkit.protocol.TelnetCommand.DO
+import dev.telnetkit.protocol.TelnetCommand.DONT
+import dev.telnetkit.protocol.TelnetCommand.IAC
+import dev.telnetkit.protocol.TelnetCommand.SB
+import dev.telnetkit.protocol.TelnetCommand.SE
+import dev.telnetkit.protocol.TelnetCommand.WILL
+import dev.telnetkit.protocol.TelnetCommand.WONT
 import java.io.InputStream
 import java.io.OutputStream
 import java.lang.management.ManagementFactory
@@ -235,15 +242,5 @@ private class BenchClient(port: Int) : AutoCloseable {
 
     override fun close() {
         runCatching { socket.close() }
-    }
-
-    private companion object {
-        const val IAC = 255
-        const val WILL = 251
-        const val WONT = 252
-        const val DO = 253
-        const val DONT = 254
-        const val SB = 250
-        const val SE = 240
     }
 }

@@ -65,18 +65,20 @@ public class TelnetMetrics private constructor(
     override fun sessionOpened(session: Session) {
         val transport = transportTag(session.transport)
         openGauge(transport).incrementAndGet()
-        opened.computeIfAbsent(transport) {
-            Counter.builder("telnetkit.sessions.opened").description("Sessions started").tag("transport", it).register(registry)
-        }.increment()
+        byTransport(opened, transport, "telnetkit.sessions.opened", "Sessions started").increment()
     }
 
     override fun sessionClosed(session: Session) {
         val transport = transportTag(session.transport)
         openGauge(transport).decrementAndGet()
-        closed.computeIfAbsent(transport) {
-            Counter.builder("telnetkit.sessions.closed").description("Sessions ended").tag("transport", it).register(registry)
-        }.increment()
+        byTransport(closed, transport, "telnetkit.sessions.closed", "Sessions ended").increment()
     }
+
+    /** The counter [name] of [transport], kept in [counters] once registered. */
+    private fun byTransport(counters: ConcurrentHashMap<String, Counter>, transport: String, name: String, description: String): Counter =
+        counters[transport] ?: counters.computeIfAbsent(transport) {
+            Counter.builder(name).description(description).tag("transport", it).register(registry)
+        }
 
     private fun openGauge(transport: String): AtomicInteger = open.computeIfAbsent(transport) { t ->
         AtomicInteger().also { count ->
@@ -103,9 +105,7 @@ public class TelnetMetrics private constructor(
     }
 
     override fun loginFailed(session: Session?, user: String?, transport: String) {
-        loginFailures.computeIfAbsent(transportTag(transport)) {
-            Counter.builder("telnetkit.logins.failed").description("Failed login attempts").tag("transport", it).register(registry)
-        }.increment()
+        byTransport(loginFailures, transportTag(transport), "telnetkit.logins.failed", "Failed login attempts").increment()
     }
 
     override fun loginLockedOut(host: String) {

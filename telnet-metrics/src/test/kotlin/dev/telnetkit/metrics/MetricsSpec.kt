@@ -5,6 +5,8 @@ import dev.telnetkit.server.TelnetServer
 import dev.telnetkit.shell.Authenticator
 import dev.telnetkit.shell.CommandException
 import dev.telnetkit.shell.LoginSettings
+import dev.telnetkit.testkit.TelnetTestClient
+import dev.telnetkit.testkit.TerminalProfile
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.doubles.shouldBeGreaterThan
@@ -56,6 +58,9 @@ internal class Scrape(val text: String) {
     }
 }
 
+/** An xterm that refuses CHARSET (and, having no environment to tell, NEW-ENVIRON). */
+private val PROFILE = TerminalProfile(charsets = emptyList())
+
 class MetricsSpec : FunSpec({
     val passwords = Authenticator { _, user, password -> user == "ann" && password == "nna" }
 
@@ -75,23 +80,16 @@ class MetricsSpec : FunSpec({
 
     /** Logs in after one failure, runs hello twice, boom, an unknown command, and leaves. */
     fun script(port: Int) {
-        NegotiatingClient(port).use { client ->
-            client.await("Username: ")
-            client.sendLine("ann")
-            client.await("Password: ")
-            client.sendLine("wrong")
-            client.await("Login incorrect.")
-            client.await("Username: ")
-            client.sendLine("ann")
-            client.await("Password: ")
-            client.sendLine("nna")
-            for (line in listOf("hello", "hello", "boom", "frobnicate")) {
-                client.await("in> ")
-                client.sendLine(line)
+        TelnetTestClient.connectBlocking("127.0.0.1", port, PROFILE).use { client ->
+            for ((prompt, answer) in listOf("Username: " to "ann", "Password: " to "wrong", "Username: " to "ann", "Password: " to "nna")) {
+                client.awaitTextBlocking(prompt)
+                client.sendLineBlocking(answer)
             }
-            client.await("Unknown command")
-            client.await("in> ")
-            client.sendLine("bye")
+            for (line in listOf("hello", "hello", "boom", "frobnicate", "bye")) {
+                client.awaitTextBlocking("in> ")
+                client.sendLineBlocking(line)
+            }
+            client.awaitClosedBlocking()
         }
     }
 
