@@ -65,13 +65,16 @@ internal class SessionEvents(
         for (i in observers.indices) {
             try {
                 call(observers[i])
-            } catch (e: Exception) {
+            } catch (e: VirtualMachineError) {
+                throw e
+            } catch (e: Throwable) {
+                // Errors too: a TODO() in an observer must not end the session it observes.
                 failed(observers[i], e)
             }
         }
     }
 
-    private fun failed(observer: SessionObserver, e: Exception) {
+    private fun failed(observer: SessionObserver, e: Throwable) {
         val now = System.nanoTime()
         val last = lastFailureLog.get()
         if (last != Long.MIN_VALUE && now - last < FAILURE_LOG_INTERVAL_NANOS || !lastFailureLog.compareAndSet(last, now)) {

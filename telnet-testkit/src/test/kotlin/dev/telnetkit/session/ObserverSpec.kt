@@ -47,7 +47,7 @@ private class RecordingObserver : SessionObserver {
 /** Throws from every event. */
 private object ThrowingObserver : SessionObserver {
     override fun sessionOpened(session: Session) = error("observer broken")
-    override fun sessionClosed(session: Session) = error("observer broken")
+    override fun sessionClosed(session: Session) = TODO("an Error, not an Exception")
     override fun commandFinished(session: Session, command: String, nanos: Long, failed: Boolean) = error("observer broken")
     override fun loginFailed(session: Session?, user: String?, transport: String) = error("observer broken")
     override fun optionNegotiated(session: Session, option: Int, local: Boolean, enabled: Boolean) = error("observer broken")
