@@ -1,6 +1,7 @@
 package dev.telnetkit.samples
 
 import dev.telnetkit.dsl.TelnetServerScope
+import dev.telnetkit.metrics.metrics
 import dev.telnetkit.recording.recording
 import dev.telnetkit.web.web
 import kotlin.time.toKotlinDuration
@@ -27,6 +28,14 @@ internal fun TelnetServerScope.listenAs(options: DemoOptions) {
                     user = ADMIN_USER
                     password = secret
                 }
+            }
+        }
+    }
+    options.metricsPort?.let { metricsPort ->
+        metrics {
+            prometheus {
+                port = metricsPort
+                host = options.host
             }
         }
     }

@@ -61,7 +61,8 @@ class JavaApiSurfaceTest {
         dev.telnetkit.screens.Screens.class, dev.telnetkit.accounts.Accounts.class, dev.telnetkit.zmodem.ZModem.class,
         dev.telnetkit.chat.ChatRooms.class, dev.telnetkit.pty.OsShell.class, dev.telnetkit.mud.Gmcp.class,
         dev.telnetkit.recording.AsciicastRecorder.class,
-        dev.telnetkit.web.WebSettings.class);
+        dev.telnetkit.web.WebSettings.class,
+        dev.telnetkit.metrics.TelnetMetrics.class);
 
     /**
      * Kotlin's DSL faces in the jars scanned: like telnet-dsl, they are for Kotlin only; Java uses
@@ -72,7 +73,8 @@ class JavaApiSurfaceTest {
         "dev.telnetkit.accounts.AccountsDslKt", "dev.telnetkit.chat.ChatDslKt",
         "dev.telnetkit.pty.OsShellDslKt", "dev.telnetkit.pty.OsShellScope",
         "dev.telnetkit.recording.RecordingDslKt", "dev.telnetkit.recording.RecordingScope",
-        "dev.telnetkit.web.WebDslKt", "dev.telnetkit.web.WebScope", "dev.telnetkit.web.WebAdminScope");
+        "dev.telnetkit.web.WebDslKt", "dev.telnetkit.web.WebScope", "dev.telnetkit.web.WebAdminScope",
+        "dev.telnetkit.metrics.MetricsDslKt", "dev.telnetkit.metrics.MetricsScope", "dev.telnetkit.metrics.PrometheusScope");
 
     /**
      * Kotlin-only members that stay visible to Java, each with why it cannot be hidden. Each is the

@@ -192,7 +192,7 @@ class DeployCheckSpec : FunSpec({
         libraries.map { it.artifactId } shouldContainExactlyInAnyOrder listOf(
             "telnet-core", "telnet-ktor", "telnet-testkit", "telnet-dsl", "telnet-ssh",
             "telnet-screens", "telnet-accounts", "telnet-zmodem", "telnet-chat", "telnet-pty", "telnet-mud",
-            "telnet-recording", "telnet-web",
+            "telnet-recording", "telnet-web", "telnet-metrics",
         )
     }
 

@@ -5,7 +5,8 @@ import kotlin.system.exitProcess
 /**
  * Entry point of telnet-bench.jar: `run [options]` runs the load scenarios (see [RUN_USAGE]),
  * `cold [options]` reconnect storms against servers just started (see [COLD_USAGE]), `ssh` SSH beside
- * Telnet, `mccp` MCCP2 on against off, `jmh [JMH options]` runs the microbenchmarks.
+ * Telnet, `mccp` MCCP2 on against off, `metrics`
+ * the cost of TelnetMetrics, `jmh [JMH options]` runs the microbenchmarks.
  */
 fun main(args: Array<String>) {
     when (args.firstOrNull()) {
@@ -39,6 +40,16 @@ fun main(args: Array<String>) {
             if (bench.help) { println(MCCP_USAGE); return }
             exitProcess(reportingFailures { bench.run() })
         }
+        "metrics" -> {
+            val bench = try {
+                MetricsBench(args.drop(1))
+            } catch (e: IllegalArgumentException) {
+                System.err.println("telnet-bench: ${e.message}")
+                exitProcess(2)
+            }
+            if (bench.help) { println(METRICS_USAGE); return }
+            exitProcess(reportingFailures { bench.run() })
+        }
         "ssh" -> {
             val bench = try {
                 SshBench(args.drop(1))
@@ -50,7 +61,7 @@ fun main(args: Array<String>) {
             exitProcess(bench.run())
         }
         else -> {
-            System.err.println("usage: telnet-bench run [options] | telnet-bench cold [options] | telnet-bench ssh [options] | telnet-bench mccp [options] | telnet-bench jmh [JMH options]  (run --help for more)")
+            System.err.println("usage: telnet-bench run [options] | telnet-bench cold [options] | telnet-bench ssh [options] | telnet-bench mccp [options] | telnet-bench metrics [options] | telnet-bench jmh [JMH options]  (run --help for more)")
             exitProcess(2)
         }
     }

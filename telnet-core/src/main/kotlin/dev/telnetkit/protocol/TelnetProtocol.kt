@@ -147,6 +147,30 @@ public class TelnetProtocol @JvmOverloads constructor(
     /** True once the client has sent any negotiation, so it speaks Telnet. */
     public val peerNegotiates: Boolean get() = answered
 
+    /**
+     * The outcome of every request the opening made ([open], and the offer of character mode once
+     * the client negotiated) that has been answered: [report] gets its side, option and whether it
+     * is enabled now. Requests still unanswered are left out. Call once the opening is over.
+     */
+    internal fun openingOutcomes(report: (OptionSide, Int, Boolean) -> Unit) {
+        fun outcome(side: OptionSide, option: Int) {
+            if (!negotiator.isPending(side, option)) report(side, option, negotiator.isEnabled(side, option))
+        }
+        // A client that never answered DO TTYPE (netcat) refused nothing.
+        if (!answered) return
+        outcome(OptionSide.REMOTE, TelnetOption.TTYPE)
+        if (!offered) return
+        outcome(OptionSide.LOCAL, TelnetOption.SGA)
+        outcome(OptionSide.LOCAL, TelnetOption.ECHO)
+        outcome(OptionSide.REMOTE, TelnetOption.NAWS)
+        outcome(OptionSide.REMOTE, TelnetOption.NEW_ENVIRON)
+        outcome(OptionSide.REMOTE, TelnetOption.CHARSET)
+        extensions?.let { ext ->
+            for (option in ext.openingRequests(OptionSide.LOCAL)) if (isExtension(option)) outcome(OptionSide.LOCAL, option)
+            for (option in ext.openingRequests(OptionSide.REMOTE)) if (isExtension(option)) outcome(OptionSide.REMOTE, option)
+        }
+    }
+
     /** Sends the opening request (`DO TTYPE`). Call once, right after the connection opens. */
     public fun open() {
         check(!opened) { "already opened" }

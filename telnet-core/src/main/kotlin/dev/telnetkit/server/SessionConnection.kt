@@ -6,7 +6,6 @@ import dev.telnetkit.session.Session
 import dev.telnetkit.session.SessionHandler
 import dev.telnetkit.session.SessionInput
 import dev.telnetkit.session.SessionLimits
-import dev.telnetkit.session.SessionObserver
 import dev.telnetkit.session.SessionOwner
 import dev.telnetkit.transport.Connection
 import dev.telnetkit.transport.ConnectionReader
@@ -47,7 +46,7 @@ internal class SessionConnection(
     private val admission: Admissions.Admission,
     private val refusalText: (Admissions.Refusal) -> String,
 ) : ConnectionReader, SessionOwner {
-    private val output = OutputQueue(settings.outputBufferLimit)
+    private val output = OutputQueue(settings.outputBufferLimit, limits.events.statistics)
     // Set once the session was asked to end (Session.close); changed under this object's lock.
     @Volatile private var endSignaled = false
     // Set once the handler starts (the terminal is ready).
@@ -85,6 +84,7 @@ internal class SessionConnection(
         val context = currentCoroutineContext()
         runContext = context
         var ended = false
+        // Set once the handler is about to run: only such a session is reported opened, and then closed.
         var opened = false
         try {
             connection.attachOutput(output)
@@ -94,10 +94,10 @@ internal class SessionConnection(
             startReading()
             wire.awaitReady()
             if (admitted()) {
+                opened = true
+                session.events.sessionOpened(session)
                 handlerRunning = true
                 if (endSignaled) lingerAfterEnd()
-                opened = true
-                observe("sessionOpened") { it.sessionOpened(session) }
                 try {
                     handler.handle(session)
                 } catch (e: CancellationException) {
@@ -132,20 +132,9 @@ internal class SessionConnection(
                 wire.closed()
             }
             session.tapsClosed()
-            if (opened) observe("sessionClosed") { it.sessionClosed(session) }
             cutOffReason?.let { logger.warn { "session ${session.id} (${session.remoteAddress}) cut off: $it" } }
+            if (opened) session.events.sessionClosed(session)
             admission.release()
-        }
-    }
-
-    /** Tells every observer of the server through [call]; one that throws is logged, the session goes on. */
-    private inline fun observe(what: String, call: (SessionObserver) -> Unit) {
-        for (observer in settings.observers) {
-            try {
-                call(observer)
-            } catch (e: Exception) {
-                logger.error(LogText.safe(e)) { "session ${session.id}: observer failed in $what" }
-            }
         }
     }
 
@@ -250,6 +239,7 @@ internal class SessionConnection(
      * outputStallTimeout meanwhile is cut off.
      */
     override fun onData(bytes: ByteArray, offset: Int, length: Int) {
+        session.events.statistics?.bytesRead(length)
         if (!reading) return
         // A list lent by this thread for the read: an idle session keeps none.
         val inputs = takeInputList()
@@ -280,7 +270,8 @@ internal class SessionConnection(
         // written, so end the session now rather than when a running command happens to finish.
         stopReading()
         admission.releaseIfOpening()
-        cutOff("read failed: ${LogText.escape(error.message ?: error.toString())}")
+        // A broken connection, not a client cut off by the server: not reported as a cut-off.
+        cutOff("read failed: ${LogText.escape(error.message ?: error.toString())}", report = false)
     }
 
     private fun pauseForOutput() {
@@ -381,13 +372,17 @@ internal class SessionConnection(
         runCatching { connection.close() }
     }
 
-    override fun cutOff(reason: String) {
+    override fun cutOff(reason: String) = cutOff(reason, report = true)
+
+    /** Ends the session at once, its queued output dropped; [report]s it to the server's statistics and observers. */
+    private fun cutOff(reason: String, report: Boolean) {
         if (cutOffReason != null) return
         cutOffReason = reason
         session.requestEnd()
         output.discard()
         output.close()
         sessionJob?.cancel()
+        if (report) session.events.cutOff(session, reason)
     }
 
     override fun endRequested() {

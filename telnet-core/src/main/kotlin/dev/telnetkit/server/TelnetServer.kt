@@ -6,6 +6,7 @@ import dev.telnetkit.session.ServerStatistics
 import dev.telnetkit.session.Session
 import dev.telnetkit.session.SessionFilter
 import dev.telnetkit.session.SessionContext
+import dev.telnetkit.session.SessionEvents
 import dev.telnetkit.session.SessionHandler
 import dev.telnetkit.session.SessionLimits
 import dev.telnetkit.session.NonBlockingThread
@@ -91,9 +92,19 @@ public class TelnetServer(
     private val terminated = CompletableDeferred<Unit>()
     // Every listener bound, the main port's first, with its transport's name.
     @Volatile private var listeners: List<Pair<String, Listener>> = emptyList()
+
+    /** The server's running totals since it started: sessions, commands, logins, bytes, cut-offs. */
+    public val statistics: ServerStatistics = ServerStatistics { liveConnections.size }
+
+    // The statistics and the observers, one object that every session reaches through its limits.
+    private val events = SessionEvents(statistics, settings.observers)
+
     // Shared with transports that authenticate users themselves (SSH), so failures count together.
-    private val loginLockout: LoginLockout = (handler as? CommandShell)?.loginLockout
-        ?: LoginThrottle(DEFAULT_LOCKOUT_THRESHOLD, DEFAULT_LOCKOUT_WINDOW_MS, DEFAULT_LOCKOUT_MS)
+    // The lockout reports the lockouts it decides to this server (a shell's, shared by two servers,
+    // to the last one made).
+    private val loginLockout: LoginLockout = ((handler as? CommandShell)?.loginLockout
+        ?: LoginThrottle(DEFAULT_LOCKOUT_THRESHOLD, DEFAULT_LOCKOUT_WINDOW_MS, DEFAULT_LOCKOUT_MS))
+        .also { (it as? LoginThrottle)?.events = events }
     // What every session works with, made once: an idle session's memory is what bounds a server.
     private val sessionLimits = SessionLimits(
         charset = settings.protocol.charsets.first(),
@@ -102,6 +113,7 @@ public class TelnetServer(
         maxLineLength = settings.maxLineLength,
         historySize = settings.historySize,
         escapeTimeout = settings.escapeTimeout,
+        events = events,
     )
     // The stop runs once, in a scope of its own: not under the supervisor it cancels, and not in
     // its caller, so that neither a caller's cancellation nor the end of a session cuts it short.
@@ -127,9 +139,6 @@ public class TelnetServer(
         return listeners.firstOrNull { it.first.equals(transportName, ignoreCase = true) }?.second?.port
             ?: throw IllegalArgumentException("no endpoint of transport '$transportName'; there are: ${listeners.joinToString { it.first }}")
     }
-
-    /** The server's running totals since it started: sessions, commands, logins, bytes, cut-offs. */
-    public val statistics: ServerStatistics = ServerStatistics { liveConnections.size }
 
     /** The sessions open right now. */
     // A copy first: sorting a live view directly can see a size that a session ending meanwhile makes stale.
@@ -162,7 +171,8 @@ public class TelnetServer(
                 val host = endpoint.host ?: settings.host
                 val listener = endpoint.transport.listen(host, endpoint.port, listenContext(name))
                 bound += name to listener
-                logger.info { "listening on $host:${listener.port} ($name)" }
+                // An endpoint may bind no port (metrics that only run with the server).
+                logger.info { if (listener.port >= 0) "listening on $host:${listener.port} ($name)" else "started $name" }
             }
         } catch (e: Exception) {
             // A port is taken, say: nothing of the server may stay running.
@@ -191,7 +201,8 @@ public class TelnetServer(
         override val scope: CoroutineScope get() = this@TelnetServer.scope
         override val threads: Int get() = settings.eventLoops
         override val backlog: Int get() = BACKLOG
-        override val loginLockout: LoginLockout get() = this@TelnetServer.loginLockout
+        // Failed logins are reported for the transport that saw them (SSH authenticates before any session).
+        override val loginLockout: LoginLockout = ReportingLockout(this@TelnetServer.loginLockout, events, transportName)
         override val acceptsMore: Boolean get() = admissions.acceptsMore
         override val sessions: List<Session> get() = this@TelnetServer.sessions
         override val statistics: ServerStatistics get() = this@TelnetServer.statistics

@@ -26,7 +26,11 @@ import kotlin.time.Duration
  * batch by batch, so queued data not yet taken can still be dropped by [discardData].
  */
 @EngineApi
-public class OutputQueue internal constructor(internal val limit: Int) {
+public class OutputQueue internal constructor(
+    internal val limit: Int,
+    // The server's totals, told of every byte written (null outside a server).
+    private val statistics: ServerStatistics? = null,
+) {
     private val lock = Any()
     // Data chunks (ByteArray), protocol chunks (ProtocolChunk: they survive discardData), and
     // StageSwitch marks where an output transform starts or stops.
@@ -258,6 +262,7 @@ public class OutputQueue internal constructor(internal val limit: Int) {
     /** For the drainer: the client took [bytes] more bytes of the batches taken. */
     public fun written(bytes: Long) {
         if (bytes <= 0) return
+        statistics?.bytesWritten(bytes)
         synchronized(lock) {
             setCount((count - bytes).coerceAtLeast(0))
             inFlight = (inFlight - bytes).coerceAtLeast(0)

@@ -77,6 +77,9 @@ public class Session internal constructor(
 ) {
     /** The wire layer below: set by the connection before anything is written or read. */
     internal lateinit var link: TerminalLink
+
+    /** The server's statistics and observers (shared by all its sessions: no field of this one). */
+    internal val events: SessionEvents get() = settings.events
     // Reads are cancellation-safe (a withTimeoutOrNull around readKey or a binary read loses
     // nothing): a reader waits for input without taking it, and what it took but did not use goes
     // back in front of the queue (putBack), to be read first.

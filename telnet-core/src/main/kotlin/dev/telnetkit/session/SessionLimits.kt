@@ -11,4 +11,6 @@ internal class SessionLimits(
     val maxLineLength: Int,
     val historySize: Int,
     val escapeTimeout: Duration,
+    /** The server's statistics and observers, shared by all its sessions. */
+    val events: SessionEvents = SessionEvents.NONE,
 )

@@ -223,6 +223,7 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
         }
         val command = registry.find(name) ?: run {
             unknown(session, name, emptyList())
+            unknownRun(session)
             return true
         }
         // The command and the subcommands the words pick, outermost first.
@@ -234,15 +235,43 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
         val used = path.size
         if (target.handler == null) {
             // A group without a subcommand (or with an unknown one).
-            if (used < words.size) unknown(session, words.subList(0, used + 1).joinToString(" "), path, words[used])
-            else HelpText.describe(path).forEach { session.writeResponse(it) }
+            if (used < words.size) {
+                unknown(session, words.subList(0, used + 1).joinToString(" "), path, words[used])
+                unknownRun(session)
+            } else {
+                HelpText.describe(path).forEach { session.writeResponse(it) }
+            }
             return true
         }
-        run(session, CommandCall(session, target, words[used - 1], words.drop(used), raw))
+        run(session, CommandCall(session, target, words[used - 1], words.drop(used), raw), path)
         return true
     }
 
-    private suspend fun run(session: Session, call: CommandCall) {
+    /**
+     * An unknown command was typed: reported as a failed run of [UNKNOWN_COMMAND], one name for
+     * every word a client may type (a metrics label per word would grow without bound).
+     */
+    private fun unknownRun(session: Session) {
+        session.events.commandFinished(session, UNKNOWN_COMMAND, 0L, failed = true)
+    }
+
+    /**
+     * Runs [call] and reports it to the server's statistics and observers, named as registered:
+     * [path] is the command and the subcommands the words picked, outermost first (null: a plain
+     * command, the call's own).
+     */
+    private suspend fun run(session: Session, call: CommandCall, path: List<Command>? = null) {
+        val start = System.nanoTime()
+        try {
+            runCommand(session, call)
+        } finally {
+            val events = session.events
+            val name = if (path == null || path.size == 1 || !events.observed) call.command.name else path.joinToString(" ") { it.name }
+            events.commandFinished(session, name, System.nanoTime() - start, failed = session.exitStatus != 0)
+        }
+    }
+
+    private suspend fun runCommand(session: Session, call: CommandCall) {
         // The command runs under a job of its own, a child of the session's, that the interrupt
         // listener cancels; it runs inline (no coroutine is started or joined per command). The
         // listener is in place before the handler runs: otherwise a Ctrl-C that arrives as soon as
@@ -359,6 +388,9 @@ public class CommandShell(private val settings: ShellSettings) : SessionHandler 
 
     private companion object {
         val HOOK_TIMEOUT = 10.seconds
+
+        // The name every unknown command is reported under.
+        const val UNKNOWN_COMMAND = "(unknown)"
 
         // Exit statuses as a POSIX shell's.
         const val EXIT_FAILURE = 1

@@ -81,6 +81,7 @@ internal class LoginFlow(private val settings: LoginSettings) {
                 return true
             }
             logger.info { "session ${session.id} (${session.remoteAddress}): login attempt $attempt failed" }
+            session.events.loginFailed(session, user.takeIf { settings.askUsername }, session.transport)
             val locked = lastLocked
             // The delay comes before the answer, so that even one attempt per connection is slowed:
             // longer with each failure in this session, and with each recent one from the address.

@@ -1,5 +1,6 @@
 package dev.telnetkit.shell
 
+import dev.telnetkit.session.SessionEvents
 import kotlinx.coroutines.delay
 import java.util.concurrent.ConcurrentHashMap
 
@@ -22,6 +23,9 @@ internal class LoginThrottle(
     private val maxAddresses: Int = 10_000,
     private val clock: () -> Long = System::currentTimeMillis,
 ) : LoginLockout {
+    /** Told of every lockout this throttle decides (set by the server that uses it). */
+    @Volatile var events: SessionEvents? = null
+
     private class Record(var failures: Int, var firstFailure: Long, var lockedUntil: Long, var inFlight: Int = 0)
 
     /** What [begin] decided for an attempt. */
@@ -59,10 +63,12 @@ internal class LoginThrottle(
         val r = records[address] ?: return if (succeeded) false else failed(address)
         // One step under the record's lock: were the attempt's end and its failure two, a session
         // starting between them would see neither in flight nor counted, and ask once too often.
-        synchronized(r) {
+        val outcome = synchronized(r) {
             if (r.inFlight > 0) r.inFlight--
-            return if (succeeded) false else recordFailure(r)
+            if (succeeded) return false
+            recordFailure(r)
         }
+        return locked(address, outcome)
     }
 
     private val records = ConcurrentHashMap<String, Record>()
@@ -104,13 +110,22 @@ internal class LoginThrottle(
     fun failed(address: String): Boolean {
         if (records.size >= maxAddresses && !records.containsKey(address)) evict()
         val r = records.computeIfAbsent(address) { Record(0, clock(), 0) }
-        synchronized(r) { return recordFailure(r) }
+        return locked(address, synchronized(r) { recordFailure(r) })
     }
 
-    /** Counts a failure on [r], whose lock the caller holds; true if the address is locked out now. */
-    private fun recordFailure(r: Record): Boolean {
+    /** True if [outcome] (of [recordFailure]) leaves [address] locked; a new lockout is reported, outside the record's lock. */
+    private fun locked(address: String, outcome: Int): Boolean {
+        if (outcome == NEWLY_LOCKED) events?.lockedOut(address)
+        return outcome != NOT_LOCKED
+    }
+
+    /**
+     * Counts a failure on [r], whose lock the caller holds: [NOT_LOCKED], [LOCKED] (already) or
+     * [NEWLY_LOCKED] (by this failure).
+     */
+    private fun recordFailure(r: Record): Int {
         val now = clock()
-        if (r.lockedUntil > now) return true
+        if (r.lockedUntil > now) return LOCKED
         if (now - r.firstFailure > windowMillis) { r.failures = 0; r.firstFailure = now }
         r.failures++
         if (r.failures >= threshold) {
@@ -118,9 +133,9 @@ internal class LoginThrottle(
             // A new count starts when the lockout ends.
             r.failures = 0
             r.firstFailure = r.lockedUntil
-            return true
+            return NEWLY_LOCKED
         }
-        return false
+        return NOT_LOCKED
     }
 
     private fun evict() {
@@ -134,5 +149,8 @@ internal class LoginThrottle(
 
     private companion object {
         const val ATTEMPT_POLL_MILLIS = 20L
+        const val NOT_LOCKED = 0
+        const val LOCKED = 1
+        const val NEWLY_LOCKED = 2
     }
 }

@@ -276,7 +276,34 @@ internal class TelnetWire(
             }
         } finally {
             progress = null
+            reportOpening()
         }
+    }
+
+    /** Tells the server's observers, if it has any, how the opening's option requests were answered. */
+    private fun reportOpening() {
+        val events = session.events
+        if (!events.observed) return
+        // Gathered under the protocol lock, reported outside it: an observer may write to the session.
+        // Packed in ints (option, side and outcome bits), not boxed: six or so per session.
+        var outcomes = IntArray(OPENING_OUTCOMES)
+        var count = 0
+        synchronized(protocolLock) {
+            protocol.openingOutcomes { side, option, enabled ->
+                if (count == outcomes.size) outcomes = outcomes.copyOf(count * 2)
+                outcomes[count++] = option or (if (side == OptionSide.LOCAL) LOCAL_BIT else 0) or (if (enabled) ENABLED_BIT else 0)
+            }
+        }
+        for (i in 0 until count) {
+            val o = outcomes[i]
+            events.optionNegotiated(session, o and 0xff, o and LOCAL_BIT != 0, o and ENABLED_BIT != 0)
+        }
+    }
+
+    private companion object {
+        const val LOCAL_BIT = 0x100
+        const val ENABLED_BIT = 0x200
+        const val OPENING_OUTCOMES = 8
     }
 
     /** Negotiation replies: they survive Telnet AO, unlike text. */
