@@ -120,7 +120,7 @@ fun demoServer(options: DemoOptions): TelnetServer {
         // The demo login: any non-empty name with any non-empty password. The samples show real checks.
         if (options.login) login { user, password -> demoLogin(user, password, options.adminPassword) }
         // The sysop's commands (who, kick, send, wall, stats), for the admin logged in with its password.
-        if (options.adminPassword != null) commands(listOf(SysopCommands.command({ it.username == ADMIN_USER })))
+        if (options.adminPassword != null) commands(listOf(SysopCommands.command { it.username == ADMIN_USER }))
         // Logged so an operator (and CliSpec) can see that sessions end cleanly, on SIGTERM too.
         onSessionEnd { demoLog.info("session {} ended for {} after {} s", id, username ?: "guest", duration.seconds) }
         demoCommands()

@@ -356,6 +356,13 @@ fun main(args: Array<String>) {
         val sshPort = server.portOf("ssh")
         println("SSH on ${options.host}:$sshPort - connect with: ssh -p $sshPort guest@${options.host}")
     }
+    if (options.webPort != null) {
+        val web = "http://${options.host}:${server.portOf("web")}"
+        println("Browser terminal on $web/ - open it in a browser")
+        if (options.adminPassword != null) println("Admin page on $web/admin - user $ADMIN_USER")
+    }
+    if (options.metricsPort != null) println("Metrics on http://${options.host}:${server.portOf("prometheus")}/metrics")
+    options.recordDirectory?.let { println("Recording sessions to ${it.toAbsolutePath()} - play one with: asciinema play FILE") }
     // SIGTERM and Ctrl-C: tell the sessions, let them end (onSessionEnd runs), then exit 0.
     runBlocking { server.awaitShutdownSignal(Duration.ofSeconds(5)) }
 }

@@ -18,6 +18,11 @@ import kotlinx.coroutines.withTimeout
 import kotlinx.coroutines.withTimeoutOrNull
 import java.io.File
 import java.net.ServerSocket
+import java.net.URI
+import java.net.http.HttpClient
+import java.net.http.HttpRequest
+import java.net.http.HttpResponse
+import java.nio.file.Files
 import java.util.concurrent.TimeUnit
 import kotlin.time.Duration
 import kotlin.time.Duration.Companion.seconds
@@ -103,6 +108,10 @@ class CliSpec : FunSpec({
             listOf("--ssh-port", "70000") to "--ssh-port must be a number from 0 to 65535, got '70000'",
             listOf("--ssh-port") to "--ssh-port needs a value",
             listOf("--port", "2400", "--ssh-port", "2400") to "--ssh-port must differ from --port",
+            listOf("--web-port", "70000") to "--web-port must be a number from 0 to 65535, got '70000'",
+            listOf("--port", "2400", "--metrics-port", "2400") to "--port, --ssh-port, --web-port and --metrics-port must differ",
+            listOf("--record-input") to "--record-input needs --record DIR",
+            listOf("--sample", "java", "--web-port", "8080") to "--web-port, --metrics-port and --record are for the Kotlin samples",
             listOf("--transport", "ktor", "--tls-cert", cert, "--tls-key", key) to "--tls-cert needs the nio transport; --transport ktor cannot serve TLS",
             // Files that exist but do not fit: read at start-up, named in the message.
             listOf("--tls-cert", key, "--tls-key", key) to "",
@@ -309,6 +318,41 @@ class CliSpec : FunSpec({
                 ann.close()
                 guest.close()
             }
+        }
+    }
+
+    test("--web-port, --admin-password, --metrics-port and --record: the page, the admin page, the metrics and a recording") {
+        val recordings = Files.createTempDirectory("cli-recordings")
+        Cli("--port", "0", "--web-port", "0", "--admin-password", "pw", "--metrics-port", "0", "--record", recordings.toString()).use { cli ->
+            val telnetPort = cli.awaitStdout(Regex("listening on 127\\.0\\.0\\.1:(\\d+)"), 60.seconds).groupValues[1].toInt()
+            val web = cli.awaitStdout(Regex("Browser terminal on (http://127\\.0\\.0\\.1:\\d+)/"), 10.seconds).groupValues[1]
+            cli.awaitStdout(Regex("Admin page on $web/admin - user admin"), 10.seconds)
+            val metrics = cli.awaitStdout(Regex("Metrics on (http://127\\.0\\.0\\.1:\\d+/metrics)"), 10.seconds).groupValues[1]
+            cli.awaitStdout(Regex("Recording sessions to .*cli-recordings"), 10.seconds)
+            val http = HttpClient.newHttpClient()
+            fun get(url: String) = http.send(HttpRequest.newBuilder(URI(url)).build(), HttpResponse.BodyHandlers.ofString())
+            get("$web/").statusCode() shouldBe 200
+            get("$web/admin").body() shouldContain "password"
+            TelnetTestClient.connect("127.0.0.1", telnetPort).use { client ->
+                client.awaitPrompt("> ")
+                client.sendLine("echo recorded")
+                client.awaitText("recorded")
+            }
+            var scraped = ""
+            for (attempt in 1..100) {
+                scraped = get(metrics).body()
+                if (scraped.contains("telnetkit_sessions_closed_total{transport=\"telnet\"} 1.0")) break
+                delay(50)
+            }
+            scraped shouldContain "telnetkit_sessions_closed_total{transport=\"telnet\"} 1.0"
+            var casts = emptyList<java.nio.file.Path>()
+            for (attempt in 1..100) {
+                casts = Files.list(recordings).use { it.toList() }
+                if (casts.isNotEmpty() && Files.readString(casts[0]).contains("recorded")) break
+                delay(50)
+            }
+            casts.size shouldBe 1
+            Files.readString(casts[0]) shouldContain "recorded"
         }
     }
 })

@@ -6,6 +6,19 @@ import dev.telnetkit.samples.readme.ReadmeAccounts
 import dev.telnetkit.samples.readme.readmeSshServer
 import dev.telnetkit.samples.readme.readmeTlsServer
 import dev.telnetkit.samples.readme.zmpServer
+import dev.telnetkit.samples.readme.operatedServer
+import io.kotest.matchers.string.shouldContain as shouldContainText
+import io.kotest.matchers.string.shouldNotContain as shouldNotContainText
+import kotlinx.coroutines.delay
+import java.net.URI
+import java.net.http.HttpClient
+import java.net.http.HttpRequest
+import java.net.http.HttpResponse
+import java.net.http.WebSocket
+import java.nio.ByteBuffer
+import java.nio.file.Path
+import java.util.concurrent.CompletionStage
+import java.util.concurrent.TimeUnit
 import dev.telnetkit.testkit.InteropClients
 import io.kotest.core.test.Enabled
 import dev.telnetkit.testkit.TelnetTestClient
@@ -54,6 +67,7 @@ class ReadmeSnippetsSpec : FunSpec({
             region("samples/src/main/kotlin/dev/telnetkit/samples/Bbs.kt", "bbs-server"),
             region("samples/src/main/kotlin/dev/telnetkit/samples/Bbs.kt", "bbs-menu"),
             region("samples/src/main/kotlin/dev/telnetkit/samples/readme/ReadmeOption.kt", "option"),
+            region("samples/src/main/kotlin/dev/telnetkit/samples/readme/ReadmeOperations.kt", "operations"),
         )
         (blocks("kotlin") + blocks("java")).filterNot { it in known } shouldBe emptyList()
     }
@@ -173,5 +187,66 @@ class ReadmeSnippetsSpec : FunSpec({
         } finally {
             server.stop()
         }
+    }
+
+    test("the README's operated server runs: a browser signed in by cookie, the sysop's who, metrics and recordings without the password") {
+        val recordings = Files.createTempDirectory("readme-recordings")
+        val server = operatedServer(0, 0, 0, recordings, "admin-secret", ReadmeAccounts(mapOf("ann" to "secret", "root" to "secret")), mapOf("t1" to "ann")).start()
+        try {
+            val webPort = server.portOf("web")
+            val http = HttpClient.newHttpClient()
+            fun get(url: String) = http.send(HttpRequest.newBuilder(URI(url)).build(), HttpResponse.BodyHandlers.ofString())
+            get("http://127.0.0.1:$webPort/").let { page ->
+                page.statusCode() shouldBe 200
+                page.body() shouldContainText "xterm"
+            }
+            // The browser's side, as xterm.js speaks it: typed bytes in binary frames, output back in binary frames.
+            val received = StringBuffer()
+            val socket = http.newWebSocketBuilder().header("Cookie", "ticket=t1")
+                .buildAsync(URI("ws://127.0.0.1:$webPort/ws?cols=100&rows=30"), object : WebSocket.Listener {
+                    override fun onBinary(webSocket: WebSocket, data: ByteBuffer, last: Boolean): CompletionStage<*>? {
+                        val bytes = ByteArray(data.remaining()).also { data.get(it) }
+                        received.append(String(bytes, Charsets.UTF_8))
+                        webSocket.request(1)
+                        return null
+                    }
+                }).get(10, TimeUnit.SECONDS)
+            suspend fun awaitWeb(text: String) {
+                repeat(500) { if (received.contains(text)) return; delay(20) }
+                error("the browser session never showed '$text'; it showed: $received")
+            }
+            awaitWeb("> ")
+            socket.sendBinary(ByteBuffer.wrap("status\r".toByteArray()), true).get(5, TimeUnit.SECONDS)
+            awaitWeb("all well, ann, over web")
+            TelnetTestClient.connect("127.0.0.1", server.port).use { root ->
+                root.awaitPrompt("Username: ")
+                root.sendLine("root")
+                root.awaitPrompt("Password: ")
+                root.sendLine("secret")
+                root.awaitPrompt("> ")
+                root.sendLine("sysop who")
+                val who = root.awaitText("2 sessions.")
+                who shouldContainText "ann"
+                who shouldContainText "web"
+            }
+            val metrics = get("http://127.0.0.1:${server.portOf("prometheus")}/metrics").body()
+            metrics shouldContainText "telnetkit_sessions_opened_total{transport=\"web\"} 1.0"
+            metrics shouldContainText "telnetkit_commands_seconds_count{command=\"status\",outcome=\"success\"} 1"
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS)
+        } finally {
+            server.stop()
+        }
+        // Both sessions were recorded; the root's password typed at the login is in neither file.
+        var casts: List<Path> = emptyList()
+        repeat(250) {
+            casts = Files.list(recordings).use { files -> files.toList() }.filter { it.toString().endsWith(".cast") }
+            if (casts.size == 2 && casts.all { Files.readString(it).contains("\"o\"") }) return@repeat
+            delay(20)
+        }
+        casts.size shouldBe 2
+        val all = casts.joinToString("\n") { Files.readString(it) }
+        all shouldContainText "all well, ann, over web"
+        all shouldContainText "2 sessions."
+        all shouldNotContainText "secret"
     }
 })

@@ -38,7 +38,7 @@ public object SysopCommands {
     /** The `sysop` group (or [name]), allowed to the sessions [isSysop] accepts. */
     @JvmStatic
     @JvmOverloads
-    public fun command(isSysop: SessionFilter, name: String = "sysop"): Command = Command(
+    public fun command(name: String = "sysop", isSysop: SessionFilter): Command = Command(
         name = name,
         summary = "server administration (sysops only)",
         hidden = true,

@@ -20,7 +20,7 @@ class SysopCommandsSpec : FunSpec({
     suspend fun serve(): Pair<InMemoryTransport, TelnetServer> {
         val memory = InMemoryTransport()
         val echo = Command("echo", handler = CommandHandler { call -> call.session.writeLine(call.args.joinToString(" ")) })
-        val shell = ShellSettings(listOf(echo, SysopCommands.command({ it.username == "root" })))
+        val shell = ShellSettings(listOf(echo, SysopCommands.command { it.username == "root" }))
         val server = TelnetServer(ServerSettings(port = 0, transport = memory), CommandShell(shell)).start()
         servers += server
         return memory to server
