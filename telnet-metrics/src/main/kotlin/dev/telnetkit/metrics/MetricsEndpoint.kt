@@ -40,8 +40,8 @@ internal class MetricsEndpoint(
                 .description("Bytes written to clients, as they went over the wire").register(registry)
         }
         val lag = EventLoopLag(registry, metrics.lagInterval)
-        meters += lag.timer
-        val probe = context.scope.launch(CoroutineName("telnetkit-eventloop-lag")) { lag.run() }
+        meters += lag.meters
+        val probe = context.scope.launch(CoroutineName("telnetkit-eventloop-lag")) { lag.run(metrics.recentSessions) }
         val http = try {
             prometheus?.let { PrometheusEndpoint.start(it.registry, port, host) }
         } catch (e: Exception) {

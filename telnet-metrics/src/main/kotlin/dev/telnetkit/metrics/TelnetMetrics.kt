@@ -62,15 +62,20 @@ public class TelnetMetrics private constructor(
     private val cutOffs: Counter = Counter.builder("telnetkit.output.cutoffs")
         .description("Sessions cut off (output limit, stalled client, protocol abuse)").register(registry)
 
+    // The last sessions opened: the event-loop lag probe times a task on each.
+    internal val recentSessions = RecentSessions()
+
     override fun sessionOpened(session: Session) {
         val transport = transportTag(session.transport)
         openGauge(transport).incrementAndGet()
+        recentSessions.opened(session)
         byTransport(opened, transport, "telnetkit.sessions.opened", "Sessions started").increment()
     }
 
     override fun sessionClosed(session: Session) {
         val transport = transportTag(session.transport)
         openGauge(transport).decrementAndGet()
+        recentSessions.closed(session)
         byTransport(closed, transport, "telnetkit.sessions.closed", "Sessions ended").increment()
     }
 

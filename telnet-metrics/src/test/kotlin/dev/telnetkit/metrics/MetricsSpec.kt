@@ -174,7 +174,14 @@ class MetricsSpec : FunSpec({
             registry.find("telnetkit.commands").tags("command", "hello", "outcome", "success").timer().shouldNotBeNull().count() shouldBe 2L
             registry.find("telnetkit.logins.failed").counter().shouldNotBeNull().count() shouldBe 1.0
             registry.find("telnetkit.bytes.out").functionCounter().shouldNotBeNull().count() shouldBeGreaterThan 100.0
-            eventually("a lag probe") { (registry.find("telnetkit.eventloop.lag").timer()?.count() ?: 0L) >= 2L }
+            eventually("a lag probe") { (registry.find("telnetkit.eventloop.lag").tag("loop", "default").timer()?.count() ?: 0L) >= 2L }
+            // The loops that run the sessions are probed through the sessions open on them.
+            TelnetTestClient.connect("127.0.0.1", server.port).use { client ->
+                client.awaitText("Username: ")
+                eventually("a probe of the sessions' loop") {
+                    (registry.find("telnetkit.eventloop.lag").tag("loop", "sessions").timer()?.count() ?: 0L) >= 2L
+                }
+            }
         }
         registry.find("telnetkit.eventloop.lag").timer() shouldBe null
         registry.find("telnetkit.bytes.out").functionCounter() shouldBe null
