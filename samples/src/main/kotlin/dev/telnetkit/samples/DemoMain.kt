@@ -144,13 +144,17 @@ fun parseDemoOptions(args: Array<String>): DemoOptions? {
         require(port != null && port in 0..65535) { "$name must be a number from 0 to 65535, got '$text'" }
         return port
     }
-    fun file(name: String): Path {
+    fun path(name: String): Path {
         val text = value(name)
-        val path = try {
+        return try {
             Path.of(text)
         } catch (e: InvalidPathException) {
             throw IllegalArgumentException("$name: '$text' is not a valid path")
         }
+    }
+    fun file(name: String): Path {
+        val path = path(name)
+        val text = path.toString()
         require(Files.exists(path)) { "$name: no such file '$text'" }
         require(Files.isRegularFile(path) && Files.isReadable(path)) { "$name: cannot read '$text'" }
         return path
@@ -208,34 +212,12 @@ fun parseDemoOptions(args: Array<String>): DemoOptions? {
                 require(port != null && port in 0..65535) { "--ssh-port must be a number from 0 to 65535, got '$text'" }
                 options = options.copy(sshPort = port)
             }
-            "--ssh-host-key" -> {
-                val text = value(arg)
-                val path = try {
-                    Path.of(text)
-                } catch (e: InvalidPathException) {
-                    throw IllegalArgumentException("--ssh-host-key: '$text' is not a valid path")
-                }
-                options = options.copy(sshHostKey = path)
-            }
-            "--bbs-data" -> {
-                val text = value(arg)
-                options = options.copy(bbsData = try {
-                    Path.of(text)
-                } catch (e: InvalidPathException) {
-                    throw IllegalArgumentException("--bbs-data: '$text' is not a valid path")
-                })
-            }
+            "--ssh-host-key" -> options = options.copy(sshHostKey = path(arg))
+            "--bbs-data" -> options = options.copy(bbsData = path(arg))
             "--web-port" -> options = options.copy(webPort = port(arg))
             "--metrics-port" -> options = options.copy(metricsPort = port(arg))
             "--admin-password" -> options = options.copy(adminPassword = value(arg).also { require(it.isNotEmpty()) { "--admin-password must not be empty" } })
-            "--record" -> {
-                val text = value(arg)
-                options = options.copy(recordDirectory = try {
-                    Path.of(text)
-                } catch (e: InvalidPathException) {
-                    throw IllegalArgumentException("--record: '$text' is not a valid path")
-                })
-            }
+            "--record" -> options = options.copy(recordDirectory = path(arg))
             "--record-input" -> options = options.copy(recordInput = true)
             "--os-shell" -> options = options.copy(osShell = value(arg).also { require(it.isNotBlank()) { "--os-shell needs a program" } })
             "--os-shell-user" -> options = options.copy(osShellUser = value(arg))

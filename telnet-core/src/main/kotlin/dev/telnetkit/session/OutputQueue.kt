@@ -162,7 +162,27 @@ public class OutputQueue internal constructor(
      * reporting progress with [written]); null when the queue is empty, which ends this drain: the
      * next offer wakes the drainer again.
      */
-    public fun takeBatch(): Array<ByteBuffer>? = synchronized(lock) {
+    public fun takeBatch(): Array<ByteBuffer>? = takeBatchLocked()
+
+    /**
+     * [takeBatch] joined into one array: for transports that send a batch as one message (an SSH
+     * channel write, a WebSocket frame). Null when the queue is empty, as for [takeBatch].
+     */
+    public fun takeBatchBytes(): ByteArray? {
+        val batch = takeBatch() ?: return null
+        var size = 0
+        for (buffer in batch) size += buffer.remaining()
+        val bytes = ByteArray(size)
+        var at = 0
+        for (buffer in batch) {
+            val n = buffer.remaining()
+            buffer.get(bytes, at, n)
+            at += n
+        }
+        return bytes
+    }
+
+    private fun takeBatchLocked(): Array<ByteBuffer>? = synchronized(lock) {
         val queue = chunks
         if (queue.isNullOrEmpty()) {
             drainScheduled = false

@@ -229,20 +229,12 @@ internal class SshChannelConnection(
     private fun drain() {
         if (writing) return
         val output = output ?: return
-        val batch = output.takeBatch() ?: return
+        val bytes = output.takeBatchBytes() ?: return
         if (closed.get()) {
             output.writeFailed()
             return
         }
-        var size = 0
-        for (buffer in batch) size += buffer.remaining()
-        val bytes = ByteArray(size)
-        var at = 0
-        for (buffer in batch) {
-            val n = buffer.remaining()
-            buffer.get(bytes, at, n)
-            at += n
-        }
+        val size = bytes.size
         writing = true
         pendingWrites.update { it + 1 }
         write(out, bytes) { written ->
