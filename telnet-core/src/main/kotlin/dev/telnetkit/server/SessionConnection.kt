@@ -84,8 +84,6 @@ internal class SessionConnection(
         val context = currentCoroutineContext()
         runContext = context
         var ended = false
-        // Set once the handler is about to run: only such a session is reported opened, and then closed.
-        var opened = false
         try {
             connection.attachOutput(output)
             // Background jobs of the session (timers and the like) end with its handler.
@@ -94,7 +92,6 @@ internal class SessionConnection(
             startReading()
             wire.awaitReady()
             if (admitted()) {
-                opened = true
                 session.events.sessionOpened(session)
                 handlerRunning = true
                 if (endSignaled) lingerAfterEnd()
@@ -133,7 +130,9 @@ internal class SessionConnection(
             }
             session.tapsClosed()
             cutOffReason?.let { logger.warn { "session ${session.id} (${session.remoteAddress}) cut off: $it" } }
-            if (opened) session.events.sessionClosed(session)
+            // Only a session whose handler ran was reported opened; it is reported closed. (The field,
+            // not a local: a local would be kept in this frame for the whole session.)
+            if (handlerRunning) session.events.sessionClosed(session)
             admission.release()
         }
     }
