@@ -64,7 +64,7 @@ public object SysopCommands {
         val rows = server().sessions.map { s ->
             // User names and terminal types come from clients: escaped, never sent raw to a terminal.
             listOf(
-                s.id.toString(), s.username?.let(LogText::escape) ?: "-", s.remoteAddress, s.transport,
+                s.id.toString(), s.username?.let(LogText::escape) ?: "-", LogText.escape(s.remoteAddress), s.transport,
                 "${LogText.escape(s.terminalType)} ${s.width}x${s.height}", idleText(s.idle),
             )
         }
@@ -78,8 +78,9 @@ public object SysopCommands {
 
     private suspend fun kick(call: CommandCall) {
         val target = target(call)
-        val reason = call.args.drop(1).joinToString(" ").ifBlank { "Disconnected by the sysop." }
-        logger.info { "sysop ${who(call.session)} kicked session ${target.id} (${target.remoteAddress}): $reason" }
+        if (target === call.session) throw CommandException("that is your own session: use 'bye'.")
+        val reason = printable(call.args.drop(1).joinToString(" ")).ifBlank { "Disconnected by the sysop." }
+        logger.info { "sysop ${who(call.session)} kicked session ${target.id} (${target.remoteAddress}): ${LogText.escape(reason)}" }
         target.writeMessage(reason)
         target.close()
         call.writeResponse("Session ${target.id} kicked.")
@@ -87,7 +88,7 @@ public object SysopCommands {
 
     private suspend fun send(call: CommandCall) {
         val target = target(call)
-        val text = call.args.drop(1).joinToString(" ")
+        val text = printable(call.args.drop(1).joinToString(" "))
         if (text.isBlank()) throw CommandException("usage: sysop send ID TEXT")
         logger.info { "sysop ${who(call.session)} sent session ${target.id} a message" }
         target.writeMessage("Message from the sysop: $text")
@@ -95,7 +96,7 @@ public object SysopCommands {
     }
 
     private suspend fun wall(call: CommandCall) {
-        val text = call.args.joinToString(" ")
+        val text = printable(call.args.joinToString(" "))
         if (text.isBlank()) throw CommandException("usage: sysop wall TEXT")
         logger.info { "sysop ${who(call.session)} sent every session a message" }
         val count = server().broadcast("Message from the sysop: $text")
@@ -117,6 +118,10 @@ public object SysopCommands {
     }
 
     private fun who(session: Session) = "${session.username?.let(LogText::escape) ?: "(no user)"} (session ${session.id}, ${session.remoteAddress})"
+
+    /** [text] without control characters: a message reaches other terminals as text, never as escape sequences. */
+    private fun printable(text: String): String =
+        text.filterNot { it < ' ' || it == '\u007f' || it in '\u0080'..'\u009f' }
 
     private fun idleText(idle: Duration): String = when {
         idle.toHours() > 0 -> "${idle.toHours()}h${idle.toMinutesPart()}m"

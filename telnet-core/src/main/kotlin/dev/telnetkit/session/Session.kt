@@ -304,16 +304,21 @@ public class Session internal constructor(
     /**
      * Passes what goes through this session's terminal to [tap] (its output, what a visible read
      * takes of the input, resizes, the end) until removed: see [SessionTap] for what it sees and
-     * never sees. Thread-safe; adding a tap already added adds it again.
+     * never sees. Thread-safe; adding a tap already added adds it again. A tap added once the
+     * session has ended hears [SessionTap.closed] at once.
      */
     public fun addTap(tap: SessionTap) {
-        synchronized(listenerLock) {
+        val ended = synchronized(listenerLock) {
             taps = when (val now = taps) {
+                EndedTaps -> return@synchronized true
                 null -> tap
                 is SessionTap -> arrayOf(now, tap)
                 else -> @Suppress("UNCHECKED_CAST") (now as Array<SessionTap>).plus(tap)
             }
+            false
         }
+        // The session has ended: the tap hears its end now, as it would have then.
+        if (ended) tapSafely(tap, "closed") { it.closed() }
     }
 
     /** Stops passing anything to [tap] (once, if it was added more than once). */
@@ -332,6 +337,9 @@ public class Session internal constructor(
             }
         }
     }
+
+    /** What [taps] holds once the session has ended: a tap that hears nothing. */
+    private object EndedTaps : SessionTap
 
     /** Calls [call] for every tap; one that throws is logged and removed. */
     private inline fun eachTap(what: String, call: (SessionTap) -> Unit) {
@@ -370,9 +378,12 @@ public class Session internal constructor(
 
     /** The session has ended: the taps hear it once, and are let go. */
     internal fun tapsClosed() {
-        if (taps == null) return
-        eachTap("closed") { it.closed() }
-        synchronized(listenerLock) { taps = null }
+        // Swapped first: a tap added from now on is told at once (addTap), none is missed or kept.
+        val ended = synchronized(listenerLock) { taps.also { taps = EndedTaps } } ?: return
+        when (ended) {
+            is SessionTap -> tapSafely(ended, "closed") { it.closed() }
+            else -> @Suppress("UNCHECKED_CAST") for (tap in ended as Array<SessionTap>) tapSafely(tap, "closed") { it.closed() }
+        }
     }
 
     /** Calls [listener] on every window resize until removed. */

@@ -81,11 +81,16 @@ public class AsciicastRecorder(
      */
     public fun start(session: Session): SessionRecording {
         check(!closed) { "the recorder is closed" }
-        recordings[session]?.let { if (it.isActive) return it }
-        val recording = SessionRecording(session, this, settings.recordInput)
-        recordings[session] = recording
-        enqueue(RecordEvent.Open(recording), force = true)
-        session.addTap(recording.tap)
+        // One recording per session even when two threads start it at once.
+        var created: SessionRecording? = null
+        val recording = recordings.compute(session) { _, existing ->
+            existing?.takeIf { it.isActive } ?: SessionRecording(session, this, settings.recordInput).also { created = it }
+        }!!
+        created?.let {
+            enqueue(RecordEvent.Open(it), force = true)
+            // A session that has ended already closes the tap at once: the file is finished, not left open.
+            session.addTap(it.tap)
+        }
         return recording
     }
 

@@ -163,6 +163,23 @@ class SessionTapSpec : FunSpec({
         tap.closedCalls.get() shouldBe 1
     }
 
+    test("a tap added once the session has ended hears its end at once, and nothing is kept") {
+        val ended = java.util.concurrent.CompletableFuture<Session>()
+        val server = fixture.start(settings()) { session ->
+            session.readLine("> ")
+            ended.complete(session)
+        }
+        val client = fixture.connect(server)
+        client.awaitPrompt("> ")
+        client.close()
+        val session = ended.get(10, java.util.concurrent.TimeUnit.SECONDS)
+        awaitCondition("the session gone") { server.sessions.isEmpty() }
+        val late = KeepingTap()
+        session.addTap(late)
+        late.closedCalls.get() shouldBe 1
+        session.removeTap(late)
+    }
+
     test("a tap that throws is logged and removed; the session and the other taps go on") {
         val good = KeepingTap()
         val calls = AtomicInteger()

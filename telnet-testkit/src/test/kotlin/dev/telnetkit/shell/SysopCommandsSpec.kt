@@ -79,6 +79,8 @@ class SysopCommandsSpec : FunSpec({
                 root.awaitText("no session 9999")
                 root.sendLine("sysop kick abc")
                 root.awaitText("'abc' is not a session id")
+                root.sendLine("sysop kick ${server.sessions.single().id}")
+                root.awaitText("that is your own session")
             }
         }
     }

@@ -36,6 +36,38 @@ internal object Origins {
     }
 }
 
+/**
+ * The names a request's `Host` header may carry: any IP address (a browser reaching an address
+ * cannot have been led there by a re-pointed name), `localhost`, the bound host, and the listed
+ * names. Anything else is what a DNS-rebinding page sends.
+ */
+internal class AllowedHosts(bindHost: String, names: Collection<String>, origins: Collection<String>) {
+    private val names: Set<String> = buildSet {
+        add("localhost")
+        add(bindHost.lowercase().removePrefix("[").removeSuffix("]"))
+        names.forEach { add(it.lowercase()) }
+        origins.mapNotNull { runCatching { URI(it.trim()).host?.lowercase() }.getOrNull() }.forEach { add(it.removePrefix("[").removeSuffix("]")) }
+    }
+
+    /** True when [hostHeader] (`name:port`, `[v6]:port`, or without a port) may be served. */
+    fun allows(hostHeader: String?): Boolean {
+        val header = hostHeader?.trim()?.lowercase() ?: return false
+        if (header.isEmpty() || header.length > 300) return false
+        val name = when {
+            header.startsWith("[") -> header.substringAfter('[').substringBefore(']')
+            else -> header.substringBeforeLast(':').takeIf { header.count { it == ':' } == 1 } ?: header
+        }.removeSuffix(".")
+        return name in names || isAddress(name)
+    }
+
+    private fun isAddress(name: String): Boolean =
+        IPV4.matches(name) || (name.contains(':') && name.all { it.isDigit() || it in "abcdef:." })
+
+    private companion object {
+        val IPV4 = Regex("(\\d{1,3})(\\.\\d{1,3}){3}")
+    }
+}
+
 /** A control message from the page: the only one is a resize. */
 internal sealed class ControlMessage {
     data class Resize(val cols: Int, val rows: Int) : ControlMessage()

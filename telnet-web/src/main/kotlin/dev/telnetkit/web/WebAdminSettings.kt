@@ -50,6 +50,8 @@ public class WebAdminSettings @JvmOverloads constructor(
         public fun of(user: String, password: String, path: String = "/admin"): WebAdminSettings {
             require(user.isNotBlank()) { "web admin user must not be blank" }
             require(password.isNotEmpty()) { "web admin password must not be empty" }
+            // The login form takes at most 256 characters of each field: a longer one could never match.
+            require(user.length <= 256 && password.length <= 256) { "web admin user and password must be at most 256 characters" }
             return WebAdminSettings(ConstantTimeCheck(user, password), path)
         }
     }

@@ -42,6 +42,9 @@ public class WebScope internal constructor() {
     /** Origins besides the server's own whose pages may open a terminal (default none). */
     public var allowedOrigins: List<String> = defaults.allowedOrigins
 
+    /** Host names requests may name besides addresses, `localhost` and the bound host (default none): see [WebSettings.allowedHosts]. */
+    public var allowedHosts: List<String> = defaults.allowedHosts
+
     /** The largest WebSocket frame accepted (default 64 KiB); larger ones close the socket with 1009. */
     public var maxFrameBytes: Int = defaults.maxFrameBytes
 
@@ -70,7 +73,7 @@ public class WebScope internal constructor() {
     internal fun build(): WebSettings = WebSettings(
         port = port, host = host, path = path, allowedOrigins = allowedOrigins, maxFrameBytes = maxFrameBytes,
         title = title, authenticator = authenticator, admin = admin,
-        pingPeriod = pingPeriod.toJavaDuration(), pingTimeout = pingTimeout.toJavaDuration(),
+        pingPeriod = pingPeriod.toJavaDuration(), pingTimeout = pingTimeout.toJavaDuration(), allowedHosts = allowedHosts,
     )
 }
 

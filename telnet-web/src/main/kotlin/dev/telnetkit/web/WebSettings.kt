@@ -34,6 +34,11 @@ import java.time.Duration
  * @property admin the admin page, or null (the default) for none.
  * @property pingPeriod how often the server pings an idle socket; zero for never.
  * @property pingTimeout how long a ping may go unanswered before the socket is closed.
+ * @property allowedHosts host names (`shell.example.com`) that requests may name in their `Host`
+ *   header, besides IP addresses, `localhost`, the bound host and the hosts of [allowedOrigins].
+ *   Any other name is refused with 403: a page whose name was re-pointed at this server (DNS
+ *   rebinding) cannot reach the terminal or the admin page from a visitor's browser. Behind a
+ *   proxy or under a DNS name, list the names users type.
  */
 public class WebSettings @JvmOverloads constructor(
     override val port: Int = 8080,
@@ -46,6 +51,7 @@ public class WebSettings @JvmOverloads constructor(
     public val admin: WebAdminSettings? = null,
     public val pingPeriod: Duration = Duration.ofSeconds(30),
     public val pingTimeout: Duration = Duration.ofSeconds(15),
+    public val allowedHosts: List<String> = emptyList(),
 ) : ServerEndpoint {
     init {
         require(port in 0..65535) { "web port must be in 0..65535, was $port" }
@@ -55,6 +61,11 @@ public class WebSettings @JvmOverloads constructor(
         require(maxFrameBytes in 1024..(16 shl 20)) { "web maxFrameBytes must be in 1024..16777216, was $maxFrameBytes" }
         require(!pingPeriod.isNegative) { "web pingPeriod must not be negative, was $pingPeriod" }
         require(!pingTimeout.isNegative && !pingTimeout.isZero) { "web pingTimeout must be positive, was $pingTimeout" }
+        for (name in allowedHosts) {
+            require(name.isNotBlank() && name.length <= 253 && name.none { it.isWhitespace() || it in "/:@" }) {
+                "web allowedHosts: '$name' is not a host name such as shell.example.com"
+            }
+        }
         for (origin in allowedOrigins) {
             require(Origins.parse(origin) != null) { "web allowedOrigins: '$origin' is not an origin such as https://example.com" }
         }
@@ -87,6 +98,7 @@ public class WebSettings @JvmOverloads constructor(
         private var admin: WebAdminSettings? = null
         private var pingPeriod: Duration = Duration.ofSeconds(30)
         private var pingTimeout: Duration = Duration.ofSeconds(15)
+        private var allowedHosts: List<String> = emptyList()
 
         /** The TCP port (default 8080; 0 picks a free one). */
         public fun port(port: Int): Builder = apply { this.port = port }
@@ -118,9 +130,12 @@ public class WebSettings @JvmOverloads constructor(
         /** How long a ping may go unanswered (default 15 s). */
         public fun pingTimeout(timeout: Duration): Builder = apply { pingTimeout = timeout }
 
+        /** Host names requests may name besides addresses, `localhost` and the bound host (default none). */
+        public fun allowedHosts(hosts: List<String>): Builder = apply { allowedHosts = hosts.toList() }
+
         /** The settings; throws [IllegalArgumentException] naming the setting that is wrong. */
         public fun build(): WebSettings = WebSettings(
-            port, host, path, allowedOrigins, maxFrameBytes, title, authenticator, admin, pingPeriod, pingTimeout,
+            port, host, path, allowedOrigins, maxFrameBytes, title, authenticator, admin, pingPeriod, pingTimeout, allowedHosts,
         )
     }
 

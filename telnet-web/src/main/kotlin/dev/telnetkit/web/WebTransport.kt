@@ -23,6 +23,8 @@ import io.ktor.server.routing.routing
 import io.ktor.server.websocket.WebSockets
 import io.ktor.server.websocket.webSocket
 import io.ktor.websocket.ChannelOverflow
+import io.ktor.websocket.CloseReason
+import io.ktor.websocket.close
 import io.ktor.util.AttributeKey
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.Dispatchers
@@ -55,7 +57,7 @@ public class WebTransport(public val settings: WebSettings) : Transport {
         val sessions: CoroutineDispatcher = Dispatchers.Default.limitedParallelism(context.threads)
         val state = ListenerState()
         val server = embeddedServer(CIO, port = port, host = host) {
-            module(context, sessions, state)
+            module(context, sessions, state, AllowedHosts(host, settings.allowedHosts, settings.allowedOrigins))
         }
         try {
             server.startSuspend(wait = false)
@@ -68,7 +70,7 @@ public class WebTransport(public val settings: WebSettings) : Transport {
         return WebListener(server, bound, state)
     }
 
-    private fun Application.module(listen: ListenContext, sessions: CoroutineDispatcher, state: ListenerState) {
+    private fun Application.module(listen: ListenContext, sessions: CoroutineDispatcher, state: ListenerState, hosts: AllowedHosts) {
         install(WebSockets) {
             maxFrameSize = settings.maxFrameBytes.toLong()
             masking = false
@@ -88,6 +90,13 @@ public class WebTransport(public val settings: WebSettings) : Transport {
         // Before routing: the upgrade request is checked, and refused with a status, here.
         intercept(ApplicationCallPipeline.Plugins) {
             val call: ApplicationCall = this.context
+            // A name the server does not go by: a re-pointed (rebinding) name, refused for every path.
+            if (!hosts.allows(call.request.headers["Host"])) {
+                logger.info { "web: refused a request from ${call.request.local.remoteAddress} for host ${LogSafe.of(call.request.headers["Host"])}; list it in allowedHosts if it is this server's" }
+                call.respondText("Forbidden: unknown host", status = HttpStatusCode.Forbidden)
+                finish()
+                return@intercept
+            }
             // Every upgrade request is checked, whatever its path (a trailing slash, another case):
             // none reaches a WebSocket route unchecked.
             val upgrade = call.request.headers["Upgrade"]?.equals("websocket", ignoreCase = true) == true
@@ -104,7 +113,9 @@ public class WebTransport(public val settings: WebSettings) : Transport {
             pages.install(this)
             admin?.install(this)
             webSocket(socketPath) {
-                val login = call.attributes[LOGIN]
+                // Only a checked upgrade has its login; any other way here (an Upgrade header the
+                // check did not take for one) is closed.
+                val login = call.attributes.getOrNull(LOGIN) ?: return@webSocket close(CloseReason(CloseReason.Codes.VIOLATED_POLICY, "not checked"))
                 val address = remoteAddressOf(call)
                 val terminal = PlainTerminal(
                     terminalType = TERMINAL_TYPE,

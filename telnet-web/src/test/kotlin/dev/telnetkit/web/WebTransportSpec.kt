@@ -286,6 +286,32 @@ class WebTransportSpec : FunSpec({
         }
     }
 
+    test("a name the server does not go by (DNS rebinding) is refused with 403 for the page, the socket and the admin page; allowedHosts lets one in") {
+        /** The status line of a request for [path] naming [host], over a raw socket (the JDK client will not set Host). */
+        fun statusOf(webPort: Int, path: String, host: String, upgrade: Boolean): String = Socket("127.0.0.1", webPort).use { socket ->
+            socket.soTimeout = 10_000
+            val upgradeHeaders = if (!upgrade) "" else
+                "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+            val request = "GET $path HTTP/1.1\r\nHost: $host\r\nOrigin: http://$host\r\n${upgradeHeaders}\r\n"
+            socket.getOutputStream().write(request.toByteArray())
+            socket.getInputStream().bufferedReader().readLine()
+        }
+        statusOf(port, "/ws", "evil.example:$port", upgrade = true) shouldContain " 403 "
+        statusOf(port, "/", "evil.example:$port", upgrade = false) shouldContain " 403 "
+        statusOf(port, "/", "localhost:$port", upgrade = false) shouldContain " 200 "
+        statusOf(port, "/ws", "127.0.0.1:$port", upgrade = true) shouldContain " 101 "
+        statusOf(port, "/ws", "[::1]:$port", upgrade = true) shouldContain " 101 "
+        val named = webTestServer { allowedHosts = listOf("shell.example") }
+        try {
+            val webPort = named.portOf("web")
+            statusOf(webPort, "/ws", "shell.example:$webPort", upgrade = true) shouldContain " 101 "
+            statusOf(webPort, "/ws", "SHELL.example.:$webPort", upgrade = true) shouldContain " 101 "
+            statusOf(webPort, "/ws", "other.example:$webPort", upgrade = true) shouldContain " 403 "
+        } finally {
+            named.stop()
+        }
+    }
+
     test("Transport.named finds the web transport") {
         dev.telnetkit.transport.Transport.named("web").name shouldBe "web"
         server.portOf("web").shouldNotBeNull()
