@@ -4,6 +4,9 @@ import dev.telnetkit.session.OutputQueue
 import dev.telnetkit.session.TerminalSize
 import dev.telnetkit.transport.Connection
 import dev.telnetkit.transport.ConnectionReader
+import dev.telnetkit.transport.MessageOutput
+import dev.telnetkit.transport.MessageSender
+import dev.telnetkit.transport.SendCompletion
 import dev.telnetkit.wire.PlainTerminal
 import io.github.oshai.kotlinlogging.KotlinLogging
 import kotlinx.coroutines.CoroutineDispatcher
@@ -215,40 +218,17 @@ internal class SshChannelConnection(
 
     // ---- output: one asynchronous write at a time, on the dispatcher ----
 
-    private var output: OutputQueue? = null
-    private var writing = false
-    private val drainTask = Runnable { drain() }
-    // Writes not yet done, of the output and of error lines: shutdownOutput waits for none.
+    private val messages = MessageOutput(dispatcher, object : MessageSender {
+        override val isClosed: Boolean get() = closed.get()
+
+        override fun send(bytes: ByteArray, done: SendCompletion) = write(out, bytes) { done.done(it) }
+
+        override fun failed() = close()
+    })
+    // Error lines not yet written: shutdownOutput waits for none (and for the output's last message).
     private val pendingWrites = MutableStateFlow(0)
 
-    override fun attachOutput(output: OutputQueue) {
-        this.output = output
-        output.attach { dispatcher.dispatch(EmptyCoroutineContext, drainTask) }
-    }
-
-    private fun drain() {
-        if (writing) return
-        val output = output ?: return
-        val bytes = output.takeBatchBytes() ?: return
-        if (closed.get()) {
-            output.writeFailed()
-            return
-        }
-        val size = bytes.size
-        writing = true
-        pendingWrites.update { it + 1 }
-        write(out, bytes) { written ->
-            writing = false
-            pendingWrites.update { it - 1 }
-            if (written) {
-                output.written(size.toLong())
-                drain()
-            } else {
-                output.writeFailed()
-                close()
-            }
-        }
-    }
+    override fun attachOutput(output: OutputQueue) = messages.attach(output)
 
     /** Writes [bytes] to [stream]; [done] runs on the dispatcher with whether they went out. */
     private fun write(stream: IoOutputStream, bytes: ByteArray, done: (Boolean) -> Unit) {
@@ -302,6 +282,7 @@ internal class SshChannelConnection(
     // ---- the end ----
 
     override suspend fun shutdownOutput() {
+        messages.awaitIdle()
         pendingWrites.first { it <= 0 }
         exit(immediately = false)
     }

@@ -4,6 +4,9 @@ import dev.telnetkit.session.OutputQueue
 import dev.telnetkit.session.TerminalSize
 import dev.telnetkit.transport.Connection
 import dev.telnetkit.transport.ConnectionReader
+import dev.telnetkit.transport.MessageOutput
+import dev.telnetkit.transport.MessageSender
+import dev.telnetkit.transport.SendCompletion
 import dev.telnetkit.wire.PlainTerminal
 import io.github.oshai.kotlinlogging.KotlinLogging
 import io.ktor.websocket.CloseReason
@@ -17,8 +20,6 @@ import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.channels.Channel
-import kotlinx.coroutines.flow.MutableStateFlow
-import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 import kotlinx.coroutines.withTimeoutOrNull
@@ -132,53 +133,33 @@ internal class WebSocketConnection(
 
     // ---- output: one frame at a time, on the dispatcher ----
 
-    private var output: OutputQueue? = null
-    private var writing = false
-    private val drainTask = Runnable { drain() }
-    private val pendingWrites = MutableStateFlow(0)
+    private val messages = MessageOutput(dispatcher, object : MessageSender {
+        override val isClosed: Boolean get() = closed.get()
 
-    override fun attachOutput(output: OutputQueue) {
-        this.output = output
-        output.attach { dispatcher.dispatch(EmptyCoroutineContext, drainTask) }
-    }
-
-    private fun drain() {
-        if (writing) return
-        val output = output ?: return
-        val bytes = output.takeBatchBytes() ?: return
-        if (closed.get()) {
-            output.writeFailed()
-            return
-        }
-        val size = bytes.size
-        writing = true
-        pendingWrites.value += 1
-        socket.launch(dispatcher, start = CoroutineStart.UNDISPATCHED) {
-            val sent = try {
-                socket.send(Frame.Binary(true, bytes))
-                true
-            } catch (e: CancellationException) {
-                false
-            } catch (e: Exception) {
-                logger.debug { "web: write to $remoteAddress failed: ${e.message}" }
-                false
-            }
-            writing = false
-            pendingWrites.value -= 1
-            if (sent) {
-                output.written(size.toLong())
-                drain()
-            } else {
-                output.writeFailed()
-                close()
+        override fun send(bytes: ByteArray, done: SendCompletion) {
+            socket.launch(dispatcher, start = CoroutineStart.UNDISPATCHED) {
+                val sent = try {
+                    socket.send(Frame.Binary(true, bytes))
+                    true
+                } catch (e: CancellationException) {
+                    false
+                } catch (e: Exception) {
+                    logger.debug { "web: write to $remoteAddress failed: ${e.message}" }
+                    false
+                }
+                done.done(sent)
             }
         }
-    }
+
+        override fun failed() = close()
+    })
+
+    override fun attachOutput(output: OutputQueue) = messages.attach(output)
 
     // ---- the end ----
 
     override suspend fun shutdownOutput() {
-        pendingWrites.first { it <= 0 }
+        messages.awaitIdle()
         socket.flush()
         close()
     }
