@@ -29,7 +29,8 @@ public class MessageOutput(
         output.attach { dispatcher.dispatch(EmptyCoroutineContext, drainTask) }
     }
 
-    /** Returns once no message is being sent (for the connection's `Connection.shutdownOutput`). */
+    /** Returns once no message is being sent (for the connection's `Connection.shutdownOutput`); for Kotlin. */
+    @JvmSynthetic
     public suspend fun awaitIdle() {
         sending.first { !it }
     }
